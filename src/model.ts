@@ -1,0 +1,262 @@
+// The domain types of topo-lint, in pipeline order: config → code facts → topology graph → findings.
+// Read this file first; every stage speaks in these words.
+
+// ─── Shared words ──────────────────────────────────────────────────────────────
+
+export type Placement = "home" | "regional";
+export type CallKind = "hard" | "soft";
+export type Purpose = "cache-warm" | "telemetry" | "write-flush" | "other";
+export type Severity = "error" | "warn";
+export type RuleSetting = Severity | "off";
+
+/** A place in a file of the analysed root. `file` is root-relative with `/` separators; line and column start at 1. */
+export interface Position {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One step of an evidence chain: where, and what happens there ("request handler GET /v1/links", "imports lib/db.ts"). */
+export interface TraceStep extends Position {
+  note: string;
+}
+
+// ─── Config (src/config) ───────────────────────────────────────────────────────
+
+export interface DependencyDecl {
+  /** Exactly one of service / database is set. */
+  service?: string;
+  database?: string;
+  kind: CallKind; // default "hard" for services; databases always "hard"
+  purpose: Purpose; // default "other"
+  location: Position; // the list item in the manifest
+}
+
+export interface ServiceManifest {
+  name: string;
+  placement: Placement;
+  /** Manifest file, root-relative. */
+  manifest: string;
+  /** Where the service is declared (its `name` key). */
+  location: Position;
+  /** Root-relative folders holding the service's own code (no trailing slash; "" never). */
+  source: string[];
+  address: {
+    hostnames: string[]; // patterns, may contain {region}
+    env: string[];
+    clients: string[];
+  };
+  /** Root-relative globs (already joined with the manifest's folder). */
+  entrypoints: {
+    requests: string[];
+    background: string[];
+    health: string[];
+  };
+  owns: { database: string; location: Position }[];
+  dependsOn: DependencyDecl[];
+}
+
+export interface DatabaseDecl {
+  name: string;
+  engine?: string;
+  env: string[];
+  hosts: string[];
+  /** The database's key under `databases:` in the config. */
+  location: Position;
+}
+
+export interface TopologyConfig {
+  /** Absolute path of the analysed root. */
+  root: string;
+  /** Config file, root-relative. */
+  configFile: string;
+  regions: { home: string; serving: string[] };
+  services: ServiceManifest[];
+  databases: DatabaseDecl[];
+  /** Globs (root-relative) excluded on top of the always-excluded ones. */
+  exclude: string[];
+  softWrappers: string[];
+  /** Per-rule settings from the config; rules not named keep their default. */
+  rules: Record<string, RuleSetting>;
+  /** Where each `rules:` key sits, for reporting unknown ids. */
+  ruleLocations: Record<string, Position>;
+}
+
+// ─── Module graph (src/analyze/modules) ────────────────────────────────────────
+
+export interface ImportEdge {
+  /** Root-relative importing file. */
+  from: string;
+  /** Root-relative imported file (always a file of the module graph). */
+  to: string;
+  /** The import's specifier as written. */
+  specifier: string;
+  location: Position;
+}
+
+export interface ModuleGraph {
+  /** Every analysed file, root-relative, sorted. */
+  files: string[];
+  /** Imports that resolve to analysed files, grouped by importing file. */
+  imports: Map<string, ImportEdge[]>;
+  /** The service whose `source` holds a file; absent for shared code. */
+  ownerOf: Map<string, string>;
+  /**
+   * For each service, every file its code reaches through imports (its own files included), with the import
+   * chain from one of its own files (the shortest; ties broken by path order). Own files have an empty chain.
+   */
+  reach: Map<string, Map<string, ImportEdge[]>>;
+}
+
+// ─── Code facts (src/analyze) ──────────────────────────────────────────────────
+
+/** Why a call site is hard or soft, in words a person reads ("awaited on the request path", "inside setInterval"). */
+export interface Hardness {
+  kind: CallKind;
+  reason: string;
+  /** From the request entrypoint (or background context) to the call site; empty when unreached. */
+  trace: TraceStep[];
+}
+
+/** Where a call's target points. */
+export type CallTarget =
+  | { kind: "service"; service: string; /** a concrete region the address pins, if any */ region?: string }
+  | { kind: "external"; host: string }
+  | { kind: "unknown"; text: string };
+
+interface FactBase {
+  /** The service whose code this is (for shared code: every service that reaches it gets its own fact). */
+  service: string;
+  location: Position;
+  /** Innermost named function, method, class or top-level variable, qualified by its file: "src/a.ts#getLink". */
+  symbol: string;
+  /** For facts in shared code: the import chain from the service's own code. */
+  via?: ImportEdge[];
+}
+
+export interface CallFact extends FactBase {
+  type: "call";
+  target: CallTarget;
+  /** Which recogniser saw the call ("fetch", "axios", "grpc", "client:@acme/links-client", …). */
+  recogniser: string;
+  hardness: Hardness;
+  /** The module-level state the call's result is stored in ("src/cache.ts#partners"), if any. */
+  storesInto?: string;
+  /** How the target was resolved (reads, aliases). */
+  resolution: TraceStep[];
+}
+
+export interface ConnectionFact extends FactBase {
+  type: "connection";
+  database: string;
+  /** "env ORDERS_DATABASE_URL", "host orders-db.internal", "pg.Pool". */
+  evidence: string;
+  recogniser?: string;
+  hardness: Hardness;
+}
+
+export interface ReferenceFact extends FactBase {
+  type: "reference";
+  /** A service address held without a recognised call, or a region named. */
+  target: { kind: "service"; service: string; region?: string } | { kind: "region"; region: string };
+  evidence: string;
+}
+
+export interface ImportFact extends FactBase {
+  type: "import";
+  /** The service whose `source` holds the imported file. */
+  target: string;
+  importEdge: ImportEdge;
+}
+
+export type CodeFact = CallFact | ConnectionFact | ReferenceFact | ImportFact;
+
+/** `// topo-lint-disable-next-line <ids> -- <reason>` as written. */
+export interface SuppressionComment {
+  location: Position;
+  /** The line the comment applies to. */
+  appliesTo: number;
+  rules: string[];
+  reason?: string;
+}
+
+/** A problem with the input that does not stop the run (a file that does not parse). */
+export interface Diagnostic {
+  severity: "warning" | "error";
+  message: string;
+  location: Position;
+}
+
+export interface ServiceAnalysis {
+  /** Whether the service has at least one `entrypoints.health` export. */
+  hasHealthEntrypoint: boolean;
+  /** Module-level state read by code reachable from the health entrypoints ("src/cache.ts#ready"). */
+  healthReads: string[];
+}
+
+export interface Analysis {
+  config: TopologyConfig;
+  modules: ModuleGraph;
+  facts: CodeFact[];
+  services: Map<string, ServiceAnalysis>;
+  suppressions: SuppressionComment[];
+  diagnostics: Diagnostic[];
+}
+
+// ─── Topology graph (src/graph) ────────────────────────────────────────────────
+// A graphology MultiDirectedGraph. Node keys are bare names of services, databases and regions; external hosts
+// are keyed by their hostname. One edge per (source, target, type); its `evidence` lists every fact behind it.
+
+export type NodeAttributes =
+  | { kind: "service"; placement: Placement; location: Position; manifest: ServiceManifest; analysis: ServiceAnalysis }
+  | { kind: "database"; location: Position; decl: DatabaseDecl; owners: string[] }
+  | { kind: "region"; home: boolean }
+  | { kind: "external"; host: string };
+
+export type EdgeType = "call" | "connection" | "reference" | "import" | "placement";
+
+export interface EdgeAttributes {
+  type: EdgeType;
+  /** For calls: hard when any evidence is hard. */
+  kind?: CallKind;
+  /** For calls: the declared purpose from `dependsOn`, when declared. */
+  purpose?: Purpose;
+  evidence: CodeFact[];
+}
+
+// ─── Findings (src/check) ──────────────────────────────────────────────────────
+
+/** What a rule returns; check/ adds severity, fingerprint and applies suppressions and baselines. */
+export interface RuleFinding {
+  message: string;
+  service?: string;
+  target?: string;
+  location: Position;
+  trace?: TraceStep[];
+  /** The enclosing symbol used for the fingerprint ("src/a.ts#getLink"); defaults to the file. */
+  symbol?: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  service?: string;
+  target?: string;
+  location: Position;
+  trace: TraceStep[];
+  fingerprint: string;
+}
+
+export interface Summary {
+  errors: number;
+  warnings: number;
+  suppressed: number;
+  baselined: number;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  summary: Summary;
+  diagnostics: Diagnostic[];
+}
