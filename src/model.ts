@@ -201,6 +201,8 @@ export interface Analysis {
   services: Map<string, ServiceAnalysis>;
   suppressions: SuppressionComment[];
   diagnostics: Diagnostic[];
+  /** The text of an analysed file, already in memory (for code frames); undefined for files not analysed. */
+  sourceText(file: string): string | undefined;
 }
 
 // ─── Topology graph (src/graph) ────────────────────────────────────────────────

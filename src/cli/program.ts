@@ -1,0 +1,230 @@
+// The command line: parses arguments and hands them to the library; nothing here computes a result.
+import { Command, InvalidArgumentError, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { UserError } from "../errors.js";
+import { check, loadTopology } from "../index.js";
+import { reporters, type Format } from "../report/index.js";
+import type { ReportInput } from "../report/report.js";
+import { writeBaseline } from "../check/baseline.js";
+import { appendStepSummary, writeOutputs } from "../check/output.js";
+import { exportGraph, type ExportFormat } from "../export/index.js";
+import { blastRadius } from "../graph/blast.js";
+import { renderBlast } from "../graph/blast-report.js";
+import { explain, renderExplanation } from "../graph/explain.js";
+
+export const VERSION = readVersion();
+
+const CHECK_FORMATS = ["text", "json", "sarif", "github", "markdown", "junit", "codeclimate"] as const;
+const GRAPH_FORMATS = ["dot", "mermaid", "json", "graphml", "html"] as const;
+
+export function createProgram(): Command {
+  const program = new Command("topo-lint")
+    .description("Checks the fate-sharing rules of a multi-region service architecture from its code.")
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command("check")
+    .description("check the rules and report findings")
+    .argument("[root]", "the analysed root", ".")
+    .option("-c, --config <file>", "config file (default: <root>/topo-lint.config.yaml|yml|json)")
+    .addOption(
+      new Option("-f, --format <format...>", "output format; repeat for several")
+        .choices(CHECK_FORMATS as unknown as string[])
+        .default(["text"]),
+    )
+    .option("-o, --output <file>", "write the report to a file (whole or not at all)")
+    .option("--output-dir <dir>", "write one file per format into a folder")
+    .option("--baseline <file>", "hide the findings a baseline file lists")
+    .option("--update-baseline", "write the current findings to the --baseline file and exit 0")
+    .option("--changed-since <git-ref>", "report only findings that touch files changed since a git ref")
+    .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress")
+    .action(async (root: string, options: CheckFlags) => {
+      process.exitCode = await runCheck(root, options);
+    });
+
+  program
+    .command("graph")
+    .description("export the topology graph")
+    .argument("[root]", "the analysed root", ".")
+    .option("-c, --config <file>", "config file")
+    .addOption(new Option("-f, --format <format>", "graph format").choices(GRAPH_FORMATS as unknown as string[]).makeOptionMandatory())
+    .addOption(new Option("--level <level>", "service or module level").choices(["service", "module"]).default("service"))
+    .option("--focus <service>", "only this service and its direct neighbours")
+    .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .action(async (root: string, options: { config?: string; format: ExportFormat; level: "service" | "module"; focus?: string; output?: string }) => {
+      const run = await check(root, { configFile: options.config });
+      const text = exportGraph(run.graph, {
+        format: options.format,
+        level: options.level,
+        focus: options.focus,
+        findings: run.result.findings,
+        modules: run.analysis.modules,
+      });
+      emit(text, options.output);
+    });
+
+  program
+    .command("blast")
+    .description("what fails when a service, database or region fails")
+    .argument("[root]", "the analysed root", ".")
+    .option("-c, --config <file>", "config file")
+    .option("--node <name>", "only this service, database or region")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .action(async (root: string, options: { config?: string; node?: string; format: "text" | "json" | "markdown"; output?: string }) => {
+      const topology = await loadTopology(root, { configFile: options.config });
+      const report = blastRadius(topology.graph, topology.config, options.node);
+      emit(renderBlast(report, options.format), options.output);
+    });
+
+  program
+    .command("explain")
+    .description("the evidence chain behind an edge")
+    .usage("[root] <from> <to> [options]")
+    .argument("<names...>", "[root] <from> <to>: the analysed root (default .), a service, and what it reaches")
+    .option("-c, --config <file>", "config file")
+    .action(async (names: string[], options: { config?: string }) => {
+      if (names.length < 2 || names.length > 3) throw new UserError("explain takes [root] <from> <to>");
+      const [root, from, to] = names.length === 3 ? names : [".", ...names];
+      const topology = await loadTopology(root, { configFile: options.config });
+      emit(renderExplanation(explain(topology.graph, from, to)));
+    });
+
+  program
+    .command("plan")
+    .description("a step-by-step monolith mitosis plan")
+    .argument("[root]", "the analysed root", ".")
+    .requiredOption("--service <monolith>", "the service to split")
+    .requiredOption("--extract <glob...>", "entrypoints the new service takes")
+    .requiredOption("--into <name>", "the new service's name")
+    .addOption(new Option("--placement <placement>").choices(["regional", "home"]).default("regional"))
+    .addOption(new Option("-f, --format <format>").choices(["markdown", "json"]).default("markdown"))
+    .action(() => notImplemented("plan"));
+
+  program
+    .command("init")
+    .description("write a starting config from the workspace")
+    .argument("[root]", "the root to set up", ".")
+    .option("--force", "overwrite existing files")
+    .option("--dry-run", "print what would be written")
+    .action(() => notImplemented("init"));
+
+  return program;
+}
+
+interface CheckFlags {
+  config?: string;
+  format: string[];
+  output?: string;
+  outputDir?: string;
+  baseline?: string;
+  updateBaseline?: boolean;
+  changedSince?: string;
+  maxWarnings?: number;
+  cache: boolean;
+  cacheDir?: string;
+  progress: boolean;
+}
+
+async function runCheck(root: string, flags: CheckFlags): Promise<number> {
+  const formats = [...new Set(flags.format.flatMap((format) => format.split(",")))] as Format[];
+  if (flags.output && formats.length > 1) {
+    throw new UserError("--output takes one format; use --output-dir for several", { hint: `formats given: ${formats.join(", ")}` });
+  }
+  if (flags.output && flags.outputDir) throw new UserError("use either --output or --output-dir, not both");
+  if (flags.updateBaseline && !flags.baseline) throw new UserError("--update-baseline needs --baseline <file>");
+
+  const run = await check(root, {
+    configFile: flags.config,
+    changedSince: flags.changedSince,
+    baseline: flags.updateBaseline ? undefined : flags.baseline,
+  });
+
+  if (flags.updateBaseline) {
+    writeOutputs([{ path: flags.baseline!, text: writeBaseline(run.result.findings) }]);
+    process.stderr.write(`topo-lint: wrote ${run.result.findings.length} finding(s) to ${flags.baseline}\n`);
+    return 0;
+  }
+
+  const toTerminal = !flags.output && !flags.outputDir;
+  const input = (color: boolean): ReportInput => ({
+    result: run.result,
+    rules: run.rules,
+    graph: run.graph,
+    sourceText: (file) => run.analysis.sourceText(file),
+    color,
+    version: VERSION,
+  });
+  const color = toTerminal && useColor();
+  const rendered = formats.map((format) => ({ format, text: reporters[format](input(color)) }));
+
+  if (flags.outputDir) {
+    writeOutputs(rendered.map(({ format, text }) => ({ path: outputPath(flags.outputDir!, format), text })));
+  } else if (flags.output) {
+    writeOutputs([{ path: flags.output, text: rendered[0].text }]);
+  } else {
+    for (const { text } of rendered) process.stdout.write(text);
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) appendStepSummary(process.env.GITHUB_STEP_SUMMARY, reporters.markdown(input(false)));
+
+  const { errors, warnings } = run.result.summary;
+  if (errors > 0) return 1;
+  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
+    process.stderr.write(`topo-lint: ${warnings} warning(s), more than --max-warnings ${flags.maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+const EXTENSIONS: Record<Format, string> = {
+  text: "txt",
+  json: "json",
+  sarif: "sarif",
+  github: "github.txt",
+  markdown: "md",
+  junit: "junit.xml",
+  codeclimate: "codeclimate.json",
+};
+
+function outputPath(dir: string, format: Format): string {
+  return `${dir.replace(/\/+$/, "")}/topo-lint.${EXTENSIONS[format]}`;
+}
+
+function emit(text: string, output?: string): void {
+  if (output) writeOutputs([{ path: output, text }]);
+  else process.stdout.write(text);
+}
+
+function useColor(): boolean {
+  if ("NO_COLOR" in process.env && process.env.NO_COLOR !== "") return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0") return true;
+  return process.stdout.isTTY === true;
+}
+
+function notImplemented(command: string): never {
+  throw new UserError(`topo-lint ${command} is not implemented yet`);
+}
+
+function nonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number ≥ 0");
+  return Number(value);
+}
+
+function readVersion(): string {
+  for (const candidate of ["../../package.json", "../../../package.json"]) {
+    try {
+      const json = JSON.parse(readFileSync(fileURLToPath(new URL(candidate, import.meta.url)), "utf8")) as { name?: string; version?: string };
+      if (json.name === "topo-lint" && json.version) return json.version;
+    } catch {
+      // try the next location: the layout differs between sources and the build
+    }
+  }
+  return "0.0.0";
+}

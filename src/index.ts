@@ -1,0 +1,75 @@
+// The public API of topo-lint: load a root, analyse its code, check the rules. The CLI is one client of it.
+import type { Analysis, CheckResult, TopologyConfig } from "./model.js";
+import { loadConfig } from "./config/index.js";
+import { analyze } from "./analyze/index.js";
+import { buildTopology } from "./graph/build.js";
+import type { TopologyGraph } from "./graph/topology.js";
+import { runRules } from "./check/check.js";
+import { loadRules } from "./check/registry.js";
+import { SUPPRESSION_RULES } from "./check/suppress.js";
+import { applyBaseline, readBaseline } from "./check/baseline.js";
+import { changedFiles } from "./check/changed.js";
+import type { RuleMeta } from "./check/rule.js";
+
+export type * from "./model.js";
+export { UserError } from "./errors.js";
+export { loadConfig } from "./config/index.js";
+export { analyze } from "./analyze/index.js";
+export { buildTopology } from "./graph/build.js";
+export type { TopologyGraph } from "./graph/topology.js";
+export type { Rule, RuleMeta, RuleContext } from "./check/rule.js";
+export { loadRules } from "./check/registry.js";
+
+export interface LoadOptions {
+  /** A config file other than the root's topo-lint.config.(yaml|yml|json). */
+  configFile?: string;
+}
+
+export interface CheckOptions extends LoadOptions {
+  /** A baseline file: findings it lists are hidden (counted in summary.baselined). */
+  baseline?: string;
+  /** Keep only findings that touch files changed since this git ref. */
+  changedSince?: string;
+}
+
+export interface Topology {
+  config: TopologyConfig;
+  analysis: Analysis;
+  graph: TopologyGraph;
+}
+
+export interface CheckRun extends Topology {
+  result: CheckResult;
+  /** Every rule that can report, sorted by id (for reporters' rule tables). */
+  rules: RuleMeta[];
+}
+
+/** Loads the config of `root`, analyses its code and builds the topology graph. */
+export async function loadTopology(root: string, options: LoadOptions = {}): Promise<Topology> {
+  const config = await loadConfig(root, { configFile: options.configFile });
+  const analysis = await analyze(config);
+  return { config, analysis, graph: buildTopology(analysis) };
+}
+
+/** Checks the fate-sharing rules on `root`. */
+export async function check(root: string, options: CheckOptions = {}): Promise<CheckRun> {
+  const topology = await loadTopology(root, options);
+  const rules = await loadRules();
+  const onlyFiles = options.changedSince ? new Set(await changedFiles(topology.config.root, options.changedSince)) : undefined;
+  let result = runRules(topology.analysis, topology.graph, rules, { onlyFiles });
+  if (options.baseline) {
+    const { kept, baselined } = applyBaseline(result.findings, readBaseline(options.baseline));
+    result = {
+      ...result,
+      findings: kept,
+      summary: {
+        ...result.summary,
+        errors: kept.filter((finding) => finding.severity === "error").length,
+        warnings: kept.filter((finding) => finding.severity === "warn").length,
+        baselined,
+      },
+    };
+  }
+  const metas = [...rules.map((rule) => rule.meta), ...SUPPRESSION_RULES].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { ...topology, result, rules: metas };
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildCli, copyFixture, runCli } from "./run-cli.js";
+
+beforeAll(buildCli);
+
+describe("topo-lint check, run as a user runs it", () => {
+  it("exits 0 on the reference services and says so", () => {
+    const root = copyFixture("fixtures/reference");
+    const result = runCli(["check", root]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("✔ no problems\n");
+    expect(result.status).toBe(0);
+  });
+
+  it("exits 1 on error findings, and the JSON report is byte-identical across runs", () => {
+    const root = copyFixture("fixtures/violations/soft-calls-to-home");
+    const first = runCli(["check", root, "--format", "json"]);
+    const second = runCli(["check", root, "--format", "json"]);
+    expect(first.status).toBe(1);
+    expect(first.stdout).toBe(second.stdout);
+    const report = JSON.parse(first.stdout) as { tool: { name: string }; findings: { rule: string }[]; summary: { errors: number } };
+    expect(report.tool.name).toBe("topo-lint");
+    expect(report.findings.map((finding) => finding.rule)).toContain("soft-calls-to-home");
+    expect(report.summary.errors).toBeGreaterThan(0);
+  });
+
+  it("exits 2 with file:line:column and no stack trace on a broken config", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "topo-lint-"));
+    writeFileSync(path.join(root, "topo-lint.config.yaml"), "regions:\n  home: us-west-2\n  serving: [us-west-2\n");
+    const result = runCli(["check", root]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^topo-lint: topo-lint\.config\.yaml:\d+:\d+: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 2 for a root without a config", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "topo-lint-"));
+    const result = runCli(["check", root]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("topo-lint.config.yaml");
+  });
+
+  it("exits 2 on a usage error", () => {
+    const result = runCli(["check", ".", "--format", "yaml"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("--format");
+  });
+
+  it("fails over --max-warnings", () => {
+    const root = copyFixture("fixtures/violations/unused-dependency");
+    expect(runCli(["check", root, "--format", "json"]).status).toBe(0);
+    const over = runCli(["check", root, "--max-warnings", "0"]);
+    expect(over.status).toBe(1);
+    expect(over.stderr).toContain("--max-warnings 0");
+  });
+
+  it("writes several formats with --output-dir, each whole", () => {
+    const root = copyFixture("fixtures/violations/soft-calls-to-home");
+    const out = path.join(root, "reports");
+    const result = runCli(["check", root, "--format", "json", "--format", "sarif", "--output-dir", out]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(JSON.parse(readFileSync(path.join(out, "topo-lint.json"), "utf8")).tool.name).toBe("topo-lint");
+    expect(JSON.parse(readFileSync(path.join(out, "topo-lint.sarif"), "utf8")).version).toBe("2.1.0");
+  });
+
+  it("refuses --output with several formats and writes nothing", () => {
+    const root = copyFixture("fixtures/reference");
+    const file = path.join(root, "report.txt");
+    const result = runCli(["check", root, "--format", "json", "--format", "text", "--output", file]);
+    expect(result.status).toBe(2);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("lists every command in --help", () => {
+    const result = runCli(["--help"]);
+    expect(result.status).toBe(0);
+    for (const command of ["check", "graph", "blast", "explain", "plan", "init"]) expect(result.stdout).toContain(command);
+  });
+
+  it("answers plan and init with 'not implemented yet' and exit 2", () => {
+    const plan = runCli(["plan", ".", "--service", "shop", "--extract", "x/**", "--into", "links"]);
+    expect(plan.status).toBe(2);
+    expect(plan.stderr).toContain("not implemented yet");
+  });
+});
