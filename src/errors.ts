@@ -34,7 +34,14 @@ export function didYouMean(name: string, known: Iterable<string>): string | unde
   }
   if (best === undefined) return undefined;
   const limit = Math.max(2, Math.floor(name.length / 3));
-  return bestDistance <= limit ? `did you mean "${best}"?` : undefined;
+  if (bestDistance <= limit) return `did you mean "${best}"?`;
+  // A shortened or lengthened word ("warning" for "warn") is a prefix of the other; suggest it when only one fits.
+  const lower = name.toLowerCase();
+  const prefixed = [...known].filter((word) => {
+    const candidate = word.toLowerCase();
+    return candidate.length >= 3 && lower.length >= 3 && (lower.startsWith(candidate) || candidate.startsWith(lower));
+  });
+  return prefixed.length === 1 ? `did you mean "${prefixed[0]}"?` : undefined;
 }
 
 function editDistance(a: string, b: string): number {

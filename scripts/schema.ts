@@ -1,0 +1,12 @@
+// Writes the JSON Schemas of the config and of a service manifest to schema/ (run: node --import tsx scripts/schema.ts).
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { schemaFiles } from "../src/config/schema.js";
+
+const folder = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "schema");
+await fs.mkdir(folder, { recursive: true });
+for (const [name, text] of Object.entries(schemaFiles())) {
+  await fs.writeFile(path.join(folder, name), text);
+  console.log(`wrote schema/${name}`);
+}

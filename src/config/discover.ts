@@ -1,0 +1,76 @@
+// Finds files on disk for the config: the config file at the root, and the service manifests that `services:` globs match.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import picomatch from "picomatch";
+
+export const CONFIG_NAMES = ["topo-lint.config.yaml", "topo-lint.config.yml", "topo-lint.config.json"] as const;
+
+/** Folders never searched for manifests: installed, built or version-control content, never a service's own manifest. */
+const NEVER_SEARCHED = new Set(["node_modules", "dist", "build", "coverage", ".git"]);
+
+/** The config files present at the root, in the order of CONFIG_NAMES. */
+export async function configFilesAt(root: string): Promise<string[]> {
+  const present: string[] = [];
+  for (const name of CONFIG_NAMES) {
+    if (await isFile(path.join(root, name))) present.push(name);
+  }
+  return present;
+}
+
+/** Root-relative files that a root-relative glob matches, sorted. */
+export async function filesMatching(root: string, glob: string): Promise<string[]> {
+  const scan = picomatch.scan(glob);
+  if (!scan.isGlob) return (await isFile(path.join(root, glob))) ? [glob] : [];
+  const matches = picomatch(glob);
+  const found: string[] = [];
+  await walk(root, scan.base === "." ? "" : scan.base, (file) => {
+    if (matches(file)) found.push(file);
+  });
+  return found.sort();
+}
+
+async function walk(root: string, folder: string, visit: (file: string) => void): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(path.join(root, folder), { withFileTypes: true });
+  } catch {
+    return; // a glob whose fixed part names no folder matches nothing
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
+    // Symbolic links are not followed: they could loop, and a linked folder is someone else's code.
+    if (entry.isDirectory()) {
+      if (!NEVER_SEARCHED.has(entry.name)) await walk(root, relative, visit);
+    } else if (entry.isFile()) {
+      visit(relative);
+    }
+  }
+}
+
+export async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** "folder", "file" or undefined when nothing is there. */
+export async function pathKind(file: string): Promise<"folder" | "file" | undefined> {
+  try {
+    return (await fs.stat(file)).isDirectory() ? "folder" : "file";
+  } catch {
+    return undefined;
+  }
+}
+
+/** The names of the folders inside `folder` (empty when it does not exist), for "did you mean" hints. */
+export async function foldersIn(folder: string): Promise<string[]> {
+  try {
+    const entries = await fs.readdir(folder, { withFileTypes: true });
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  } catch {
+    return [];
+  }
+}
