@@ -5,6 +5,8 @@ import type { TopologyGraph } from "../graph/topology.js";
 import type { Rule, RuleMeta } from "./rule.js";
 import { fingerprint } from "./fingerprint.js";
 import { SUPPRESSION_RULES, applySuppressions } from "./suppress.js";
+import { touchesFiles } from "./changed.js";
+import { compareFindings, comparePositions, compareText } from "./order.js";
 
 export interface RunRulesOptions {
   /** Keep only findings that touch these root-relative files (location or trace). */
@@ -45,7 +47,7 @@ export function runRules(
     ...outcome.kept,
     ...outcome.problems.map(({ rule, finding }) => toFinding(rule, problemMeta.get(rule)!.defaultSeverity, finding)),
   ];
-  const kept = options.onlyFiles ? all.filter((finding) => touches(finding, options.onlyFiles!)) : all;
+  const kept = options.onlyFiles ? all.filter((finding) => touchesFiles(finding, options.onlyFiles!)) : all;
   kept.sort(compareFindings);
   return {
     findings: kept,
@@ -76,28 +78,4 @@ function toFinding(rule: string, severity: Severity, raw: RuleFinding): Finding 
   if (raw.service !== undefined) finding.service = raw.service;
   if (raw.target !== undefined) finding.target = raw.target;
   return finding;
-}
-
-function touches(finding: Finding, files: ReadonlySet<string>): boolean {
-  return files.has(finding.location.file) || finding.trace.some((step) => files.has(step.file));
-}
-
-function comparePositions(a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }): number {
-  return compareText(a.file, b.file) || a.line - b.line || a.column - b.column;
-}
-
-/** Findings are sorted by file, line, column, rule, service, target, message. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    comparePositions(a.location, b.location) ||
-    compareText(a.rule, b.rule) ||
-    compareText(a.service ?? "", b.service ?? "") ||
-    compareText(a.target ?? "", b.target ?? "") ||
-    compareText(a.message, b.message)
-  );
-}
-
-/** Code-point order, independent of the machine's locale. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

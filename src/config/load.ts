@@ -4,6 +4,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { didYouMean, UserError } from "../errors.js";
 import type { DatabaseDecl, DependencyDecl, Position, RuleSetting, ServiceManifest, TopologyConfig } from "../model.js";
+import { isBackstageCatalog, readCatalog, resolveCatalogReferences, type Catalog } from "./backstage.js";
 import { configFilesAt, CONFIG_NAMES, filesMatching, foldersIn, pathKind } from "./discover.js";
 import { parseSource, type PathSegment, type SourceDocument } from "./document.js";
 import { fieldLabel, validate } from "./issues.js";
@@ -19,7 +20,7 @@ export interface LoadOptions {
  * A service as one manifest declares it, before it is checked against the others. The YAML manifest reader makes
  * these; another reader (Backstage catalog-info.yaml) can make them too and share every check that follows.
  */
-interface DeclaredService {
+export interface DeclaredService {
   manifest: ServiceManifest;
   /** Where each `source` entry is written; the `name` key when `source` defaults to the manifest's folder. */
   sourceLocations: Position[];
@@ -45,10 +46,29 @@ export async function loadConfig(root: string, options: LoadOptions = {}): Promi
   );
   const manifestFiles = await findManifests(absoluteRoot, document, config.services);
 
+  // A matched file is a topo-lint manifest or a Backstage catalog; services keep the order of their files.
   const services: DeclaredService[] = [];
-  for (const file of manifestFiles) services.push(await readManifest(absoluteRoot, file));
+  const catalogs: Catalog[] = [];
+  for (const file of manifestFiles) {
+    const text = await readText(path.join(absoluteRoot, file));
+    if (isBackstageCatalog(file, text)) {
+      const catalog = await readCatalog(absoluteRoot, file, text);
+      catalogs.push(catalog);
+      services.push(...catalog.services);
+    } else {
+      services.push(await readManifest(absoluteRoot, file, text));
+    }
+  }
+  const catalogDatabases = catalogs.flatMap((catalog) => catalog.databases);
 
-  checkUniqueNames(regionNames, databases, services);
+  checkUniqueNames(regionNames, databases, services, catalogDatabases);
+  databases.push(...catalogDatabases);
+  databases.sort((a, b) => compareText(a.name, b.name));
+  resolveCatalogReferences(
+    catalogs,
+    services.map((service) => service.manifest.name),
+    databases.map((database) => database.name),
+  );
   checkReferences(services, databases, regionNames);
   checkSourcesApart(services);
 
@@ -159,8 +179,8 @@ async function findManifests(root: string, document: SourceDocument, globs: stri
 }
 
 /** Reads one YAML service manifest: schema, then paths (inside the root first, then present on disk). */
-async function readManifest(root: string, file: string): Promise<DeclaredService> {
-  const document = parseSource(file, await readText(path.join(root, file)), file.endsWith(".json") ? "json" : "yaml");
+async function readManifest(root: string, file: string, text: string): Promise<DeclaredService> {
+  const document = parseSource(file, text, file.endsWith(".json") ? "json" : "yaml");
   const raw = validate(document, manifestSchema);
   const folder = path.posix.dirname(file) === "." ? "" : path.posix.dirname(file);
   const location = document.keyAt(["name"]);
@@ -285,16 +305,27 @@ function rootGlob(
   return glob;
 }
 
-/** Names are unique across regions, databases and services; the later declaration (config first, then manifests) is the error. */
-function checkUniqueNames(regions: NameDecl[], databases: DatabaseDecl[], services: DeclaredService[]): void {
+/**
+ * Names are unique across regions, databases and services; the later declaration (config first, then manifests and
+ * catalogs in file order) is the error.
+ */
+function checkUniqueNames(
+  regions: NameDecl[],
+  databases: DatabaseDecl[],
+  services: DeclaredService[],
+  catalogDatabases: DatabaseDecl[],
+): void {
   const inConfig: NameDecl[] = [
     ...regions,
     ...databases.map((database): NameDecl => ({ name: database.name, kind: "database", location: database.location })),
   ].sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
-  const all = [
-    ...inConfig,
+  const declaredInFiles = [
     ...services.map((service): NameDecl => ({ name: service.manifest.name, kind: "service", location: service.manifest.location })),
-  ];
+    ...catalogDatabases.map((database): NameDecl => ({ name: database.name, kind: "database", location: database.location })),
+  ].sort(
+    (a, b) => compareText(a.location.file, b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column,
+  );
+  const all = [...inConfig, ...declaredInFiles];
   const seen = new Map<string, NameDecl>();
   for (const decl of all) {
     const first = seen.get(decl.name);

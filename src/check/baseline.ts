@@ -1,0 +1,242 @@
+// Baselines: a file of known findings, by fingerprint and count, hidden so a team can adopt topo-lint and fix later.
+import { readFileSync } from "node:fs";
+import type { Finding, Position } from "../model.js";
+import { UserError } from "../errors.js";
+
+export interface BaselineEntry {
+  fingerprint: string;
+  rule: string;
+  /** How many findings with this fingerprint the baseline hides. */
+  count: number;
+  /** Where they were when the baseline was written, for people reading the file; not used for matching. */
+  file?: string;
+}
+
+export interface Baseline {
+  version: 1;
+  findings: BaselineEntry[];
+}
+
+/** The baseline file for these findings: one entry per fingerprint, sorted by file, rule and fingerprint. */
+export function writeBaseline(findings: readonly Finding[]): string {
+  const byFingerprint = new Map<string, { rule: string; count: number; files: Set<string> }>();
+  for (const finding of findings) {
+    const entry = byFingerprint.get(finding.fingerprint) ?? { rule: finding.rule, count: 0, files: new Set<string>() };
+    entry.count++;
+    entry.files.add(finding.location.file);
+    byFingerprint.set(finding.fingerprint, entry);
+  }
+  const entries: BaselineEntry[] = [...byFingerprint].map(([fingerprint, { rule, count, files }]) => {
+    const entry: BaselineEntry = { fingerprint, rule, count };
+    // A fingerprint seen in several files (shared code reached by one service twice) names none of them.
+    if (files.size === 1) entry.file = [...files][0];
+    return entry;
+  });
+  entries.sort(compareEntries);
+  const baseline: Baseline = { version: 1, findings: entries };
+  return `${JSON.stringify(baseline, null, 2)}\n`;
+}
+
+/** Reads and checks a baseline file; a mistake in it is the user's, reported with its position. */
+export function readBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(code === "ENOENT" ? `baseline file ${path} does not exist` : `cannot read baseline file ${path} (${code ?? "unknown error"})`, {
+      hint: "write one with --baseline <file> --update-baseline",
+    });
+  }
+  return parseBaseline(text, path);
+}
+
+/** Parses a baseline's text; `file` names it in errors. */
+export function parseBaseline(text: string, file: string): Baseline {
+  const source = text.replace(/^\uFEFF/, "");
+  let data: unknown;
+  try {
+    data = JSON.parse(source);
+  } catch {
+    const problem = jsonSyntaxError(source) ?? { offset: 0, message: "not valid JSON" };
+    throw new UserError(`baseline is not valid JSON: ${problem.message}`, {
+      location: positionAt(source, problem.offset, file),
+      hint: "regenerate it with --update-baseline",
+    });
+  }
+  const wrong = (what: string): never => {
+    throw new UserError(`baseline ${what}`, { location: { file, line: 1, column: 1 }, hint: 'expected { "version": 1, "findings": [{ "fingerprint", "rule", "count", "file"? }] }' });
+  };
+  if (!isObject(data)) return wrong("must be a JSON object");
+  if (data.version !== 1) return wrong(`has version ${JSON.stringify(data.version)}; this topo-lint reads version 1`);
+  if (!Array.isArray(data.findings)) return wrong('needs a "findings" array');
+  const findings = data.findings.map((item: unknown, index: number): BaselineEntry => {
+    const at = `findings[${index}]`;
+    if (!isObject(item)) return wrong(`${at} must be an object`);
+    const { fingerprint, rule, count } = item;
+    if (typeof fingerprint !== "string" || fingerprint === "") return wrong(`${at}.fingerprint must be a non-empty string`);
+    if (typeof rule !== "string" || rule === "") return wrong(`${at}.rule must be a non-empty string`);
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 1) return wrong(`${at}.count must be a whole number ≥ 1`);
+    const entry: BaselineEntry = { fingerprint, rule, count };
+    if (item.file !== undefined) {
+      if (typeof item.file !== "string") return wrong(`${at}.file must be a string`);
+      entry.file = item.file;
+    }
+    return entry;
+  });
+  return { version: 1, findings };
+}
+
+/**
+ * Hides baselined findings: an entry with count N hides at most N findings with its fingerprint (the first N in
+ * report order); the rest, and every finding the baseline does not know, are kept.
+ */
+export function applyBaseline(findings: readonly Finding[], baseline: Baseline): { kept: Finding[]; baselined: number } {
+  const remaining = new Map<string, number>();
+  for (const entry of baseline.findings) remaining.set(entry.fingerprint, (remaining.get(entry.fingerprint) ?? 0) + entry.count);
+  const kept: Finding[] = [];
+  let baselined = 0;
+  for (const finding of findings) {
+    const left = remaining.get(finding.fingerprint) ?? 0;
+    if (left > 0) {
+      remaining.set(finding.fingerprint, left - 1);
+      baselined++;
+    } else kept.push(finding);
+  }
+  return { kept, baselined };
+}
+
+function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
+  return compareText(a.file ?? "", b.file ?? "") || compareText(a.rule, b.rule) || compareText(a.fingerprint, b.fingerprint);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function positionAt(text: string, offset: number, file: string): Position {
+  const before = text.slice(0, offset).split(/\r\n|\n|\r/);
+  return { file, line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+class JsonProblem {
+  constructor(
+    readonly offset: number,
+    readonly message: string,
+  ) {}
+}
+
+/**
+ * Where the first JSON syntax error is and what was expected there. JSON.parse says only that the text is invalid
+ * (Node 20 often gives no position), so the text is walked again by this small recursive-descent reader.
+ */
+export function jsonSyntaxError(text: string): { offset: number; message: string } | undefined {
+  let at = 0;
+  const fail = (message: string): never => {
+    throw new JsonProblem(at, message);
+  };
+  const space = (): void => {
+    while (at < text.length && " \t\n\r".includes(text[at])) at++;
+  };
+  const describe = (): string => (at >= text.length ? "the end of the file" : JSON.stringify(text[at]));
+  const literal = (word: string): void => {
+    if (text.startsWith(word, at)) at += word.length;
+    else fail(`unexpected ${describe()}`);
+  };
+  const string = (): void => {
+    at++; // the opening quote
+    for (;;) {
+      if (at >= text.length) fail("unterminated string");
+      const char = text[at];
+      if (char === '"') {
+        at++;
+        return;
+      }
+      if (char < " ") fail("control character in a string");
+      if (char === "\\") {
+        at++;
+        if (text[at] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 1, at + 5))) fail("bad \\u escape");
+          at += 5;
+        } else if (at < text.length && '"\\/bfnrt'.includes(text[at])) at++;
+        else fail("bad escape in a string");
+      } else at++;
+    }
+  };
+  const number = (): void => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(at));
+    if (!match) fail(`unexpected ${describe()}`);
+    at += match![0].length;
+  };
+  const value = (): void => {
+    space();
+    const char = text[at];
+    if (char === "{") {
+      at++;
+      space();
+      if (text[at] === "}") {
+        at++;
+        return;
+      }
+      for (;;) {
+        space();
+        if (text[at] !== '"') fail(`expected a property name in double quotes, found ${describe()}`);
+        string();
+        space();
+        if (text[at] !== ":") fail(`expected ":", found ${describe()}`);
+        at++;
+        value();
+        space();
+        if (text[at] === ",") {
+          at++;
+          continue;
+        }
+        if (text[at] === "}") {
+          at++;
+          return;
+        }
+        fail(`expected "," or "}", found ${describe()}`);
+      }
+    }
+    if (char === "[") {
+      at++;
+      space();
+      if (text[at] === "]") {
+        at++;
+        return;
+      }
+      for (;;) {
+        value();
+        space();
+        if (text[at] === ",") {
+          at++;
+          continue;
+        }
+        if (text[at] === "]") {
+          at++;
+          return;
+        }
+        fail(`expected "," or "]", found ${describe()}`);
+      }
+    }
+    if (char === '"') return string();
+    if (char === "t") return literal("true");
+    if (char === "f") return literal("false");
+    if (char === "n") return literal("null");
+    if (char === "-" || (char >= "0" && char <= "9")) return number();
+    fail(`expected a value, found ${describe()}`);
+  };
+  try {
+    value();
+    space();
+    if (at < text.length) fail(`unexpected ${describe()} after the end of the JSON value`);
+    return undefined;
+  } catch (error) {
+    if (error instanceof JsonProblem) return { offset: error.offset, message: error.message };
+    throw error;
+  }
+}
