@@ -2,16 +2,16 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import path from "node:path";
 import { UserError } from "../errors.js";
 import { check, loadTopology } from "../index.js";
 import { reporters, type Format } from "../report/index.js";
 import type { ReportInput } from "../report/report.js";
 import { writeBaseline } from "../check/baseline.js";
-import { appendStepSummary, writeOutputs } from "../check/output.js";
+import { appendStepSummary, outputPath, writeOutputs } from "../check/output.js";
 import { exportGraph, type ExportFormat } from "../export/index.js";
-import { blastRadius } from "../graph/blast.js";
 import { renderBlast } from "../graph/blast-report.js";
-import { explain, renderExplanation } from "../graph/explain.js";
+import { explain, explainText } from "../graph/explain.js";
 
 export const VERSION = readVersion();
 
@@ -66,6 +66,7 @@ export function createProgram(): Command {
         focus: options.focus,
         findings: run.result.findings,
         modules: run.analysis.modules,
+        title: path.basename(run.config.root),
       });
       emit(text, options.output);
     });
@@ -80,8 +81,7 @@ export function createProgram(): Command {
     .option("-o, --output <file>", "write to a file (whole or not at all)")
     .action(async (root: string, options: { config?: string; node?: string; format: "text" | "json" | "markdown"; output?: string }) => {
       const topology = await loadTopology(root, { configFile: options.config });
-      const report = blastRadius(topology.graph, topology.config, options.node);
-      emit(renderBlast(report, options.format), options.output);
+      emit(renderBlast(topology.graph, topology.config, { format: options.format, node: options.node }), options.output);
     });
 
   program
@@ -94,7 +94,7 @@ export function createProgram(): Command {
       if (names.length < 2 || names.length > 3) throw new UserError("explain takes [root] <from> <to>");
       const [root, from, to] = names.length === 3 ? names : [".", ...names];
       const topology = await loadTopology(root, { configFile: options.config });
-      emit(renderExplanation(explain(topology.graph, from, to)));
+      emit(explainText(explain(topology.graph, from, to), topology.graph));
     });
 
   program
@@ -181,20 +181,6 @@ async function runCheck(root: string, flags: CheckFlags): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-const EXTENSIONS: Record<Format, string> = {
-  text: "txt",
-  json: "json",
-  sarif: "sarif",
-  github: "github.txt",
-  markdown: "md",
-  junit: "junit.xml",
-  codeclimate: "codeclimate.json",
-};
-
-function outputPath(dir: string, format: Format): string {
-  return `${dir.replace(/\/+$/, "")}/topo-lint.${EXTENSIONS[format]}`;
 }
 
 function emit(text: string, output?: string): void {

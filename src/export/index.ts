@@ -1,0 +1,51 @@
+// Exports the topology graph as a picture or data: dot, mermaid, json, graphml or a self-contained html page.
+import type { Finding, ModuleGraph } from "../model.js";
+import type { TopologyGraph } from "../graph/topology.js";
+import { renderDot } from "./dot.js";
+import { renderGraphml } from "./graphml.js";
+import { renderHtml } from "./html.js";
+import { renderJson } from "./json.js";
+import { mermaidFromView, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES } from "./mermaid.js";
+import { topologyView, type ExportLevel } from "./view.js";
+
+export const EXPORT_FORMATS = ["dot", "mermaid", "json", "graphml", "html"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  format: ExportFormat;
+  /** "service" (default): services, databases, regions, external hosts. "module": the files under them. */
+  level?: ExportLevel;
+  /** Only this service (or database, region, host) and its direct neighbours. */
+  focus?: string;
+  /** Marks the edges (or nodes) they concern red with their rule ids. */
+  findings?: Finding[];
+  /** The analysis' module graph; required for level "module". */
+  modules?: ModuleGraph;
+  /** html: the page title (e.g. the analysed root's folder name). */
+  title?: string;
+}
+
+/** The graph in the requested format; throws a UserError for an unknown focus or a module level without modules. */
+export function exportGraph(graph: TopologyGraph, options: ExportOptions): string {
+  const view = topologyView(graph, {
+    level: options.level,
+    focus: options.focus,
+    findings: options.findings,
+    modules: options.modules,
+  });
+  switch (options.format) {
+    case "dot":
+      return renderDot(view);
+    case "mermaid":
+      return mermaidFromView(view, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES);
+    case "json":
+      return renderJson(graph, view);
+    case "graphml":
+      return renderGraphml(view);
+    case "html":
+      return renderHtml(view, options.title !== undefined ? { title: options.title } : {});
+  }
+}
+
+export { renderMermaid, type MermaidOptions, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES } from "./mermaid.js";
+export { topologyView, type ExportLevel, type TopologyView } from "./view.js";

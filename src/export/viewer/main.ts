@@ -1,0 +1,302 @@
+// The browser side of the HTML export: reads the embedded topology, draws it with sigma.js and shows the
+// evidence of whatever is clicked. Every text from the analysed repository goes through textContent, never HTML.
+import graphology from "graphology";
+import Sigma from "sigma";
+import type { CodeFact, ImportEdge, TraceStep } from "../../model.js";
+import type { ViewerData } from "../html.js";
+import type { ViewEdge, ViewNode } from "../view.js";
+
+type NodeData = ViewNode & { x: number; y: number; size: number; color: string };
+type EdgeData = ViewEdge & { size: number; color: string };
+
+const PALETTE = {
+  home: "#e8a33d",
+  regional: "#3b7dc4",
+  database: "#3f9b57",
+  region: "#8e6fd1",
+  external: "#9a9a9a",
+  module: "#c9c9c9",
+  hard: "#444444",
+  soft: "#8aa4c8",
+  quiet: "#c4c4c4",
+  violation: "#d00000",
+  dim: "#eeeeee",
+};
+
+function nodeColor(node: ViewNode): string {
+  if (node.kind === "service") return node.placement === "home" ? PALETTE.home : PALETTE.regional;
+  return PALETTE[node.kind];
+}
+
+function edgeColor(edge: ViewEdge): string {
+  if (edge.rules.length > 0) return PALETTE.violation;
+  if (edge.type === "call" || edge.type === "connection") return edge.kind === "hard" ? PALETTE.hard : PALETTE.soft;
+  return PALETTE.quiet;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const created = document.createElement(tag);
+  if (text !== undefined) created.textContent = text;
+  if (className !== undefined) created.className = className;
+  return created;
+}
+
+function where(position: { file: string; line: number; column: number }): string {
+  return `${position.file}:${position.line}:${position.column}`;
+}
+
+function stepList(steps: TraceStep[]): HTMLUListElement {
+  const list = element("ul");
+  for (const step of steps) {
+    const item = element("li");
+    item.append(element("code", where(step)), document.createTextNode(` ${step.note}`));
+    list.append(item);
+  }
+  return list;
+}
+
+function importList(chain: ImportEdge[]): HTMLUListElement {
+  const list = element("ul");
+  for (const link of chain) {
+    const item = element("li");
+    item.append(element("code", where(link.location)), document.createTextNode(` imports ${link.specifier}`));
+    list.append(item);
+  }
+  return list;
+}
+
+function factBlock(fact: CodeFact): HTMLElement {
+  const block = element("div", undefined, "fact");
+  const head = element("div");
+  head.append(element("code", where(fact.location)));
+  block.append(head);
+  if (fact.type === "call" || fact.type === "connection") {
+    const hardness = element("div");
+    hardness.append(
+      element("span", fact.hardness.kind, fact.hardness.kind),
+      document.createTextNode(`: ${fact.hardness.reason}`),
+    );
+    block.append(hardness);
+    const detail = fact.type === "call" ? `${fact.recogniser} call` : `connection via ${fact.evidence}`;
+    block.append(element("div", `${detail} in ${fact.symbol} (service ${fact.service})`));
+    if (fact.hardness.trace.length > 0) {
+      block.append(element("div", "trace, from the entrypoint to the site:"), stepList(fact.hardness.trace));
+    }
+    if (fact.type === "call" && fact.resolution.length > 0) {
+      block.append(element("div", "target resolved by:"), stepList(fact.resolution));
+    }
+  } else if (fact.type === "reference") {
+    block.append(element("div", `reference: ${fact.evidence} in ${fact.symbol} (service ${fact.service})`));
+  } else {
+    block.append(element("div", `imports ${fact.importEdge.specifier} (service ${fact.service})`));
+  }
+  if (fact.via !== undefined && fact.via.length > 0) {
+    block.append(element("div", "shared code, reached through:"), importList(fact.via));
+  }
+  return block;
+}
+
+function start(): void {
+  const source = document.getElementById("topo-data");
+  const container = document.getElementById("graph");
+  const panel = document.getElementById("panel");
+  const message = document.getElementById("message");
+  if (source === null || container === null || panel === null || message === null) return;
+  const data = JSON.parse(source.textContent ?? "{}") as ViewerData;
+
+  const graph = new graphology.MultiDirectedGraph<NodeData, EdgeData>({ allowSelfLoops: true });
+  for (const node of data.nodes) {
+    const violating = node.rules.length > 0;
+    graph.addNode(node.id, {
+      ...node,
+      size: node.kind === "module" ? 4 : node.kind === "service" ? 9 : 7,
+      color: violating ? PALETTE.violation : nodeColor(node),
+      label: node.label,
+    });
+  }
+  for (const edge of data.edges) {
+    graph.addDirectedEdgeWithKey(edge.id, edge.source, edge.target, {
+      ...edge,
+      size: edge.rules.length > 0 ? 3 : edge.kind === "hard" ? 2 : 1,
+      color: edgeColor(edge),
+    });
+  }
+
+  const filters = {
+    hard: true,
+    soft: true,
+    other: true,
+    home: true,
+    regional: true,
+    violationsOnly: false,
+  };
+  let selected: { type: "node" | "edge"; key: string } | null = null;
+
+  const nodeVisible = (key: string): boolean => {
+    const node = graph.getNodeAttributes(key);
+    if (!filters.home && node.placement === "home") return false;
+    if (!filters.regional && node.placement === "regional") return false;
+    if (filters.violationsOnly) {
+      return node.rules.length > 0 || graph.someEdge(key, (_: string, edge: EdgeData) => edge.rules.length > 0);
+    }
+    return true;
+  };
+  const edgeVisible = (key: string): boolean => {
+    const edge = graph.getEdgeAttributes(key);
+    if (filters.violationsOnly && edge.rules.length === 0) return false;
+    if (edge.type === "call" || edge.type === "connection") {
+      if (edge.kind === "hard" && !filters.hard) return false;
+      if (edge.kind === "soft" && !filters.soft) return false;
+      if (edge.type === "connection" && !filters.other) return false;
+    } else if (!filters.other) {
+      return false;
+    }
+    return nodeVisible(edge.source) && nodeVisible(edge.target);
+  };
+
+  let renderer: Sigma<NodeData, EdgeData>;
+  try {
+    renderer = new Sigma(graph, container, {
+      enableEdgeEvents: true,
+      renderEdgeLabels: false,
+      defaultEdgeType: "arrow",
+      labelRenderedSizeThreshold: 0,
+      nodeReducer: (key, attributes) => {
+        const shown: Partial<NodeData> & { hidden?: boolean; highlighted?: boolean } = { ...attributes };
+        if (!nodeVisible(key)) shown.hidden = true;
+        if (selected?.type === "node" && selected.key === key) shown.highlighted = true;
+        return shown;
+      },
+      edgeReducer: (key, attributes) => {
+        // Sigma reads `type` as the drawing program; the relation's own type stays in the graph's attributes.
+        const shown: Partial<Omit<EdgeData, "type">> & { hidden?: boolean; type: string } = { ...attributes, type: "arrow" };
+        if (!edgeVisible(key)) shown.hidden = true;
+        if (selected?.type === "edge" && selected.key === key) shown.size = (attributes.size ?? 1) + 3;
+        return shown;
+      },
+    });
+  } catch (error) {
+    message.textContent = `This browser cannot draw the graph (${error instanceof Error ? error.message : String(error)}).`;
+    return;
+  }
+
+  const showNode = (key: string): void => {
+    const node = graph.getNodeAttributes(key);
+    panel.replaceChildren();
+    panel.append(element("h2", node.label));
+    const kind = node.kind === "service" ? `${node.placement ?? ""} service` : node.kind === "region" && node.home ? "home region" : node.kind;
+    panel.append(element("div", kind));
+    if (node.location !== undefined) {
+      const declared = element("div", "declared at ");
+      declared.append(element("code", where(node.location)));
+      panel.append(declared);
+    }
+    if (node.owners !== undefined) {
+      panel.append(element("div", node.owners.length > 0 ? `owned by ${node.owners.join(", ")}` : "no owner"));
+    }
+    if (node.service !== undefined) panel.append(element("div", `in service ${node.service}`));
+    if (node.rules.length > 0) panel.append(element("div", `violations: ${node.rules.join(", ")}`, "rule"));
+    const section = (title: string, keys: string[]): void => {
+      if (keys.length === 0) return;
+      panel.append(element("h3", title));
+      const list = element("ul");
+      for (const edgeKey of [...keys].sort()) {
+        const edge = graph.getEdgeAttributes(edgeKey);
+        const item = element("li");
+        const button = element("button", `${edge.source} → ${edge.target}`, "link");
+        button.type = "button";
+        button.addEventListener("click", () => select({ type: "edge", key: edgeKey }));
+        const kind = edge.kind !== undefined ? ` ${edge.kind}` : "";
+        item.append(button, document.createTextNode(` (${edge.type}${kind}, ${edge.evidence.length + (edge.imports?.length ?? 0)} sites)`));
+        if (edge.rules.length > 0) item.append(element("span", ` ${edge.rules.join(", ")}`, "rule"));
+        list.append(item);
+      }
+      panel.append(list);
+    };
+    section("outgoing", graph.outEdges(key));
+    section("incoming", graph.inEdges(key));
+  };
+
+  const showEdge = (key: string): void => {
+    const edge = graph.getEdgeAttributes(key);
+    panel.replaceChildren();
+    panel.append(element("h2", `${edge.source} → ${edge.target}`));
+    const parts: string[] = [edge.type];
+    if (edge.kind !== undefined) parts.push(edge.kind);
+    if (edge.purpose !== undefined) parts.push(`declared purpose ${edge.purpose}`);
+    panel.append(element("div", parts.join(", ")));
+    if (edge.rules.length > 0) panel.append(element("div", `violations: ${edge.rules.join(", ")}`, "rule"));
+    panel.append(element("h3", "evidence"));
+    for (const fact of edge.evidence) panel.append(factBlock(fact));
+    if (edge.imports !== undefined && edge.imports.length > 0) panel.append(importList(edge.imports));
+  };
+
+  function select(next: { type: "node" | "edge"; key: string } | null): void {
+    selected = next;
+    if (next === null) panel?.replaceChildren(element("p", "Click a node or an edge to see its evidence."));
+    else if (next.type === "node") showNode(next.key);
+    else showEdge(next.key);
+    renderer.refresh({ skipIndexation: true });
+  }
+
+  renderer.on("clickNode", ({ node }) => select({ type: "node", key: node }));
+  renderer.on("clickEdge", ({ edge }) => select({ type: "edge", key: edge }));
+  renderer.on("clickStage", () => select(null));
+
+  const names = document.getElementById("names");
+  const search = document.getElementById("search") as HTMLInputElement | null;
+  if (names !== null) {
+    for (const key of graph.nodes().sort()) {
+      const option = element("option");
+      option.value = key;
+      names.append(option);
+    }
+  }
+  const find = (query: string): string | undefined => {
+    const wanted = query.trim().toLowerCase();
+    if (wanted === "") return undefined;
+    const keys = graph.nodes().sort();
+    return keys.find((key) => key.toLowerCase() === wanted) ?? keys.find((key) => key.toLowerCase().includes(wanted));
+  };
+  search?.addEventListener("change", () => {
+    const key = find(search.value);
+    if (key === undefined) return;
+    select({ type: "node", key });
+    const display = renderer.getNodeDisplayData(key);
+    if (display !== undefined) void renderer.getCamera().animate({ x: display.x, y: display.y, ratio: 0.5 }, { duration: 300 });
+  });
+
+  const bind = (id: string, apply: (checked: boolean) => void): void => {
+    const input = document.getElementById(id) as HTMLInputElement | null;
+    input?.addEventListener("change", () => {
+      apply(input.checked);
+      renderer.refresh({ skipIndexation: true });
+      publish();
+    });
+  };
+  bind("show-hard", (checked) => (filters.hard = checked));
+  bind("show-soft", (checked) => (filters.soft = checked));
+  bind("show-other", (checked) => (filters.other = checked));
+  bind("show-home", (checked) => (filters.home = checked));
+  bind("show-regional", (checked) => (filters.regional = checked));
+  bind("violations-only", (checked) => (filters.violationsOnly = checked));
+
+  // A read-only summary of what is drawn, for anyone automating the page.
+  function publish(): void {
+    const rendered = graph.nodes().filter((key: string) => nodeVisible(key) && renderer.getNodeDisplayData(key) !== undefined).sort();
+    const summary = Object.freeze({
+      nodes: Object.freeze(rendered),
+      edges: Object.freeze(graph.edges().filter((key: string) => edgeVisible(key)).sort()),
+      /** Where a node is drawn, in pixels from the top-left of the graph area. */
+      position(key: string): { x: number; y: number } | undefined {
+        if (!graph.hasNode(key) || renderer.getNodeDisplayData(key) === undefined) return undefined;
+        const { x, y } = graph.getNodeAttributes(key);
+        return renderer.graphToViewport({ x, y });
+      },
+    });
+    Object.defineProperty(window, "__topo", { value: summary, configurable: true, writable: false });
+  }
+  publish();
+}
+
+start();
