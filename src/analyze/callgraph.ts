@@ -1,0 +1,460 @@
+// The function-level call graph behind hard/soft: which functions a function calls or hands a callback to, and
+// whether each call (or call site) is waited on where it is written.
+import ts from "typescript";
+
+/** A function with a body: the unit the call graph walks. */
+export type FunctionNode =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+/** Whether the code at a place is waited on by the function it is written in, and if not, why not. */
+export type LocalHardness = { kind: "hard" } | { kind: "soft"; reason: string };
+
+/** One hop of the call graph: `from` calls `to` (or hands it a callback) at `via`. */
+export interface CallEdge {
+  to: FunctionNode;
+  via: ts.Node;
+  local: LocalHardness;
+  /** "calls getPartner", "runs a callback given to map". */
+  note: string;
+}
+
+/** Functions whose callbacks run out of band; their callbacks start background contexts. */
+export const SCHEDULERS = new Set(["setInterval", "setTimeout", "setImmediate", "queueMicrotask", "nextTick"]);
+
+const HARD: LocalHardness = { kind: "hard" };
+const SOFT_MARKER = /^\s*\/\/\s*topo-lint-soft:\s*(.*?)\s*$/;
+const PROMISE_CHAIN = new Set(["then", "catch", "finally"]);
+
+export function isFunctionNode(node: ts.Node): node is FunctionNode {
+  return (
+    (ts.isFunctionDeclaration(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isArrowFunction(node) ||
+      ts.isMethodDeclaration(node) ||
+      ts.isConstructorDeclaration(node) ||
+      ts.isGetAccessorDeclaration(node) ||
+      ts.isSetAccessorDeclaration(node)) &&
+    node.body !== undefined
+  );
+}
+
+/** The innermost function a node is written in; undefined at module top level. */
+export function enclosingFunction(node: ts.Node): FunctionNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionNode(current)) return current;
+  }
+  return undefined;
+}
+
+/** The name a person would use for a function: "getPartner", "PartnersService.get", or "callback". */
+export function functionName(fn: FunctionNode): string {
+  if (ts.isConstructorDeclaration(fn)) return `${className(fn.parent)}.constructor`;
+  if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name))) {
+    const name = fn.name.text;
+    return ts.isClassLike(fn.parent) ? `${className(fn.parent)}.${name}` : name;
+  }
+  const holder = outermostWrapper(fn).parent;
+  if (holder && (ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder))) {
+    if (ts.isIdentifier(holder.name)) {
+      return ts.isPropertyDeclaration(holder) ? `${className(holder.parent)}.${holder.name.text}` : holder.name.text;
+    }
+  }
+  if (holder && ts.isBinaryExpression(holder) && ts.isPropertyAccessExpression(holder.left)) return holder.left.name.text;
+  return "callback";
+}
+
+function className(node: ts.Node): string {
+  return ts.isClassLike(node) && node.name ? node.name.text : "class";
+}
+
+/** The name a call is made through: `fetch`, `get` for `this.partners.get(...)`, `Worker` for `new Worker(...)`. */
+export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
+    return callee.argumentExpression.text;
+  }
+  return undefined;
+}
+
+/** An expression without the parentheses and type assertions around it. */
+export function unwrap(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isNonNullExpression(current) ||
+    ts.isTypeAssertionExpression(current) ||
+    ts.isSatisfiesExpression(current)
+  ) {
+    current = current.expression;
+  }
+  return current;
+}
+
+/** The outermost parenthesis / type assertion wrapped around an expression. */
+function outermostWrapper(node: ts.Node): ts.Node {
+  let current = node;
+  while (current.parent && isTransparent(current.parent)) current = current.parent;
+  return current;
+}
+
+function isTransparent(node: ts.Node): boolean {
+  return (
+    ts.isParenthesizedExpression(node) ||
+    ts.isAsExpression(node) ||
+    ts.isNonNullExpression(node) ||
+    ts.isTypeAssertionExpression(node) ||
+    ts.isSatisfiesExpression(node)
+  );
+}
+
+function isCallLike(node: ts.Node): node is ts.CallExpression | ts.NewExpression {
+  return ts.isCallExpression(node) || ts.isNewExpression(node);
+}
+
+/** Whether a call schedules its callback out of band (setInterval, process.nextTick, …). */
+export function isSchedulerCall(call: ts.CallExpression | ts.NewExpression): boolean {
+  return ts.isCallExpression(call) && SCHEDULERS.has(calleeName(call) ?? "");
+}
+
+/**
+ * Classifies code where it is written, without looking at who calls the function around it: a `void`, a bare
+ * statement, a soft wrapper, an annotation or a swallowing try/catch with a timeout make it soft; anything that
+ * flows into an await, a return, a variable or an argument is hard (when in doubt: hard).
+ */
+export function localHardness(site: ts.Node, softWrappers: ReadonlySet<string>, checker: ts.TypeChecker): LocalHardness {
+  const annotation = softAnnotation(site);
+  if (annotation !== undefined) return { kind: "soft", reason: `annotated topo-lint-soft: ${annotation}` };
+  const call = isCallLike(site) ? site : callAround(site);
+  if (call === undefined) return HARD;
+  return valueFlow(call, call, [], softWrappers, checker);
+}
+
+/** How a callback handed to `call` runs: soft in a soft wrapper, otherwise as waited on as `call` itself. */
+export function callbackHardness(
+  call: ts.CallExpression | ts.NewExpression,
+  softWrappers: ReadonlySet<string>,
+  checker: ts.TypeChecker,
+): LocalHardness {
+  const name = calleeName(call);
+  if (name !== undefined && softWrappers.has(name)) return { kind: "soft", reason: `inside ${name}` };
+  const annotation = softAnnotation(call);
+  if (annotation !== undefined) return { kind: "soft", reason: `annotated topo-lint-soft: ${annotation}` };
+  // A `.then(cb)` continuation is part of the chain it is attached to.
+  const chain = name !== undefined && PROMISE_CHAIN.has(name) && ts.isPropertyAccessExpression(call.expression) ? [name] : [];
+  return valueFlow(call, call, chain, softWrappers, checker);
+}
+
+/** The innermost call, in the same function, whose arguments hold a non-call site (an env read, a literal). */
+function callAround(site: ts.Node): ts.CallExpression | ts.NewExpression | undefined {
+  let child = site;
+  for (let current = site.parent; current; child = current, current = current.parent) {
+    if (isFunctionNode(current) || ts.isStatement(current) || ts.isSourceFile(current)) return undefined;
+    if (isCallLike(current) && current.arguments?.includes(child as ts.Expression)) return current;
+  }
+  return undefined;
+}
+
+function valueFlow(
+  start: ts.Expression,
+  site: ts.CallExpression | ts.NewExpression,
+  chain: string[],
+  softWrappers: ReadonlySet<string>,
+  checker: ts.TypeChecker,
+): LocalHardness {
+  let node: ts.Node = start;
+  for (;;) {
+    const parent = node.parent;
+    if (parent === undefined) return HARD;
+    if (isTransparent(parent) || ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent)) {
+      node = parent;
+      continue;
+    }
+    if (ts.isConditionalExpression(parent) && parent.condition !== node) {
+      node = parent;
+      continue;
+    }
+    if (ts.isBinaryExpression(parent) && isShortCircuit(parent.operatorToken.kind)) {
+      node = parent;
+      continue;
+    }
+    if (
+      ts.isPropertyAccessExpression(parent) &&
+      parent.expression === node &&
+      PROMISE_CHAIN.has(parent.name.text) &&
+      parent.parent &&
+      ts.isCallExpression(parent.parent) &&
+      parent.parent.expression === parent
+    ) {
+      chain.push(parent.name.text);
+      node = parent.parent;
+      continue;
+    }
+    if (isCallLike(parent) && parent.arguments?.includes(node as ts.Expression)) {
+      // A promise handed to another call is waited on as much as that call is.
+      const name = calleeName(parent);
+      if (name !== undefined && softWrappers.has(name)) return { kind: "soft", reason: `inside ${name}` };
+      const annotation = softAnnotation(parent);
+      if (annotation !== undefined) return { kind: "soft", reason: `annotated topo-lint-soft: ${annotation}` };
+      node = parent;
+      continue;
+    }
+    if (ts.isAwaitExpression(parent)) {
+      return swallowedWithTimeout(parent, site, checker) ? { kind: "soft", reason: "try/catch with timeout" } : HARD;
+    }
+    if (ts.isVoidExpression(parent)) return { kind: "soft", reason: "fire-and-forget (void)" };
+    if (ts.isExpressionStatement(parent)) {
+      // A `.then` continuation usually finishes the response, so only a bare call or `.catch` chain is dropped.
+      if (chain.includes("then")) return HARD;
+      if (chain.includes("catch")) return { kind: "soft", reason: "fire-and-forget (.catch)" };
+      return { kind: "soft", reason: "fire-and-forget (not awaited)" };
+    }
+    return HARD;
+  }
+}
+
+function isShortCircuit(kind: ts.SyntaxKind): boolean {
+  return (
+    kind === ts.SyntaxKind.BarBarToken ||
+    kind === ts.SyntaxKind.QuestionQuestionToken ||
+    kind === ts.SyntaxKind.AmpersandAmpersandToken
+  );
+}
+
+/** `// topo-lint-soft: <reason>` on the line above the site or above the statement it is in. */
+function softAnnotation(site: ts.Node): string | undefined {
+  const file = site.getSourceFile();
+  const candidates = [site.getStart(file)];
+  const statement = enclosingStatement(site);
+  if (statement) candidates.push(statement.getStart(file));
+  for (const start of candidates) {
+    const line = file.getLineAndCharacterOfPosition(start).line;
+    if (line === 0) continue;
+    const lineStarts = file.getLineStarts();
+    const above = file.text.slice(lineStarts[line - 1], lineStarts[line]);
+    const match = SOFT_MARKER.exec(above);
+    if (match) return match[1] || "no reason given";
+  }
+  return undefined;
+}
+
+function enclosingStatement(node: ts.Node): ts.Statement | undefined {
+  for (let current: ts.Node | undefined = node; current; current = current.parent) {
+    if (isFunctionNode(current)) return undefined;
+    if (ts.isStatement(current)) return current;
+  }
+  return undefined;
+}
+
+/** Awaited inside a `try` whose `catch` swallows the error, on a call that carries a timeout. */
+function swallowedWithTimeout(
+  awaited: ts.AwaitExpression,
+  site: ts.CallExpression | ts.NewExpression,
+  checker: ts.TypeChecker,
+): boolean {
+  if (!carriesTimeout(site, checker)) return false;
+  let child: ts.Node = awaited;
+  for (let current = awaited.parent; current && !isFunctionNode(current); child = current, current = current.parent) {
+    if (ts.isTryStatement(current) && current.tryBlock === child && current.catchClause) {
+      if (!rethrows(current.catchClause.block)) return true;
+    }
+  }
+  return false;
+}
+
+function rethrows(block: ts.Block): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionNode(node)) return;
+    if (ts.isThrowStatement(node)) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(block, visit);
+  return found;
+}
+
+/** A `signal` or `timeout` option, or `AbortSignal.timeout(...)`, among the call's arguments. */
+function carriesTimeout(call: ts.CallExpression | ts.NewExpression, checker: ts.TypeChecker): boolean {
+  return (call.arguments ?? []).some((argument) => {
+    const options = optionsObject(argument, checker);
+    if (options?.properties.some((property) => ["signal", "timeout"].includes(propertyName(property) ?? ""))) return true;
+    let found = false;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.name.text === "timeout" &&
+        ts.isIdentifier(node.expression.expression) &&
+        node.expression.expression.text === "AbortSignal"
+      ) {
+        found = true;
+      } else ts.forEachChild(node, visit);
+    };
+    visit(argument);
+    return found;
+  });
+}
+
+/** An object literal argument, written in place or held by a `const` declared with it. */
+function optionsObject(argument: ts.Expression, checker: ts.TypeChecker): ts.ObjectLiteralExpression | undefined {
+  const expression = unwrap(argument);
+  if (ts.isObjectLiteralExpression(expression)) return expression;
+  if (!ts.isIdentifier(expression)) return undefined;
+  const declaration = checker.getSymbolAtLocation(expression)?.valueDeclaration;
+  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
+    const initializer = unwrap(declaration.initializer);
+    if (ts.isObjectLiteralExpression(initializer)) return initializer;
+  }
+  return undefined;
+}
+
+function propertyName(property: ts.ObjectLiteralElementLike): string | undefined {
+  const name = property.name;
+  if (name && (ts.isIdentifier(name) || ts.isStringLiteral(name))) return name.text;
+  return undefined;
+}
+
+/** Builds the call edges of functions on demand and remembers them: only functions something reaches are read. */
+export class CallGraph {
+  private readonly edgesOf = new Map<FunctionNode, CallEdge[]>();
+
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly softWrappers: ReadonlySet<string>,
+  ) {}
+
+  edges(fn: FunctionNode): CallEdge[] {
+    let edges = this.edgesOf.get(fn);
+    if (edges === undefined) {
+      edges = this.collect(fn);
+      this.edgesOf.set(fn, edges);
+    }
+    return edges;
+  }
+
+  /** The functions an expression names (through imports, `const f = …`, object members, class members). */
+  resolveFunctions(expression: ts.Expression): FunctionNode[] {
+    const target = unwrap(expression);
+    if (isFunctionNode(target)) return [target];
+    let nameNode: ts.Node = target;
+    if (ts.isPropertyAccessExpression(target)) nameNode = target.name;
+    else if (ts.isElementAccessExpression(target)) nameNode = target.argumentExpression;
+    if (!ts.isIdentifier(nameNode) && !ts.isPrivateIdentifier(nameNode) && !ts.isStringLiteralLike(nameNode)) return [];
+    return this.functionsOfSymbol(this.checker.getSymbolAtLocation(nameNode), 0);
+  }
+
+  /** The functions behind a symbol, following aliases and simple `const f = g` indirections. */
+  functionsOfSymbol(symbol: ts.Symbol | undefined, depth: number): FunctionNode[] {
+    if (symbol === undefined || depth > 4) return [];
+    if (symbol.flags & ts.SymbolFlags.Alias) {
+      try {
+        symbol = this.checker.getAliasedSymbol(symbol);
+      } catch {
+        return [];
+      }
+    }
+    const found: FunctionNode[] = [];
+    for (const declaration of symbol.declarations ?? []) {
+      for (const fn of this.functionsOfDeclaration(declaration, depth)) if (!found.includes(fn)) found.push(fn);
+    }
+    return found;
+  }
+
+  private functionsOfDeclaration(declaration: ts.Declaration, depth: number): FunctionNode[] {
+    if (isFunctionNode(declaration)) return [declaration];
+    if (ts.isClassLike(declaration)) {
+      const constructor = declaration.members.find(ts.isConstructorDeclaration);
+      return constructor && isFunctionNode(constructor) ? [constructor] : [];
+    }
+    if (ts.isShorthandPropertyAssignment(declaration)) {
+      return this.functionsOfSymbol(this.checker.getShorthandAssignmentValueSymbol(declaration), depth + 1);
+    }
+    if (
+      (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) &&
+      declaration.initializer
+    ) {
+      return this.functionsOfValue(declaration.initializer, depth);
+    }
+    if (ts.isExportAssignment(declaration)) return this.functionsOfValue(declaration.expression, depth);
+    // CommonJS: `exports.f = function () {}`, `module.exports.f = …`.
+    if (ts.isBinaryExpression(declaration)) return this.functionsOfValue(declaration.right, depth);
+    if (
+      (ts.isPropertyAccessExpression(declaration) || ts.isElementAccessExpression(declaration)) &&
+      declaration.parent &&
+      ts.isBinaryExpression(declaration.parent) &&
+      declaration.parent.left === declaration
+    ) {
+      return this.functionsOfValue(declaration.parent.right, depth);
+    }
+    return [];
+  }
+
+  private functionsOfValue(value: ts.Expression, depth: number): FunctionNode[] {
+    const expression = unwrap(value);
+    if (isFunctionNode(expression)) return [expression];
+    if (ts.isIdentifier(expression) || ts.isPropertyAccessExpression(expression)) {
+      const name = ts.isIdentifier(expression) ? expression : expression.name;
+      return this.functionsOfSymbol(this.checker.getSymbolAtLocation(name), depth + 1);
+    }
+    return [];
+  }
+
+  private collect(fn: FunctionNode): CallEdge[] {
+    const edges: CallEdge[] = [];
+    const visit = (node: ts.Node): void => {
+      if (isFunctionNode(node)) return; // nested functions are reached as callbacks or through calls
+      if (isCallLike(node)) this.collectCall(node, edges);
+      ts.forEachChild(node, visit);
+    };
+    if (fn.body && ts.isBlock(fn.body)) ts.forEachChild(fn.body, visit);
+    else if (fn.body) visit(fn.body); // an arrow's expression body
+    return edges;
+  }
+
+  private collectCall(call: ts.CallExpression | ts.NewExpression, edges: CallEdge[]): void {
+    if (isSchedulerCall(call)) return; // its callbacks start background contexts, not hops
+    const callees = ts.isNewExpression(call)
+      ? this.functionsOfSymbol(this.checker.getSymbolAtLocation(call.expression), 0)
+      : this.resolveFunctions(call.expression);
+    if (callees.length > 0) {
+      const local = localHardness(call, this.softWrappers, this.checker);
+      for (const to of callees) edges.push({ to, via: call, local, note: `calls ${functionName(to)}` });
+    }
+    const callbacks = (call.arguments ?? []).flatMap((argument) => this.callbacksIn(argument));
+    if (callbacks.length === 0) return;
+    const local = callbackHardness(call, this.softWrappers, this.checker);
+    const name = calleeName(call) ?? "a call";
+    for (const to of callbacks) {
+      if (!edges.some((edge) => edge.to === to && edge.via === call)) {
+        edges.push({ to, via: call, local, note: `runs ${functionName(to)} given to ${name}` });
+      }
+    }
+  }
+
+  /** Functions an argument hands over: an inline function, a named one, or the methods of an object literal. */
+  callbacksIn(argument: ts.Expression): FunctionNode[] {
+    const expression = unwrap(argument);
+    if (isFunctionNode(expression)) return [expression];
+    if (ts.isIdentifier(expression) || ts.isPropertyAccessExpression(expression)) return this.resolveFunctions(expression);
+    if (ts.isObjectLiteralExpression(expression)) {
+      return expression.properties.flatMap((property): FunctionNode[] => {
+        if (isFunctionNode(property)) return [property];
+        if (ts.isPropertyAssignment(property)) {
+          const value = unwrap(property.initializer);
+          if (isFunctionNode(value)) return [value];
+        }
+        return [];
+      });
+    }
+    return [];
+  }
+}

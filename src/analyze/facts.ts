@@ -1,0 +1,401 @@
+// Turns the code of every analysed file into facts — calls, database connections, references to addresses and
+// regions, imports across services — once for every service the file is attributed to.
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import type {
+  CallFact,
+  CallTarget,
+  CodeFact,
+  ConnectionFact,
+  Hardness,
+  ImportEdge,
+  ModuleGraph,
+  ReferenceFact,
+  TopologyConfig,
+  TraceStep,
+} from "../model.js";
+import { enclosingSymbol } from "./symbols.js";
+import { CodeResolver, type ProgramView, refPath } from "./recognisers/context.js";
+import { recogniserApplies, type Recogniser } from "./recognisers/recogniser.js";
+import { recognisersFor } from "./recognisers/index.js";
+import { TargetResolver } from "./targets.js";
+
+/** What facts need to know about hard and soft (a structural subset of analyze/hardness.ts's HardnessIndex). */
+export interface HardnessView {
+  classify(site: ts.Node, service: string): Hardness;
+  storedInto(call: ts.Node): string | undefined;
+}
+
+/** The service a file's facts belong to, and for shared code the import chain that brings the file in. */
+interface Attribution {
+  service: string;
+  via?: ImportEdge[];
+}
+
+/** A recognised call, before it is attributed to services. */
+interface FoundCall {
+  node: ts.CallExpression | ts.NewExpression;
+  recogniser: string;
+  target: CallTarget;
+  resolution: TraceStep[];
+}
+
+const SCHEMA_SKIP = new Set(["node_modules", "dist", "build", "coverage", ".git"]);
+
+/** Every fact in the analysed files, sorted by file, line, column, service and type. */
+export function collectFacts(
+  config: TopologyConfig,
+  program: ProgramView,
+  modules: ModuleGraph,
+  hardness: HardnessView,
+): CodeFact[] {
+  const resolver = new CodeResolver(program);
+  const targets = new TargetResolver(resolver, config);
+  const recognisers = recognisersFor(config);
+  const facts: CodeFact[] = [];
+
+  const attributed = modules.files
+    .map((file) => ({ file, sourceFile: program.sourceFile(file), attribution: attributionOf(file, modules) }))
+    .filter((entry): entry is { file: string; sourceFile: ts.SourceFile; attribution: Attribution[] } =>
+      entry.sourceFile !== undefined && entry.attribution.length > 0,
+    );
+
+  // First every recognised call, so the reads and literals that resolve a call's target are not reported again.
+  const consumed = new Set<ts.Node>();
+  const drivers = new Map<ts.Node, string>();
+  const calls: FoundCall[] = [];
+  for (const { sourceFile } of attributed) {
+    visit(sourceFile, (node) => {
+      if (!ts.isCallExpression(node) && !ts.isNewExpression(node)) return;
+      const found = recognise(node, recognisers, resolver);
+      if (found === undefined) return;
+      const { recognised, recogniser } = found;
+      if (recognised.kind === "connection") {
+        for (const value of recognised.values) {
+          for (const read of connectionValues(value, targets)) if (!drivers.has(read)) drivers.set(read, recogniser);
+        }
+        return;
+      }
+      const resolved = targets.resolveCall(recognised, node);
+      // A call to a database's host is a connection: its evidence stays at the read, reported below.
+      if (resolved.database !== undefined) return;
+      for (const read of resolved.nodes) consumed.add(read);
+      calls.push({ node, recogniser: recognised.recogniser ?? recogniser, target: resolved.target, resolution: resolved.resolution });
+    });
+  }
+
+  const callsByFile = new Map<string, FoundCall[]>();
+  for (const call of calls) {
+    const file = resolver.fileOf(call.node);
+    callsByFile.set(file, [...(callsByFile.get(file) ?? []), call]);
+  }
+
+  for (const { file, sourceFile, attribution } of attributed) {
+    const base = (node: ts.Node, service: Attribution) => ({
+      service: service.service,
+      location: targets.position(node),
+      symbol: enclosingSymbol(node, file),
+      ...(service.via ? { via: service.via } : {}),
+    });
+
+    for (const call of callsByFile.get(file) ?? []) {
+      for (const service of attribution) {
+        const storesInto = hardness.storedInto(call.node);
+        const fact: CallFact = {
+          type: "call",
+          ...base(call.node, service),
+          target: call.target,
+          recogniser: call.recogniser,
+          hardness: hardness.classify(call.node, service.service),
+          ...(storesInto !== undefined ? { storesInto } : {}),
+          resolution: call.resolution,
+        };
+        facts.push(fact);
+      }
+    }
+
+    const connection = (node: ts.Node, database: string, evidence: string) => {
+      const recogniser = drivers.get(node);
+      for (const service of attribution) {
+        const fact: ConnectionFact = {
+          type: "connection",
+          ...base(node, service),
+          database,
+          evidence,
+          ...(recogniser !== undefined ? { recogniser } : {}),
+          hardness: hardness.classify(node, service.service),
+        };
+        facts.push(fact);
+      }
+    };
+    const reference = (node: ts.Node, target: ReferenceFact["target"], evidence: string) => {
+      for (const service of attribution) facts.push({ type: "reference", ...base(node, service), target, evidence });
+    };
+
+    visit(sourceFile, (node) => {
+      if (isTypeOnly(node)) return "skip";
+      const read = targets.envRead(node);
+      if (read) {
+        const database = targets.databaseOfEnv(read.name);
+        if (database) connection(read.site, database, `${read.how} ${read.name}`);
+        const service = targets.serviceOfEnv(read.name);
+        if (service && !consumed.has(read.site)) reference(read.site, { kind: "service", service }, `${read.how} ${read.name}`);
+        return "skip";
+      }
+      if (consumed.has(node)) return;
+      if (isStringRoot(node)) {
+        const value = targets.evaluate(node as ts.Expression);
+        const matched = targets.match(value, { envVars: false });
+        if (matched.kind === "database") {
+          connection(node, matched.database, matched.evidence);
+          for (const inner of value.nodes) consumed.add(inner);
+          return;
+        }
+        if (matched.kind === "service") {
+          const target = { kind: "service" as const, service: matched.service, ...(matched.region ? { region: matched.region } : {}) };
+          reference(node, target, matched.evidence);
+          for (const inner of value.nodes) consumed.add(inner);
+          return;
+        }
+      }
+      if (ts.isStringLiteralLike(node) && config.regions.serving.includes(node.text) && !isModuleName(node)) {
+        reference(node, { kind: "region", region: node.text }, `region ${node.text}`);
+      }
+    });
+
+    for (const edge of modules.imports.get(file) ?? []) {
+      const owner = modules.ownerOf.get(edge.to);
+      if (owner === undefined) continue;
+      for (const service of attribution) {
+        if (service.service === owner) continue;
+        facts.push({
+          type: "import",
+          service: service.service,
+          location: edge.location,
+          symbol: file,
+          ...(service.via ? { via: service.via } : {}),
+          target: owner,
+          importEdge: edge,
+        });
+      }
+    }
+  }
+
+  facts.push(...prismaConnections(config, targets));
+  return sortFacts(facts);
+}
+
+/** The services a file's facts belong to: its owner, or every service whose imports reach it (with the chain). */
+function attributionOf(file: string, modules: ModuleGraph): Attribution[] {
+  const owner = modules.ownerOf.get(file);
+  if (owner !== undefined) return [{ service: owner }];
+  const out: Attribution[] = [];
+  for (const service of [...modules.reach.keys()].sort()) {
+    const chain = modules.reach.get(service)?.get(file);
+    if (chain === undefined) continue;
+    out.push(chain.length > 0 ? { service, via: chain } : { service });
+  }
+  return out;
+}
+
+function recognise(
+  node: ts.CallExpression | ts.NewExpression,
+  recognisers: readonly Recogniser[],
+  resolver: CodeResolver,
+): { recognised: NonNullable<ReturnType<Recogniser["recognise"]>>; recogniser: string } | undefined {
+  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) return undefined;
+  const callee = resolver.moduleRef(node.expression);
+  const site = {
+    node,
+    isNew: ts.isNewExpression(node),
+    callee,
+    path: callee ? refPath(callee) : "",
+    resolver,
+  };
+  for (const recogniser of recognisers) {
+    if (!recogniserApplies(recogniser, callee)) continue;
+    const recognised = recogniser.recognise(site);
+    if (recognised) return { recognised, recogniser: recogniser.name };
+  }
+  return undefined;
+}
+
+/** The nodes of a driver argument whose values flow in (object options searched property by property). */
+function connectionValues(value: ts.Expression, targets: TargetResolver, depth = 0): ts.Node[] {
+  if (depth > 4) return [];
+  const node = ts.isParenthesizedExpression(value) ? value.expression : value;
+  if (ts.isObjectLiteralExpression(node)) {
+    return node.properties.flatMap((property) => {
+      if (ts.isPropertyAssignment(property)) return connectionValues(property.initializer, targets, depth + 1);
+      if (ts.isShorthandPropertyAssignment(property)) return connectionValues(property.name, targets, depth + 1);
+      return [];
+    });
+  }
+  if (ts.isArrayLiteralExpression(node)) return node.elements.flatMap((e) => connectionValues(e, targets, depth + 1));
+  return targets.evaluate(node).nodes;
+}
+
+/** Walks every node of a file; the callback may answer "skip" to leave a subtree out. */
+function visit(root: ts.Node, callback: (node: ts.Node) => "skip" | void): void {
+  const walk = (node: ts.Node): void => {
+    if (callback(node) === "skip") return;
+    ts.forEachChild(node, walk);
+  };
+  walk(root);
+}
+
+/** Types, interfaces and ambient declarations say nothing about what runs. */
+function isTypeOnly(node: ts.Node): boolean {
+  return (
+    ts.isTypeNode(node) ||
+    ts.isInterfaceDeclaration(node) ||
+    ts.isTypeAliasDeclaration(node) ||
+    (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) ||
+    ts.isImportDeclaration(node) ||
+    ts.isExportDeclaration(node) ||
+    ts.isImportEqualsDeclaration(node)
+  );
+}
+
+/** A string literal, template or concatenation that is not itself part of a larger template or concatenation. */
+function isStringRoot(node: ts.Node): boolean {
+  const isConcatenation = ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken;
+  if (!ts.isStringLiteral(node) && !ts.isNoSubstitutionTemplateLiteral(node) && !ts.isTemplateExpression(node) && !isConcatenation) {
+    return false;
+  }
+  let parent = node.parent;
+  while (ts.isParenthesizedExpression(parent)) parent = parent.parent;
+  if (ts.isTemplateSpan(parent)) return false;
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.PlusToken) return false;
+  return true;
+}
+
+/** `require("eu-west-1")`, `import("…")`: a module name, not a value. */
+function isModuleName(node: ts.StringLiteralLike): boolean {
+  const parent = node.parent;
+  return (
+    ts.isCallExpression(parent) &&
+    ((ts.isIdentifier(parent.expression) && parent.expression.text === "require") ||
+      parent.expression.kind === ts.SyntaxKind.ImportKeyword)
+  );
+}
+
+const PRISMA_HARDNESS: Hardness = { kind: "soft", reason: "declared in the Prisma schema, read at start-up", trace: [] };
+
+/**
+ * Connections declared in Prisma schemas (`url = env("…")` or a URL naming a database host) in a service's source or
+ * its manifest's folder. These files are not TypeScript, so they are read directly.
+ */
+function prismaConnections(config: TopologyConfig, targets: TargetResolver): ConnectionFact[] {
+  const facts: ConnectionFact[] = [];
+  for (const service of config.services) {
+    // Prisma keeps its schema in prisma/ beside src/, so the manifest's folder is searched as well as `source`.
+    // A manifest at the root would mean the whole repository, so only a manifest in a folder of its own counts.
+    const manifestFolder = path.posix.dirname(service.manifest);
+    const folders = manifestFolder === "." ? service.source : [...service.source, manifestFolder];
+    const schemas = new Set(folders.flatMap((folder) => prismaSchemas(config.root, folder)));
+    for (const file of [...schemas].sort()) {
+      const text = fs.readFileSync(path.join(config.root, file), "utf8");
+      for (const found of datasourceUrls(text)) {
+        const database = found.env !== undefined ? targets.databaseOfEnv(found.env) : hostDatabase(config, found.literal);
+        if (database === undefined) continue;
+        facts.push({
+          type: "connection",
+          service: service.name,
+          location: { file, ...found.position },
+          symbol: `${file}#${found.datasource}`,
+          database,
+          evidence: found.env !== undefined ? `env ${found.env}` : `host ${hostOfUrl(found.literal ?? "")}`,
+          recogniser: "prisma",
+          hardness: PRISMA_HARDNESS,
+        });
+      }
+    }
+  }
+  return facts;
+}
+
+function prismaSchemas(root: string, folder: string): string[] {
+  const out: string[] = [];
+  const walk = (relative: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(root, relative), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory() && !SCHEMA_SKIP.has(entry.name)) walk(child);
+      else if (entry.isFile() && entry.name.endsWith(".prisma")) out.push(child);
+    }
+  };
+  walk(folder);
+  return out;
+}
+
+/** `url`/`directUrl`/`shadowDatabaseUrl` settings of `datasource` blocks, with their positions. */
+function datasourceUrls(
+  text: string,
+): { datasource: string; env?: string; literal?: string; position: { line: number; column: number } }[] {
+  const out: { datasource: string; env?: string; literal?: string; position: { line: number; column: number } }[] = [];
+  const lines = text.split(/\r?\n/);
+  let datasource: string | undefined;
+  lines.forEach((raw, index) => {
+    const line = raw.replace(/\/\/.*$/, "");
+    const open = /^\s*datasource\s+(\w+)\s*\{/.exec(line);
+    if (open) {
+      datasource = open[1];
+      return;
+    }
+    if (datasource === undefined) return;
+    if (/^\s*\}/.test(line)) {
+      datasource = undefined;
+      return;
+    }
+    const setting = /^\s*(?:url|directUrl|shadowDatabaseUrl)\s*=\s*/.exec(line);
+    if (!setting) return;
+    const valueAt = setting[0].length;
+    const env = /^env\(\s*"([^"]+)"\s*\)/.exec(line.slice(valueAt));
+    if (env) out.push({ datasource, env: env[1], position: { line: index + 1, column: valueAt + 1 } });
+    const literal = /^"([^"]*)"/.exec(line.slice(valueAt));
+    if (literal) out.push({ datasource, literal: literal[1], position: { line: index + 1, column: valueAt + 1 } });
+  });
+  return out;
+}
+
+function hostOfUrl(url: string): string {
+  const authority = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").split(/[/?#]/)[0];
+  return authority.slice(authority.lastIndexOf("@") + 1).replace(/:[^:]*$/, "");
+}
+
+function hostDatabase(config: TopologyConfig, url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const host = hostOfUrl(url).toLowerCase();
+  return config.databases.find((d) => d.hosts.some((h) => h.toLowerCase() === host))?.name;
+}
+
+const TYPE_ORDER: Record<CodeFact["type"], number> = { call: 0, connection: 1, reference: 2, import: 3 };
+
+/** Deterministic order: file, line, column, service, type, then the rest of the fact. */
+export function sortFacts(facts: CodeFact[]): CodeFact[] {
+  const keyed = facts.map((fact) => ({ fact, key: JSON.stringify(fact) }));
+  keyed.sort((a, b) => {
+    const x = a.fact;
+    const y = b.fact;
+    return (
+      compare(x.location.file, y.location.file) ||
+      x.location.line - y.location.line ||
+      x.location.column - y.location.column ||
+      compare(x.service, y.service) ||
+      TYPE_ORDER[x.type] - TYPE_ORDER[y.type] ||
+      compare(a.key, b.key)
+    );
+  });
+  return keyed.map((entry) => entry.fact);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

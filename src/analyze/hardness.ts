@@ -1,0 +1,470 @@
+// Decides whether a request can wait on a place in the code (hard) or not (soft), with the path that shows it, and
+// which module-level state calls fill and health checks read.
+import picomatch from "picomatch";
+import ts from "typescript";
+import type {
+  Hardness,
+  ModuleGraph,
+  Position,
+  ServiceAnalysis,
+  ServiceManifest,
+  TopologyConfig,
+  TraceStep,
+} from "../model.js";
+import {
+  CallGraph,
+  type CallEdge,
+  type FunctionNode,
+  enclosingFunction,
+  isFunctionNode,
+  localHardness,
+  unwrap,
+} from "./callgraph.js";
+import { type EntryKind, type EntryRoot, detectEntries, exportedFunctions } from "./entrypoints.js";
+
+/** What hardness needs from the analysed program (a subset of the source program every analysis shares). */
+export interface HardnessProgram {
+  program: ts.Program;
+  checker(): ts.TypeChecker;
+  sourceFile(file: string): ts.SourceFile | undefined;
+  relative(fileName: string): string;
+  position(node: ts.Node): Position;
+}
+
+export interface HardnessIndex {
+  /** Whether a request of `service` can wait on `site` (a call, `new`, or any node such as an env read). */
+  classify(site: ts.Node, service: string): Hardness;
+  /** The module-level state ("src/cache.ts#partners") a call's (awaited) result is stored in, if any. */
+  storedInto(call: ts.Node): string | undefined;
+  /** Whether the service has a health entrypoint, and the module-level state code reachable from it reads. */
+  serviceAnalysis(service: string): ServiceAnalysis;
+}
+
+/** How a function was first reached: from an entry, or from a caller through one edge. */
+interface Arrival {
+  root: EntryRoot;
+  from?: FunctionNode;
+  edge?: CallEdge;
+  /** For functions reached only through a soft hop: that hop's reason. */
+  softReason?: string;
+}
+
+interface ServiceReach {
+  hard: Map<FunctionNode, Arrival>;
+  soft: Map<FunctionNode, Arrival>;
+  background?: Map<FunctionNode, Arrival>;
+}
+
+const RESPONSE_BODY = new Set(["json", "text", "arrayBuffer", "blob", "formData"]);
+const STORE_METHODS = new Set(["set", "push", "add", "unshift"]);
+const PROMISE_CHAIN = new Set(["then", "catch", "finally"]);
+
+/**
+ * Builds the index. Nothing is read up front: each service's reachability is computed on first use, from its
+ * entrypoints outwards, and call edges are read only for functions something reaches.
+ *
+ * Request entrypoints are the exports of `entrypoints.requests`/`health` files (functions, `const` arrows,
+ * CommonJS `exports.f`, and the public methods of exported classes and object literals) plus the handlers
+ * registered in the files the service reaches. A site is hard when some path from one of them reaches it through
+ * hops that are all waited on and the site itself is waited on; hard wins over every soft path. A trace runs
+ * from the entrypoint through each hop into the site's function; the site itself is the fact's location.
+ */
+export function buildHardnessIndex(config: TopologyConfig, program: HardnessProgram, modules: ModuleGraph): HardnessIndex {
+  return new Hardnesses(config, program, modules);
+}
+
+class Hardnesses implements HardnessIndex {
+  private readonly checker: ts.TypeChecker;
+  private readonly softWrappers: ReadonlySet<string>;
+  private readonly graph: CallGraph;
+  private readonly entriesOfFile = new Map<string, EntryRoot[]>();
+  private readonly reaches = new Map<string, ServiceReach>();
+  private readonly analyses = new Map<string, ServiceAnalysis>();
+  private readonly bindings = new Map<ts.Symbol, string | undefined>();
+  private readonly exportRootsOf = new Map<string, EntryRoot[]>();
+  /** Positions of the hops traces pass through; deep call chains repeat them in many traces. */
+  private readonly positions = new Map<ts.Node, Position>();
+
+  constructor(
+    private readonly config: TopologyConfig,
+    private readonly program: HardnessProgram,
+    private readonly modules: ModuleGraph,
+  ) {
+    this.checker = program.checker();
+    this.softWrappers = new Set(config.softWrappers);
+    this.graph = new CallGraph(this.checker, this.softWrappers);
+  }
+
+  classify(site: ts.Node, service: string): Hardness {
+    const local = localHardness(site, this.softWrappers, this.checker);
+    const fn = enclosingFunction(site);
+    if (fn === undefined) return { kind: "soft", reason: "runs at start-up (module top level)", trace: [] };
+    const reach = this.reach(service);
+    const hard = reach.hard.get(fn);
+    if (hard) {
+      const trace = this.trace(fn, reach);
+      if (local.kind === "soft") return { kind: "soft", reason: local.reason, trace };
+      const verb = ts.isCallExpression(site) || ts.isNewExpression(site) ? "awaited" : "read";
+      return { kind: "hard", reason: `${verb} while serving ${hard.root.label}`, trace };
+    }
+    const soft = reach.soft.get(fn);
+    if (soft) {
+      const reason = local.kind === "soft" ? local.reason : (soft.softReason ?? "soft");
+      return { kind: "soft", reason, trace: this.trace(fn, reach) };
+    }
+    const background = this.background(service, reach).get(fn);
+    if (background) {
+      return {
+        kind: "soft",
+        reason: `only reached from background: ${background.root.label}`,
+        trace: this.trace(fn, reach, reach.background),
+      };
+    }
+    return { kind: "soft", reason: "not reached from a request entrypoint", trace: [] };
+  }
+
+  storedInto(call: ts.Node): string | undefined {
+    const seen = new Set<ts.Symbol>();
+    const work: ts.Node[] = [call];
+    while (work.length > 0) {
+      const value = work.shift()!;
+      const stored = this.destination(value, seen, work);
+      if (stored !== undefined) return stored;
+    }
+    return undefined;
+  }
+
+  serviceAnalysis(service: string): ServiceAnalysis {
+    let analysis = this.analyses.get(service);
+    if (analysis === undefined) {
+      const roots = this.exportRoots(this.manifest(service)).filter((root) => root.kind === "health");
+      const reached = explore(roots, this.graph, () => true);
+      const reads = new Set<string>();
+      for (const fn of reached.keys()) this.collectReads(fn, reads);
+      analysis = { hasHealthEntrypoint: roots.length > 0, healthReads: [...reads].sort() };
+      this.analyses.set(service, analysis);
+    }
+    return analysis;
+  }
+
+  // ─── Reachability ────────────────────────────────────────────────────────────
+
+  private manifest(service: string): ServiceManifest | undefined {
+    return this.config.services.find((candidate) => candidate.name === service);
+  }
+
+  /** Functions reached from the service's request entrypoints: first along hard hops only, then through soft ones. */
+  private reach(service: string): ServiceReach {
+    let reach = this.reaches.get(service);
+    if (reach !== undefined) return reach;
+    const roots = this.requestRoots(service);
+    const hard = explore(roots, this.graph, (edge) => edge.local.kind === "hard");
+    const soft = new Map<FunctionNode, Arrival>();
+    const queue: FunctionNode[] = [];
+    for (const [fn, arrival] of hard) {
+      for (const edge of this.graph.edges(fn)) {
+        if (edge.local.kind !== "soft" || hard.has(edge.to) || soft.has(edge.to)) continue;
+        soft.set(edge.to, { root: arrival.root, from: fn, edge, softReason: edge.local.reason });
+        queue.push(edge.to);
+      }
+    }
+    for (let i = 0; i < queue.length; i++) {
+      const fn = queue[i];
+      const arrival = soft.get(fn)!;
+      for (const edge of this.graph.edges(fn)) {
+        if (hard.has(edge.to) || soft.has(edge.to)) continue;
+        soft.set(edge.to, { root: arrival.root, from: fn, edge, softReason: arrival.softReason });
+        queue.push(edge.to);
+      }
+    }
+    reach = { hard, soft };
+    this.reaches.set(service, reach);
+    return reach;
+  }
+
+  private background(service: string, reach: ServiceReach): Map<FunctionNode, Arrival> {
+    if (reach.background === undefined) {
+      const manifest = this.manifest(service);
+      const roots = [
+        ...this.exportRoots(manifest).filter((root) => root.kind === "background"),
+        ...this.detectedRoots(service).filter((root) => root.kind === "background"),
+      ];
+      reach.background = explore(sortRoots(roots, this.program), this.graph, () => true);
+    }
+    return reach.background;
+  }
+
+  private requestRoots(service: string): EntryRoot[] {
+    const roots = [
+      ...this.exportRoots(this.manifest(service)).filter((root) => root.kind !== "background"),
+      ...this.detectedRoots(service).filter((root) => root.kind !== "background"),
+    ];
+    return sortRoots(roots, this.program);
+  }
+
+  /** Handlers and background contexts registered in the files the service reaches. */
+  private detectedRoots(service: string): EntryRoot[] {
+    const files = this.modules.reach.get(service);
+    if (files === undefined) return [];
+    return [...files.keys()].sort().flatMap((file) => this.entriesIn(file));
+  }
+
+  private entriesIn(file: string): EntryRoot[] {
+    let entries = this.entriesOfFile.get(file);
+    if (entries === undefined) {
+      const source = this.program.sourceFile(file);
+      entries = source ? detectEntries(source, this.graph, this.checker, (node) => this.program.position(node)) : [];
+      this.entriesOfFile.set(file, entries);
+    }
+    return entries;
+  }
+
+  /** The exported functions of the service's `entrypoints` files. */
+  private exportRoots(manifest: ServiceManifest | undefined): EntryRoot[] {
+    if (manifest === undefined) return [];
+    const known = this.exportRootsOf.get(manifest.name);
+    if (known !== undefined) return known;
+    const roots: EntryRoot[] = [];
+    const kinds: [EntryKind, string[]][] = [
+      ["health", manifest.entrypoints.health],
+      ["request", manifest.entrypoints.requests],
+      ["background", manifest.entrypoints.background],
+    ];
+    for (const [kind, globs] of kinds) {
+      if (globs.length === 0) continue;
+      const matches = picomatch(globs, { dot: true });
+      // Only files under a glob's literal base can match: no need to test every file of a large repository.
+      const bases = globs.map((glob) => picomatch.scan(glob).base);
+      const underABase = (file: string): boolean =>
+        bases.some((base) => base === "" || file === base || file.startsWith(`${base}/`));
+      for (const file of this.modules.files) {
+        if (!underABase(file) || !matches(file)) continue;
+        const source = this.program.sourceFile(file);
+        if (source === undefined) continue;
+        for (const exported of exportedFunctions(source, this.graph, this.checker)) {
+          roots.push(this.exportRoot(kind, exported.name, exported.fn, exported.at));
+        }
+      }
+    }
+    this.exportRootsOf.set(manifest.name, roots);
+    return roots;
+  }
+
+  private exportRoot(kind: EntryKind, name: string, fn: FunctionNode, at: ts.Node): EntryRoot {
+    if (kind === "health") return { fn, kind, at, note: `health entrypoint ${name}`, label: `the health check (${name})` };
+    if (kind === "request") return { fn, kind, at, note: `request entrypoint ${name}`, label: name };
+    const position = this.program.position(at);
+    return { fn, kind, at, note: `background entrypoint ${name}`, label: `${name} at ${position.file}:${position.line}` };
+  }
+
+  /** The steps from the entry through each hop into `fn`. */
+  private trace(fn: FunctionNode, reach: ServiceReach, arrivals?: Map<FunctionNode, Arrival>): TraceStep[] {
+    const steps: TraceStep[] = [];
+    let current: FunctionNode | undefined = fn;
+    while (current !== undefined) {
+      const arrival: Arrival | undefined = arrivals
+        ? arrivals.get(current)
+        : (reach.hard.get(current) ?? reach.soft.get(current));
+      if (arrival === undefined) break;
+      if (arrival.edge === undefined || arrival.from === undefined) {
+        steps.push(this.step(arrival.root.at, arrival.root.note));
+        break;
+      }
+      steps.push(this.step(arrival.edge.via, arrival.edge.note));
+      current = arrival.from;
+    }
+    return steps.reverse();
+  }
+
+  private step(node: ts.Node, note: string): TraceStep {
+    let position = this.positions.get(node);
+    if (position === undefined) {
+      position = this.program.position(node);
+      this.positions.set(node, position);
+    }
+    return { file: position.file, line: position.line, column: position.column, note };
+  }
+
+  // ─── Module-level state ──────────────────────────────────────────────────────
+
+  /** Follows a value up the tree (and into the variables that hold it) until it is stored, or gives up. */
+  private destination(start: ts.Node, seen: Set<ts.Symbol>, work: ts.Node[]): string | undefined {
+    let node = start;
+    for (;;) {
+      const parent = node.parent;
+      if (parent === undefined) return undefined;
+      if (
+        ts.isParenthesizedExpression(parent) ||
+        ts.isAsExpression(parent) ||
+        ts.isNonNullExpression(parent) ||
+        ts.isSatisfiesExpression(parent) ||
+        ts.isAwaitExpression(parent) ||
+        ts.isArrayLiteralExpression(parent) ||
+        ts.isSpreadElement(parent)
+      ) {
+        node = parent;
+        continue;
+      }
+      if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
+        const call = parent.parent && ts.isCallExpression(parent.parent) && parent.parent.expression === parent ? parent.parent : undefined;
+        if (call === undefined) {
+          node = parent; // `res.data`, `res.body`
+          continue;
+        }
+        const method = parent.name.text;
+        if (method === "then") {
+          // `.then(data => { cache = data })`: the first parameter holds the result.
+          const callback = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;
+          const first = callback && isFunctionNode(callback) ? callback.parameters[0] : undefined;
+          if (first && callback) this.follow(first.name, callback, seen, work);
+        }
+        if (PROMISE_CHAIN.has(method) || RESPONSE_BODY.has(method)) {
+          node = call;
+          continue;
+        }
+        return undefined;
+      }
+      if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const stored = this.moduleBindingOf(parent.left);
+        if (stored !== undefined) return stored;
+        const scope = enclosingFunction(parent) ?? parent.getSourceFile();
+        if (ts.isIdentifier(parent.left)) this.follow(parent.left, scope, seen, work);
+        return undefined;
+      }
+      if (ts.isVariableDeclaration(parent) && parent.initializer === node) {
+        if (ts.isIdentifier(parent.name)) {
+          const stored = this.moduleBindingOf(parent.name);
+          if (stored !== undefined) return stored;
+        }
+        this.follow(parent.name, enclosingFunction(parent) ?? parent.getSourceFile(), seen, work);
+        return undefined;
+      }
+      if ((ts.isPropertyAssignment(parent) && parent.initializer === node) || ts.isShorthandPropertyAssignment(parent)) {
+        node = parent.parent; // `{ partners: data }` stores what holds it
+        continue;
+      }
+      if (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) {
+        const callee = unwrap(parent.expression);
+        if (ts.isPropertyAccessExpression(callee) && STORE_METHODS.has(callee.name.text)) {
+          return this.moduleBindingOf(callee.expression);
+        }
+        if (ts.isPropertyAccessExpression(callee) && callee.getText() === "Object.assign" && parent.arguments[0]) {
+          return this.moduleBindingOf(parent.arguments[0]);
+        }
+        return undefined;
+      }
+      return undefined;
+    }
+  }
+
+  /** Queues every later use of the variables a binding name declares, within `scope`. */
+  private follow(name: ts.BindingName, scope: ts.Node, seen: Set<ts.Symbol>, work: ts.Node[]): void {
+    const identifiers: ts.Identifier[] = [];
+    const collect = (binding: ts.BindingName): void => {
+      if (ts.isIdentifier(binding)) identifiers.push(binding);
+      else for (const element of binding.elements) if (!ts.isOmittedExpression(element)) collect(element.name);
+    };
+    collect(name);
+    for (const identifier of identifiers) {
+      const symbol = this.checker.getSymbolAtLocation(identifier);
+      if (symbol === undefined || seen.has(symbol)) continue;
+      seen.add(symbol);
+      const visit = (node: ts.Node): void => {
+        if (ts.isIdentifier(node) && node !== identifier && node.text === identifier.text) {
+          if (this.checker.getSymbolAtLocation(node) === symbol) work.push(node);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(scope);
+    }
+  }
+
+  /** "file#name" of the module-level variable an expression (or the object it reaches into) is. */
+  private moduleBindingOf(expression: ts.Node): string | undefined {
+    let root: ts.Node = expression;
+    for (;;) {
+      if (ts.isExpression(root) && unwrap(root) !== root) root = unwrap(root);
+      else if (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = root.expression;
+      else break;
+    }
+    if (!ts.isIdentifier(root)) return undefined;
+    const symbol =
+      root.parent && ts.isShorthandPropertyAssignment(root.parent) && root.parent.name === root
+        ? this.checker.getShorthandAssignmentValueSymbol(root.parent)
+        : this.checker.getSymbolAtLocation(root);
+    return symbol ? this.moduleBinding(symbol) : undefined;
+  }
+
+  private moduleBinding(symbol: ts.Symbol): string | undefined {
+    if (this.bindings.has(symbol)) return this.bindings.get(symbol);
+    let target = symbol;
+    if (target.flags & ts.SymbolFlags.Alias) {
+      try {
+        target = this.checker.getAliasedSymbol(target);
+      } catch {
+        target = symbol;
+      }
+    }
+    const declaration = target.valueDeclaration;
+    let binding: string | undefined;
+    if (
+      declaration &&
+      ts.isVariableDeclaration(declaration) &&
+      ts.isIdentifier(declaration.name) &&
+      ts.isVariableStatement(declaration.parent.parent) &&
+      ts.isSourceFile(declaration.parent.parent.parent) &&
+      !(declaration.initializer && isFunctionNode(unwrap(declaration.initializer)))
+    ) {
+      binding = `${this.program.relative(declaration.getSourceFile().fileName)}#${declaration.name.text}`;
+    }
+    this.bindings.set(symbol, binding);
+    return binding;
+  }
+
+  /** Module-level variables a function's own body reads (nested callbacks are functions of their own). */
+  private collectReads(fn: FunctionNode, reads: Set<string>): void {
+    const visit = (node: ts.Node): void => {
+      if (node !== fn && isFunctionNode(node)) return;
+      if (ts.isIdentifier(node)) {
+        const binding = this.moduleBindingOf(node);
+        if (binding !== undefined) reads.add(binding);
+      }
+      ts.forEachChild(node, visit);
+    };
+    if (fn.body) visit(fn.body);
+  }
+}
+
+/** Breadth-first from the roots along the edges `follow` accepts: the first arrival is on a shortest path. */
+function explore(roots: EntryRoot[], graph: CallGraph, follow: (edge: CallEdge) => boolean): Map<FunctionNode, Arrival> {
+  const reached = new Map<FunctionNode, Arrival>();
+  const queue: FunctionNode[] = [];
+  for (const root of roots) {
+    if (reached.has(root.fn)) continue;
+    reached.set(root.fn, { root });
+    queue.push(root.fn);
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const fn = queue[i];
+    const arrival = reached.get(fn)!;
+    for (const edge of graph.edges(fn)) {
+      if (reached.has(edge.to) || !follow(edge)) continue;
+      reached.set(edge.to, { root: arrival.root, from: fn, edge });
+      queue.push(edge.to);
+    }
+  }
+  return reached;
+}
+
+/** Roots in file and source order, so that ties between equally short paths break the same way every run. */
+function sortRoots(roots: EntryRoot[], program: HardnessProgram): EntryRoot[] {
+  const keyed = roots.map((root) => ({ root, position: program.position(root.at) }));
+  keyed.sort(
+    (a, b) =>
+      (a.position.file < b.position.file ? -1 : a.position.file > b.position.file ? 1 : 0) ||
+      a.position.line - b.position.line ||
+      a.position.column - b.position.column ||
+      a.root.fn.pos - b.root.fn.pos,
+  );
+  return keyed.map((entry) => entry.root);
+}

@@ -1,0 +1,187 @@
+// Parses every analysed file exactly once into one TypeScript program whose module resolution is ours, so the
+// recognisers and the type checker see the same source files and follow imports into workspace packages.
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import type { Diagnostic, Position, TopologyConfig } from "../model.js";
+import { comparePaths, listSourceFiles } from "./files.js";
+import { createModuleResolver, type ModuleResolver, type WorkspacePackage } from "./workspaces.js";
+
+export interface SourceProgram {
+  /** Absolute path of the analysed root. */
+  root: string;
+  /** Analysed files, root-relative, sorted. */
+  files: string[];
+  program: ts.Program;
+  /** The type checker, created on first use (binding every file costs time that not every command needs). */
+  checker(): ts.TypeChecker;
+  /** The parsed file, by root-relative path. */
+  sourceFile(file: string): ts.SourceFile | undefined;
+  /** Absolute TypeScript file name → root-relative path. */
+  relative(fileName: string): string;
+  /** Root-relative file and 1-based line/column of the node's first token. */
+  position(node: ts.Node): Position;
+  /** The analysed file `specifier` names when imported from `fromFile` (root-relative), or undefined when external. */
+  resolveImport(specifier: string, fromFile: string): string | undefined;
+  /** The file's text, as parsed. */
+  text(file: string): string | undefined;
+  /** Workspace packages of the root, sorted by name. */
+  packages: WorkspacePackage[];
+  /** One warning per file that does not parse, at its first syntax error. */
+  parseErrors: Diagnostic[];
+}
+
+/**
+ * Options that keep the program to the analysed files: no default library, no @types, nothing emitted.
+ * `noResolve` still records every import's resolution for the checker, but stops TypeScript from loading
+ * imported files recursively while building the program: every analysed file is a root already, and a
+ * depth-first walk down a long import chain of a large monorepo overflows the stack.
+ */
+const COMPILER_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  noResolve: true,
+  noLib: true,
+  types: [],
+  noEmit: true,
+  skipLibCheck: true,
+  jsx: ts.JsxEmit.Preserve,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  target: ts.ScriptTarget.ESNext,
+  allowImportingTsExtensions: true,
+  resolveJsonModule: false,
+  esModuleInterop: true,
+  allowSyntheticDefaultImports: true,
+};
+
+const EXTENSIONS: Record<string, { extension: ts.Extension; kind: ts.ScriptKind }> = {
+  ".ts": { extension: ts.Extension.Ts, kind: ts.ScriptKind.TS },
+  ".tsx": { extension: ts.Extension.Tsx, kind: ts.ScriptKind.TSX },
+  ".mts": { extension: ts.Extension.Mts, kind: ts.ScriptKind.TS },
+  ".cts": { extension: ts.Extension.Cts, kind: ts.ScriptKind.TS },
+  ".js": { extension: ts.Extension.Js, kind: ts.ScriptKind.JS },
+  ".jsx": { extension: ts.Extension.Jsx, kind: ts.ScriptKind.JSX },
+  ".mjs": { extension: ts.Extension.Mjs, kind: ts.ScriptKind.JS },
+  ".cjs": { extension: ts.Extension.Cjs, kind: ts.ScriptKind.JS },
+};
+
+/** Parses `files` (default: every analysed file of `config.root`) into one program. */
+export function createSourceProgram(config: TopologyConfig, files?: string[]): SourceProgram {
+  const root = path.resolve(config.root);
+  const analysed = [...(files ?? listSourceFiles(config))].sort(comparePaths);
+  const resolver = createModuleResolver(root, analysed);
+
+  // TypeScript names files with `/` separators on every platform.
+  const toAbsolute = (file: string): string => ts.sys.resolvePath(path.join(root, file)).split(path.sep).join("/");
+  const absoluteOf = new Map<string, string>();
+  const relativeOf = new Map<string, string>();
+  for (const file of analysed) {
+    const absolute = toAbsolute(file);
+    absoluteOf.set(file, absolute);
+    relativeOf.set(absolute, file);
+  }
+  const relative = (fileName: string): string =>
+    relativeOf.get(fileName) ?? path.relative(root, fileName).split(path.sep).join("/");
+
+  const host = createHost(root, relativeOf, resolver, relative);
+  const program = ts.createProgram({ rootNames: [...absoluteOf.values()], options: COMPILER_OPTIONS, host });
+
+  let checker: ts.TypeChecker | undefined;
+  const sourceFile = (file: string): ts.SourceFile | undefined => {
+    const absolute = absoluteOf.get(file);
+    return absolute === undefined ? undefined : program.getSourceFile(absolute);
+  };
+  const position = (node: ts.Node): Position => {
+    const source = node.getSourceFile();
+    const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
+    return { file: relative(source.fileName), line: line + 1, column: character + 1 };
+  };
+
+  return {
+    root,
+    files: analysed,
+    program,
+    checker: () => (checker ??= program.getTypeChecker()),
+    sourceFile,
+    relative,
+    position,
+    resolveImport: (specifier, fromFile) => resolver.resolve(specifier, fromFile),
+    text: (file) => sourceFile(file)?.text,
+    packages: resolver.packages,
+    parseErrors: parseErrorsOf(analysed, sourceFile),
+  };
+}
+
+/** A compiler host that reads only analysed files and resolves modules with our resolver. */
+function createHost(
+  root: string,
+  relativeOf: Map<string, string>,
+  resolver: ModuleResolver,
+  relative: (fileName: string) => string,
+): ts.CompilerHost {
+  const absoluteOf = new Map([...relativeOf].map(([absolute, file]) => [file, absolute]));
+  const readFile = (fileName: string): string | undefined => {
+    if (!relativeOf.has(fileName)) return undefined;
+    try {
+      return fs.readFileSync(fileName, "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    getSourceFile(fileName, languageVersion) {
+      const file = relativeOf.get(fileName);
+      if (file === undefined) return undefined; // nothing outside the analysed files enters the program
+      const text = readFile(fileName);
+      if (text === undefined) return undefined;
+      const kind = EXTENSIONS[path.posix.extname(file)]?.kind ?? ts.ScriptKind.TS;
+      return ts.createSourceFile(fileName, text, languageVersion, true, kind);
+    },
+    // JSDoc carries types in JavaScript files only; skipping it in TypeScript files is what tsc does, and faster.
+    jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
+    getDefaultLibFileName: () => "lib.d.ts",
+    writeFile: () => undefined,
+    getCurrentDirectory: () => root.split(path.sep).join("/"),
+    getCanonicalFileName: (fileName) => fileName,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => "\n",
+    fileExists: (fileName) => relativeOf.has(fileName),
+    readFile,
+    directoryExists: () => false,
+    getDirectories: () => [],
+    resolveModuleNameLiterals(moduleLiterals, containingFile) {
+      const from = relative(containingFile);
+      return moduleLiterals.map((literal): ts.ResolvedModuleWithFailedLookupLocations => {
+        const target = resolver.resolve(literal.text, from);
+        const absolute = target === undefined ? undefined : absoluteOf.get(target);
+        if (target === undefined || absolute === undefined) return { resolvedModule: undefined };
+        const extension = EXTENSIONS[path.posix.extname(target)]?.extension ?? ts.Extension.Ts;
+        return { resolvedModule: { resolvedFileName: absolute, extension, isExternalLibraryImport: false } };
+      });
+    },
+    resolveTypeReferenceDirectiveReferences(typeDirectiveReferences) {
+      // `/// <reference types>` would reach into node_modules; type packages are not analysed.
+      return typeDirectiveReferences.map(() => ({ resolvedTypeReferenceDirective: undefined }));
+    },
+  };
+}
+
+/** The parser's own diagnostics (not the JS-only grammar checks), one warning per file at its first error. */
+function parseErrorsOf(files: string[], sourceFile: (file: string) => ts.SourceFile | undefined): Diagnostic[] {
+  const errors: Diagnostic[] = [];
+  for (const file of files) {
+    const source = sourceFile(file);
+    if (!source) continue;
+    const diagnostics = (source as ts.SourceFile & { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] })
+      .parseDiagnostics;
+    if (!diagnostics || diagnostics.length === 0) continue;
+    const first = [...diagnostics].sort((a, b) => a.start - b.start)[0];
+    const { line, character } = source.getLineAndCharacterOfPosition(first.start);
+    errors.push({
+      severity: "warning",
+      message: `${file} does not parse: ${ts.flattenDiagnosticMessageText(first.messageText, " ")} Facts after the error may be missed.`,
+      location: { file, line: line + 1, column: character + 1 },
+    });
+  }
+  return errors;
+}

@@ -1,0 +1,49 @@
+// The recognisers topo-lint knows, in the order they are tried. Adding a library: one file here + one fixture.
+import type { TopologyConfig } from "../../model.js";
+import axios from "./axios.js";
+import { clientPackages } from "./clients.js";
+import drizzle from "./drizzle.js";
+import fetch from "./fetch.js";
+import got from "./got.js";
+import grpc from "./grpc.js";
+import http from "./http.js";
+import ioredis from "./ioredis.js";
+import knex from "./knex.js";
+import mongodb from "./mongodb.js";
+import mongoose from "./mongoose.js";
+import mysql2 from "./mysql2.js";
+import nestHttp from "./nest-http.js";
+import pg from "./pg.js";
+import postgres from "./postgres.js";
+import prisma from "./prisma.js";
+import type { Recogniser } from "./recogniser.js";
+import redis from "./redis.js";
+import sequelize from "./sequelize.js";
+import typeorm from "./typeorm.js";
+import undici from "./undici.js";
+
+/** Libraries that call services over HTTP or gRPC. */
+export const callRecognisers: readonly Recogniser[] = [fetch, axios, got, undici, http, nestHttp, grpc];
+
+/** Database drivers. */
+export const driverRecognisers: readonly Recogniser[] = [
+  pg,
+  postgres,
+  mysql2,
+  mongoose,
+  mongodb,
+  ioredis,
+  redis,
+  prisma,
+  knex,
+  typeorm,
+  sequelize,
+  drizzle,
+];
+
+/** Every recogniser for a config: the fixed ones plus calls into the client packages services list. */
+export function recognisersFor(config: TopologyConfig): Recogniser[] {
+  return [clientPackages(config), ...callRecognisers, ...driverRecognisers];
+}
+
+export type { CallSite, Recognised, Recogniser } from "./recogniser.js";

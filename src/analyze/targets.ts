@@ -1,0 +1,566 @@
+// Resolves what a call's target or a string in code points at: a service (and the region its address pins), a
+// database, or an external host — following literals, templates, concatenation, env reads, config wrappers and aliases.
+import ts from "typescript";
+import type { CallTarget, Position, TopologyConfig, TraceStep } from "../model.js";
+import { bindingSource, type CodeResolver, propertyKey, refPath, skipOuter } from "./recognisers/context.js";
+import { objectLiteralOf } from "./recognisers/recogniser.js";
+import type { Recognised } from "./recognisers/index.js";
+
+/**
+ * The region a target counts as pinned to when `{region}` is filled from request data or anything else unknown:
+ * it is some concrete region, but not one the code names.
+ */
+export const UNKNOWN_REGION = "<unknown>";
+
+/** A piece of a string value as far as static analysis can tell. */
+export type ValuePart =
+  | { kind: "text"; text: string }
+  /** An env var, read directly (`process.env.X`) or through a config wrapper (`config.get("X")`). */
+  | { kind: "env"; name: string; how: "env" | "config" }
+  /** Data from the request being served (params, query, headers, body). */
+  | { kind: "request"; text: string }
+  | { kind: "unknown"; text: string };
+
+export interface SymbolicValue {
+  parts: ValuePart[];
+  /** Reads and aliases passed on the way, in source order of discovery. */
+  steps: TraceStep[];
+  /** The nodes whose value flows in (env reads, literals, templates), so they are not reported a second time. */
+  nodes: ts.Node[];
+}
+
+/** A read of the environment at one site. */
+export interface EnvRead {
+  name: string;
+  how: "env" | "config";
+  /** Where the read is reported. */
+  site: ts.Node;
+}
+
+/** What a value points at. */
+export type ValueMatch =
+  | { kind: "service"; service: string; region?: string; evidence: string }
+  | { kind: "database"; database: string; evidence: string }
+  | { kind: "external"; host: string }
+  | { kind: "none" };
+
+/** A resolved call target with the steps that resolved it. */
+export interface ResolvedTarget {
+  target: CallTarget;
+  /** Set when the call's target is a database host or env var rather than a service. */
+  database?: string;
+  resolution: TraceStep[];
+  nodes: ts.Node[];
+}
+
+const MAX_DEPTH = 16;
+const REQUEST_FIELDS = new Set(["params", "query", "headers", "body", "cookies", "hostname", "url", "originalUrl", "path"]);
+const REQUEST_OBJECTS = new Set(["req", "request", "ctx", "context", "event"]);
+const REQUEST_DECORATORS = new Set(["Param", "Query", "Headers", "Body", "Req", "Request", "Ip", "HostParam"]);
+const CONFIG_GETTERS = new Set(["get", "getOrThrow"]);
+const PLACEHOLDER = /\u0001(\d+)\u0002/g;
+
+/** Follows values through code and matches them against the addresses in a config. */
+export class TargetResolver {
+  private readonly regions: Map<string, string>;
+  /** Whether a variable holds the environment (`const env = cleanEnv(process.env, …)`), by declaration. */
+  private readonly envObjects = new WeakMap<ts.Node, boolean>();
+
+  constructor(
+    private readonly resolver: CodeResolver,
+    private readonly config: TopologyConfig,
+  ) {
+    this.regions = new Map([config.regions.home, ...config.regions.serving].map((r) => [r.toLowerCase(), r]));
+  }
+
+  /** Position of a node, root-relative, 1-based. */
+  position(node: ts.Node): Position {
+    const sourceFile = node.getSourceFile();
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+    return { file: this.resolver.fileOf(node), line: line + 1, column: character + 1 };
+  }
+
+  /** Whether a node reads the environment: `process.env.X`, `process.env["X"]`, `const { X } = process.env`, `config.get("X")`. */
+  envRead(node: ts.Node): EnvRead | undefined {
+    if (ts.isPropertyAccessExpression(node) || (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression))) {
+      const name = ts.isPropertyAccessExpression(node) ? node.name.text : (node.argumentExpression as ts.StringLiteralLike).text;
+      // Only `….env` or a plain name (an env validator's result) can be the environment; skip the rest cheaply.
+      const receiver = skipOuter(node.expression);
+      const candidate =
+        ts.isIdentifier(receiver) || (ts.isPropertyAccessExpression(receiver) && receiver.name.text === "env");
+      if (candidate && this.isEnvObject(receiver)) return { name, how: "env", site: node };
+      return undefined;
+    }
+    if (ts.isBindingElement(node) && ts.isIdentifier(node.name)) {
+      const source = bindingSource(node);
+      if (source && source.path.length === 1 && this.isEnvObject(source.initializer)) {
+        return { name: source.path[0], how: "env", site: node };
+      }
+      return undefined;
+    }
+    if (ts.isCallExpression(node)) {
+      const [key] = node.arguments;
+      const callee = node.expression;
+      if (key === undefined || !ts.isStringLiteralLike(key) || !ts.isPropertyAccessExpression(callee)) return undefined;
+      if (!CONFIG_GETTERS.has(callee.name.text) || !this.isConfigObject(callee.expression)) return undefined;
+      return { name: key.text, how: "config", site: node };
+    }
+    return undefined;
+  }
+
+  /** `process.env`, or the object an env validator builds from it (`cleanEnv(process.env, {…})`). */
+  private isEnvObject(expression: ts.Expression, depth = 0): boolean {
+    const node = skipOuter(expression);
+    const ref = this.resolver.moduleRef(node);
+    if (ref && ref.module === "" && refPath(ref) === "process.env") return true;
+    if (depth > 4 || !ts.isIdentifier(node)) return false;
+    const declaration = this.resolver.declarationOf(node);
+    if (declaration === undefined || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+    const known = this.envObjects.get(declaration);
+    if (known !== undefined) return known;
+    this.envObjects.set(declaration, false); // a declaration that refers to itself is not the environment
+    const init = skipOuter(declaration.initializer);
+    const isEnv = ts.isCallExpression(init)
+      ? init.arguments.some((argument) => this.isEnvObject(argument, depth + 1))
+      : this.isEnvObject(init, depth + 1);
+    this.envObjects.set(declaration, isEnv);
+    return isEnv;
+  }
+
+  /** A config wrapper: Nest's ConfigService (injected or not), the `config` package, or anything named like a config. */
+  private isConfigObject(expression: ts.Expression): boolean {
+    const node = skipOuter(expression);
+    const ref = this.resolver.moduleRef(node);
+    if (ref && ref.module === "@nestjs/config") return true;
+    if (ref && ref.module === "config" && ref.segments.length === 0) return true;
+    const name = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : undefined;
+    return name !== undefined && /config/i.test(name);
+  }
+
+  /** What an expression's string value is made of. */
+  evaluate(expression: ts.Expression, depth = 0): SymbolicValue {
+    const node = skipOuter(expression);
+    if (depth > MAX_DEPTH) return unknown(node);
+
+    const read = this.envRead(node);
+    if (read) return this.readValue(read);
+
+    if (ts.isStringLiteralLike(node)) return { parts: [{ kind: "text", text: node.text }], steps: [], nodes: [node] };
+    if (ts.isNumericLiteral(node)) return { parts: [{ kind: "text", text: node.text }], steps: [], nodes: [] };
+    if (ts.isTemplateExpression(node)) {
+      const values: SymbolicValue[] = [{ parts: [{ kind: "text", text: node.head.text }], steps: [], nodes: [node] }];
+      for (const span of node.templateSpans) {
+        values.push(this.evaluate(span.expression, depth + 1));
+        values.push({ parts: [{ kind: "text", text: span.literal.text }], steps: [], nodes: [] });
+      }
+      return concat(values);
+    }
+    if (ts.isBinaryExpression(node)) {
+      const operator = node.operatorToken.kind;
+      if (operator === ts.SyntaxKind.PlusToken) {
+        const whole: SymbolicValue = { parts: [], steps: [], nodes: [node] };
+        return concat([whole, this.evaluate(node.left, depth + 1), this.evaluate(node.right, depth + 1)]);
+      }
+      if (operator === ts.SyntaxKind.QuestionQuestionToken || operator === ts.SyntaxKind.BarBarToken) {
+        // The fallback only matters when the first value says nothing.
+        const left = this.evaluate(node.left, depth + 1);
+        return left.parts.every((part) => part.kind === "unknown") ? this.evaluate(node.right, depth + 1) : left;
+      }
+      return unknown(node);
+    }
+    if (ts.isIdentifier(node)) return this.identifierValue(node, depth);
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return this.memberValue(node, depth);
+    if (ts.isNewExpression(node) || ts.isCallExpression(node)) return this.callValue(node, depth);
+    return unknown(node);
+  }
+
+  private readValue(read: EnvRead): SymbolicValue {
+    const note = read.how === "env" ? `reads env ${read.name}` : `reads config ${read.name}`;
+    return {
+      parts: [{ kind: "env", name: read.name, how: read.how }],
+      steps: [{ ...this.position(read.site), note }],
+      nodes: [read.site],
+    };
+  }
+
+  private identifierValue(identifier: ts.Identifier, depth: number): SymbolicValue {
+    const declaration = this.resolver.declarationOf(identifier);
+    if (declaration === undefined) return unknown(identifier);
+    const value = this.declarationValue(declaration, identifier.text, depth);
+    return value ?? unknown(identifier);
+  }
+
+  /** The value a declaration holds, with an alias step at the declaration. */
+  private declarationValue(declaration: ts.Node, name: string, depth: number): SymbolicValue | undefined {
+    const aliased = (value: SymbolicValue, at: ts.Node): SymbolicValue => ({
+      ...value,
+      steps: [...value.steps, { ...this.position(at), note: `alias ${name}` }],
+    });
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
+      return aliased(this.evaluate(declaration.initializer, depth + 1), declaration.name);
+    }
+    if (ts.isBindingElement(declaration)) {
+      const read = this.envRead(declaration);
+      if (read) return this.readValue(read);
+      const source = bindingSource(declaration);
+      const value = source && this.pathValue(source.initializer, source.path, depth);
+      if (value) return aliased(value, declaration.name);
+      return this.importedValue(declaration, depth);
+    }
+    if (ts.isParameter(declaration)) {
+      return (ts.getDecorators(declaration) ?? []).some((d) => REQUEST_DECORATORS.has(decoratorName(d)))
+        ? { parts: [{ kind: "request", text: name }], steps: [], nodes: [] }
+        : undefined;
+    }
+    if (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration)) return this.importedValue(declaration, depth);
+    if (ts.isFunctionDeclaration(declaration)) return undefined;
+    if (ts.isExpression(declaration)) return this.evaluate(declaration, depth + 1);
+    return undefined;
+  }
+
+  /** A const imported from another module of the program (ES import or destructured `require`). */
+  private importedValue(declaration: ts.Node, depth: number): SymbolicValue | undefined {
+    const sourceFile = declaration.getSourceFile();
+    for (const [local, binding] of this.resolver.imports(sourceFile)) {
+      if (binding.declaration !== declaration || binding.name === "*") continue;
+      const file = this.resolver.moduleFile(binding.module, sourceFile);
+      const exported = file && this.resolver.exportedDeclaration(file, binding.name);
+      if (exported === undefined) return undefined;
+      return this.declarationValue(exported, ts.isVariableDeclaration(exported) ? binding.name : local, depth + 1);
+    }
+    return undefined;
+  }
+
+  /** `obj.a.b` where `obj` is an object literal (directly or through a const). */
+  private pathValue(base: ts.Expression, path: string[], depth: number): SymbolicValue | undefined {
+    let current: ts.Expression = base;
+    for (const key of path) {
+      const object = objectLiteralOf(current, this.resolver);
+      if (object === undefined) return undefined;
+      const property = object.properties.find(
+        (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name && propertyKey(p.name) === key,
+      );
+      if (property === undefined) return undefined;
+      current = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
+    }
+    return this.evaluate(current, depth + 1);
+  }
+
+  private memberValue(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, depth: number): SymbolicValue {
+    const key = ts.isPropertyAccessExpression(node)
+      ? node.name.text
+      : ts.isStringLiteralLike(node.argumentExpression)
+        ? node.argumentExpression.text
+        : undefined;
+    if (isRequestData(node)) return { parts: [{ kind: "request", text: node.getText() }], steps: [], nodes: [] };
+    if (key === undefined) return unknown(node);
+    const receiver = skipOuter(node.expression);
+    if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
+      const member = this.resolver.classMember(node, key);
+      if (member === undefined) return unknown(node);
+      if (ts.isPropertyDeclaration(member) && member.initializer) {
+        return this.aliasStep(this.evaluate(member.initializer, depth + 1), member.name, `this.${key}`);
+      }
+      if (ts.isExpression(member)) {
+        // An assignment in the constructor: the alias is its `this.x` side.
+        const at = ts.isBinaryExpression(member.parent) ? member.parent.left : member;
+        return this.aliasStep(this.evaluate(member, depth + 1), at, `this.${key}`);
+      }
+      return unknown(node);
+    }
+    const exported = ts.isIdentifier(receiver) ? this.namespaceMember(receiver, key, depth) : undefined;
+    if (exported) return exported;
+    // A URL object's string forms are the URL itself.
+    if (key === "href" || key === "origin" || key === "host" || key === "hostname") {
+      const inner = skipOuter(receiver);
+      if (ts.isNewExpression(inner) || ts.isIdentifier(inner)) {
+        const value = this.evaluate(inner, depth + 1);
+        if (!value.parts.every((part) => part.kind === "unknown")) return value;
+      }
+    }
+    return this.pathValue(receiver, [key], depth) ?? unknown(node);
+  }
+
+  /** `env.X` where `env` is a namespace import (or whole `require`) of a module of the program: its export X. */
+  private namespaceMember(receiver: ts.Identifier, key: string, depth: number): SymbolicValue | undefined {
+    const declaration = this.resolver.declarationOf(receiver);
+    if (declaration === undefined) return undefined;
+    const binding = [...this.resolver.imports(receiver.getSourceFile()).values()].find(
+      (candidate) => candidate.declaration === declaration && candidate.name === "*",
+    );
+    const file = binding && this.resolver.moduleFile(binding.module, receiver.getSourceFile());
+    const exported = file && this.resolver.exportedDeclaration(file, key);
+    return exported ? this.declarationValue(exported, key, depth + 1) : undefined;
+  }
+
+  private aliasStep(value: SymbolicValue, at: ts.Node, name: string): SymbolicValue {
+    return { ...value, steps: [...value.steps, { ...this.position(at), note: `alias ${name}` }] };
+  }
+
+  private callValue(node: ts.CallExpression | ts.NewExpression, depth: number): SymbolicValue {
+    const args = node.arguments ?? [];
+    const callee = skipOuter(node.expression);
+    if (ts.isNewExpression(node) && ts.isIdentifier(callee) && (callee.text === "URL" || callee.text === "Request")) {
+      const [input, base] = args;
+      if (input === undefined) return unknown(node);
+      const path = this.evaluate(input, depth + 1);
+      if (callee.text === "Request" || base === undefined || hasScheme(path)) return path;
+      return concat([this.evaluate(base, depth + 1), path]);
+    }
+    if (ts.isCallExpression(node)) {
+      if (ts.isIdentifier(callee) && (callee.text === "String" || callee.text === "encodeURI") && args[0]) {
+        return this.evaluate(args[0], depth + 1);
+      }
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === "toString" && args.length === 0) {
+        return this.evaluate(callee.expression, depth + 1);
+      }
+      if (ts.isIdentifier(callee)) {
+        const returned = this.returnedValue(callee, depth);
+        if (returned) return returned;
+      }
+    }
+    return unknown(node);
+  }
+
+  /** A call of a local function whose body returns one expression: the value of that expression. */
+  private returnedValue(callee: ts.Identifier, depth: number): SymbolicValue | undefined {
+    const declaration = this.resolver.declarationOf(callee);
+    let fn: ts.SignatureDeclaration | undefined;
+    if (declaration && ts.isFunctionDeclaration(declaration)) fn = declaration;
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
+      const init = skipOuter(declaration.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
+    }
+    if (fn === undefined || !("body" in fn) || fn.body === undefined) return undefined;
+    const body = fn.body as ts.ConciseBody;
+    let returned: ts.Expression | undefined;
+    if (!ts.isBlock(body)) returned = body;
+    else {
+      const returns = body.statements.filter(ts.isReturnStatement);
+      if (returns.length === 1) returned = returns[0].expression;
+    }
+    if (returned === undefined) return undefined;
+    const value = this.evaluate(returned, depth + 1);
+    return { ...value, steps: [...value.steps, { ...this.position(returned), note: `returned by ${callee.text}()` }] };
+  }
+
+  /** What a value points at: an address env var, a database env var, or a host in it. */
+  match(value: SymbolicValue, options: { envVars: boolean } = { envVars: true }): ValueMatch {
+    if (options.envVars) {
+      for (const part of value.parts) {
+        if (part.kind !== "env") continue;
+        const service = this.serviceByEnv(part.name);
+        if (service) return { kind: "service", service, evidence: `${part.how} ${part.name}` };
+        const database = this.databaseByEnv(part.name);
+        if (database) return { kind: "database", database, evidence: `${part.how} ${part.name}` };
+      }
+    }
+    const host = hostOf(value.parts);
+    if (host === undefined) return { kind: "none" };
+    const written = renderHost(host, value.parts);
+    if (!host.includes("\u0001")) {
+      const database = this.config.databases.find((d) => d.hosts.some((h) => h.toLowerCase() === host.toLowerCase()));
+      if (database) return { kind: "database", database: database.name, evidence: `host ${host}` };
+    }
+    const services = [...this.config.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const service of services) {
+      for (const pattern of service.address.hostnames) {
+        const matched = matchHostname(pattern, host, value.parts, this.regions);
+        if (matched === undefined) continue;
+        return {
+          kind: "service",
+          service: service.name,
+          ...(matched.region !== undefined ? { region: matched.region } : {}),
+          evidence: `host ${written}`,
+        };
+      }
+    }
+    if (!host.includes("\u0001") && looksLikeHost(host)) return { kind: "external", host: host.toLowerCase() };
+    return { kind: "none" };
+  }
+
+  /** The target of a recognised call, resolved from its URL, base and host arguments. */
+  resolveCall(recognised: Extract<Recognised, { kind: "call" }>, call: ts.Node): ResolvedTarget {
+    if (recognised.service) return { target: { kind: "service", service: recognised.service }, resolution: [], nodes: [] };
+    let value: SymbolicValue | undefined;
+    if (recognised.host) {
+      value = concat([{ parts: [{ kind: "text", text: "//" }], steps: [], nodes: [] }, this.evaluate(recognised.host)]);
+    } else if (recognised.url) {
+      const url = this.evaluate(recognised.url);
+      value = recognised.base && !hasScheme(url) ? concat([this.evaluate(recognised.base), url]) : url;
+    } else if (recognised.base) {
+      value = this.evaluate(recognised.base);
+    }
+    if (value === undefined) return { target: { kind: "unknown", text: textOf(call) }, resolution: [], nodes: [] };
+    const resolution = dedupeSteps(value.steps);
+    const matched = this.match(value);
+    switch (matched.kind) {
+      case "service":
+        return {
+          target: { kind: "service", service: matched.service, ...(matched.region !== undefined ? { region: matched.region } : {}) },
+          resolution,
+          nodes: value.nodes,
+        };
+      case "database":
+        return { target: { kind: "unknown", text: matched.evidence }, database: matched.database, resolution, nodes: value.nodes };
+      case "external":
+        return { target: { kind: "external", host: matched.host }, resolution, nodes: value.nodes };
+      case "none":
+        return {
+          target: { kind: "unknown", text: textOf(recognised.url ?? recognised.host ?? recognised.base ?? call) },
+          resolution,
+          nodes: value.nodes,
+        };
+    }
+  }
+
+  private serviceByEnv(name: string): string | undefined {
+    return this.config.services
+      .filter((s) => s.address.env.includes(name))
+      .map((s) => s.name)
+      .sort()[0];
+  }
+
+  private databaseByEnv(name: string): string | undefined {
+    return this.config.databases
+      .filter((d) => d.env.includes(name))
+      .map((d) => d.name)
+      .sort()[0];
+  }
+
+  /** The database whose env var this is, if any. */
+  databaseOfEnv(name: string): string | undefined {
+    return this.databaseByEnv(name);
+  }
+
+  /** The service whose address env var this is, if any. */
+  serviceOfEnv(name: string): string | undefined {
+    return this.serviceByEnv(name);
+  }
+}
+
+function unknown(node: ts.Node): SymbolicValue {
+  return { parts: [{ kind: "unknown", text: textOf(node) }], steps: [], nodes: [] };
+}
+
+function textOf(node: ts.Node): string {
+  const text = node.getText().replace(/\s+/g, " ");
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function concat(values: SymbolicValue[]): SymbolicValue {
+  const parts: ValuePart[] = [];
+  for (const value of values) {
+    for (const part of value.parts) {
+      const last = parts[parts.length - 1];
+      if (part.kind === "text" && last?.kind === "text") parts[parts.length - 1] = { kind: "text", text: last.text + part.text };
+      else if (part.kind !== "text" || part.text !== "") parts.push(part);
+    }
+  }
+  return { parts, steps: values.flatMap((v) => v.steps), nodes: values.flatMap((v) => v.nodes) };
+}
+
+function dedupeSteps(steps: TraceStep[]): TraceStep[] {
+  const seen = new Set<string>();
+  return steps.filter((step) => {
+    const key = `${step.file}:${step.line}:${step.column}:${step.note}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function hasScheme(value: SymbolicValue): boolean {
+  const first = value.parts[0];
+  return first?.kind === "text" && /^[a-z][a-z0-9+.-]*:\/\//i.test(first.text);
+}
+
+function decoratorName(decorator: ts.Decorator): string {
+  const expression = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+  return ts.isIdentifier(expression) ? expression.text : "";
+}
+
+/** `req.params.region`, `request.headers["x-region"]`, `ctx.query.r`: data of the request being served. */
+function isRequestData(node: ts.Expression): boolean {
+  const keys: string[] = [];
+  let current: ts.Expression = node;
+  while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) {
+    keys.unshift(
+      ts.isPropertyAccessExpression(current)
+        ? current.name.text
+        : ts.isStringLiteralLike(current.argumentExpression)
+          ? current.argumentExpression.text
+          : "",
+    );
+    current = skipOuter(current.expression);
+  }
+  return ts.isIdentifier(current) && REQUEST_OBJECTS.has(current.text) && REQUEST_FIELDS.has(keys[0] ?? "");
+}
+
+/**
+ * The host of a value, with every non-literal part written as a placeholder (\u0001index\u0002): after "scheme://",
+ * without credentials and port; or the leading text when the value has no scheme and starts like a host.
+ */
+function hostOf(parts: ValuePart[]): string | undefined {
+  const flat = parts.map((part, index) => (part.kind === "text" ? part.text : `\u0001${index}\u0002`)).join("");
+  let rest: string;
+  const scheme = /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(flat);
+  if (scheme) rest = flat.slice(scheme[0].length).replace(/^\/+/, "");
+  else if (/^[a-z][a-z0-9+.-]*:\/+/i.test(flat)) rest = flat.replace(/^[a-z][a-z0-9+.-]*:\/+/i, "");
+  else if (parts[0]?.kind === "text") rest = flat;
+  else return undefined;
+  let authority = rest.split(/[/?#]/)[0];
+  const at = authority.lastIndexOf("@");
+  if (at >= 0) authority = authority.slice(at + 1);
+  authority = authority.replace(/:[^:]*$/, "");
+  return authority === "" ? undefined : authority;
+}
+
+function renderHost(host: string, parts: ValuePart[]): string {
+  return host.replace(PLACEHOLDER, (_, index: string) => {
+    const part = parts[Number(index)];
+    if (part.kind === "env") return `{${part.how} ${part.name}}`;
+    if (part.kind === "request") return `{request ${part.text}}`;
+    return `{${part.kind === "unknown" ? part.text : "?"}}`;
+  });
+}
+
+function looksLikeHost(host: string): boolean {
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host) || host.toLowerCase() === "localhost";
+}
+
+/**
+ * Matches a host against a hostname pattern. A `{region}` filled by a region name pins that region; by an env read or
+ * config value it is the caller's own region (no region); by anything else it counts as pinned (UNKNOWN_REGION).
+ */
+export function matchHostname(
+  pattern: string,
+  host: string,
+  parts: ValuePart[],
+  regions: Map<string, string>,
+): { region?: string } | undefined {
+  const names: string[] = [];
+  const source = pattern
+    .toLowerCase()
+    .split(/(\{[a-z]+\})/i)
+    .map((chunk) => {
+      const placeholder = /^\{([a-z]+)\}$/i.exec(chunk);
+      if (!placeholder) return chunk.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      names.push(placeholder[1].toLowerCase());
+      return "([^.]+)";
+    })
+    .join("");
+  const match = new RegExp(`^${source}$`, "i").exec(host);
+  if (match === null) return undefined;
+  const regionIndex = names.indexOf("region");
+  if (regionIndex < 0) return {};
+  const filled = match[regionIndex + 1];
+  const placeholder = /^\u0001(\d+)\u0002$/.exec(filled);
+  if (placeholder) {
+    const part = parts[Number(placeholder[1])];
+    return part.kind === "env" ? {} : { region: UNKNOWN_REGION };
+  }
+  if (filled.includes("\u0001")) return { region: UNKNOWN_REGION };
+  const region = regions.get(filled.toLowerCase());
+  return region !== undefined ? { region } : undefined;
+}
