@@ -19,6 +19,10 @@ export { buildTopology } from "./graph/build.js";
 export type { TopologyGraph } from "./graph/topology.js";
 export type { Rule, RuleMeta, RuleContext } from "./check/rule.js";
 export { loadRules } from "./check/registry.js";
+export { init, renderInitResult, type InitResult } from "./init/index.js";
+export { exportGraph } from "./export/index.js";
+export { blastRadius } from "./graph/blast.js";
+export { explain } from "./graph/explain.js";
 
 export interface LoadOptions {
   /** A config file other than the root's topo-lint.config.(yaml|yml|json). */

@@ -88,7 +88,9 @@ export function collectFacts(
   const callsByFile = new Map<string, FoundCall[]>();
   for (const call of calls) {
     const file = resolver.fileOf(call.node);
-    callsByFile.set(file, [...(callsByFile.get(file) ?? []), call]);
+    const inFile = callsByFile.get(file);
+    if (inFile) inFile.push(call);
+    else callsByFile.set(file, [call]);
   }
 
   for (const { file, sourceFile, attribution } of attributed) {

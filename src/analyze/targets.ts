@@ -111,18 +111,28 @@ export class TargetResolver {
   /** `process.env`, or the object an env validator builds from it (`cleanEnv(process.env, {…})`). */
   private isEnvObject(expression: ts.Expression, depth = 0): boolean {
     const node = skipOuter(expression);
-    const ref = this.resolver.moduleRef(node);
-    if (ref && ref.module === "" && refPath(ref) === "process.env") return true;
+    if (ts.isPropertyAccessExpression(node)) {
+      if (node.name.text !== "env") return false;
+      const ref = this.resolver.moduleRef(node);
+      return ref !== undefined && ref.module === "" && refPath(ref) === "process.env";
+    }
     if (depth > 4 || !ts.isIdentifier(node)) return false;
     const declaration = this.resolver.declarationOf(node);
-    if (declaration === undefined || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+    if (declaration === undefined) return false;
     const known = this.envObjects.get(declaration);
     if (known !== undefined) return known;
     this.envObjects.set(declaration, false); // a declaration that refers to itself is not the environment
-    const init = skipOuter(declaration.initializer);
-    const isEnv = ts.isCallExpression(init)
-      ? init.arguments.some((argument) => this.isEnvObject(argument, depth + 1))
-      : this.isEnvObject(init, depth + 1);
+    let isEnv = false;
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
+      const init = skipOuter(declaration.initializer);
+      isEnv = ts.isCallExpression(init)
+        ? init.arguments.some((argument) => this.isEnvObject(argument, depth + 1))
+        : this.isEnvObject(init, depth + 1);
+    } else if (ts.isImportSpecifier(declaration) || ts.isBindingElement(declaration)) {
+      // `import { env } from "node:process"`, `const { env } = process`
+      const ref = this.resolver.moduleRef(node);
+      isEnv = ref !== undefined && ref.module === "" && refPath(ref) === "process.env";
+    }
     this.envObjects.set(declaration, isEnv);
     return isEnv;
   }

@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { UserError } from "../errors.js";
-import { check, loadTopology } from "../index.js";
 import { reporters, type Format } from "../report/index.js";
 import type { ReportInput } from "../report/report.js";
 import { writeBaseline } from "../check/baseline.js";
@@ -14,6 +13,9 @@ import { renderBlast } from "../graph/blast-report.js";
 import { explain, explainText } from "../graph/explain.js";
 
 export const VERSION = readVersion();
+
+/** The library, loaded only when a command runs, so `--help` and usage errors answer at once. */
+const library = () => import("../index.js");
 
 const CHECK_FORMATS = ["text", "json", "sarif", "github", "markdown", "junit", "codeclimate"] as const;
 const GRAPH_FORMATS = ["dot", "mermaid", "json", "graphml", "html"] as const;
@@ -59,7 +61,7 @@ export function createProgram(): Command {
     .option("--focus <service>", "only this service and its direct neighbours")
     .option("-o, --output <file>", "write to a file (whole or not at all)")
     .action(async (root: string, options: { config?: string; format: ExportFormat; level: "service" | "module"; focus?: string; output?: string }) => {
-      const run = await check(root, { configFile: options.config });
+      const run = await (await library()).check(root, { configFile: options.config });
       const text = exportGraph(run.graph, {
         format: options.format,
         level: options.level,
@@ -80,7 +82,7 @@ export function createProgram(): Command {
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("-o, --output <file>", "write to a file (whole or not at all)")
     .action(async (root: string, options: { config?: string; node?: string; format: "text" | "json" | "markdown"; output?: string }) => {
-      const topology = await loadTopology(root, { configFile: options.config });
+      const topology = await (await library()).loadTopology(root, { configFile: options.config });
       emit(renderBlast(topology.graph, topology.config, { format: options.format, node: options.node }), options.output);
     });
 
@@ -93,7 +95,7 @@ export function createProgram(): Command {
     .action(async (names: string[], options: { config?: string }) => {
       if (names.length < 2 || names.length > 3) throw new UserError("explain takes [root] <from> <to>");
       const [root, from, to] = names.length === 3 ? names : [".", ...names];
-      const topology = await loadTopology(root, { configFile: options.config });
+      const topology = await (await library()).loadTopology(root, { configFile: options.config });
       emit(explainText(explain(topology.graph, from, to), topology.graph));
     });
 
@@ -114,7 +116,10 @@ export function createProgram(): Command {
     .argument("[root]", "the root to set up", ".")
     .option("--force", "overwrite existing files")
     .option("--dry-run", "print what would be written")
-    .action(() => notImplemented("init"));
+    .action(async (root: string, flags: { force?: boolean; dryRun?: boolean }) => {
+      const { init, renderInitResult } = await import("../init/index.js");
+      process.stdout.write(renderInitResult(await init(root, { force: flags.force === true, dryRun: flags.dryRun === true })));
+    });
 
   return program;
 }
@@ -141,7 +146,7 @@ async function runCheck(root: string, flags: CheckFlags): Promise<number> {
   if (flags.output && flags.outputDir) throw new UserError("use either --output or --output-dir, not both");
   if (flags.updateBaseline && !flags.baseline) throw new UserError("--update-baseline needs --baseline <file>");
 
-  const run = await check(root, {
+  const run = await (await library()).check(root, {
     configFile: flags.config,
     changedSince: flags.changedSince,
     baseline: flags.updateBaseline ? undefined : flags.baseline,

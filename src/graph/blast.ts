@@ -67,7 +67,9 @@ function buildModel(graph: TopologyGraph, config: TopologyConfig): Model {
     for (const fact of attributes.evidence) {
       if (fact.type !== "call" && fact.type !== "connection") continue;
       const pinned = fact.type === "call" && fact.target.kind === "service" ? fact.target.region : undefined;
-      const hard = fact.hardness.kind === "hard";
+      // A connection's evidence is where the address is read, often start-up code rather than where queries run:
+      // unless only background code reads it, a service that connects to a database cannot serve without it.
+      const hard = fact.hardness.kind === "hard" || (fact.type === "connection" && fact.hardness.trace.length === 0);
       const key = `${pinned ?? ""}|${hard}`;
       if (seen.has(key)) continue;
       seen.add(key);

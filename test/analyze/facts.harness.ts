@@ -98,8 +98,11 @@ export function factsOf(config: TopologyConfig): CodeFact[] {
 }
 
 /** Writes files (root-relative path → text) into a fresh temporary root and returns it. */
+const written: string[] = [];
+
 export function writeRoot(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "topo-lint-facts-"));
+  written.push(root);
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
@@ -123,4 +126,9 @@ export function brief(facts: CodeFact[]): Brief[] {
 /** The facts of files written into a temporary root, under the recogniser fixtures' config. */
 export function factsOfFiles(files: Record<string, string>, config = recogniserTopology): Brief[] {
   return brief(factsOf(config(writeRoot(files))));
+}
+
+/** Removes every root writeRoot made (call from afterAll). */
+export function removeRoots(): void {
+  for (const root of written.splice(0)) fs.rmSync(root, { recursive: true, force: true });
 }

@@ -3,12 +3,24 @@
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { sortFacts } from "../../src/analyze/facts.js";
 import { suppressionsIn } from "../../src/analyze/suppressions.js";
 import type { CodeFact } from "../../src/model.js";
-import { FIXTURES, STUB_HARDNESS, database, factsOf, factsOfFiles, service, topology, writeRoot } from "./facts.harness.js";
+import {
+  FIXTURES,
+  STUB_HARDNESS,
+  database,
+  factsOf,
+  factsOfFiles,
+  removeRoots,
+  service,
+  topology,
+  writeRoot,
+} from "./facts.harness.js";
+
+afterAll(removeRoots);
 
 describe("NestJS monorepo with a shared workspace library", () => {
   test("facts, attribution and via chains match expected.json", async () => {

@@ -1,9 +1,11 @@
 // Target resolution: how literals, templates, concatenation, env reads, config wrappers and aliases decide which
 // service (and which region) a call or a string in code points at. Facts are compared whole (hardness aside).
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import type { CallTarget, TraceStep } from "../../src/model.js";
 import { UNKNOWN_REGION, matchHostname } from "../../src/analyze/targets.js";
-import { type Brief, factsOfFiles } from "./facts.harness.js";
+import { type Brief, factsOfFiles, removeRoots } from "./facts.harness.js";
+
+afterAll(removeRoots);
 
 const CALLER = "services/caller/src";
 

@@ -82,7 +82,7 @@ describe("topo-lint check, run as a user runs it", () => {
     for (const command of ["check", "graph", "blast", "explain", "plan", "init"]) expect(result.stdout).toContain(command);
   });
 
-  it("answers plan and init with 'not implemented yet' and exit 2", () => {
+  it("answers plan with 'not implemented yet' and exit 2", () => {
     const plan = runCli(["plan", ".", "--service", "shop", "--extract", "x/**", "--into", "links"]);
     expect(plan.status).toBe(2);
     expect(plan.stderr).toContain("not implemented yet");

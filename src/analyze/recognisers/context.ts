@@ -59,6 +59,8 @@ const MAX_DEPTH = 12;
 /** Resolves names and module references across the files of one program; caches per file. */
 export class CodeResolver {
   private readonly importsCache = new WeakMap<ts.SourceFile, Map<string, ImportBinding>>();
+  /** Per scope, what each name looked up there was found to be (null: not declared there). */
+  private readonly scopeCache = new WeakMap<ts.Node, Map<string, ts.Node | null>>();
 
   constructor(readonly program: ProgramView) {}
 
@@ -87,8 +89,18 @@ export class CodeResolver {
   declarationOf(identifier: ts.Identifier): ts.Node | undefined {
     const name = identifier.text;
     for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
-      const found = declaredIn(scope, name);
-      if (found !== undefined) return found;
+      if (!isScope(scope)) continue;
+      let names = this.scopeCache.get(scope);
+      if (names === undefined) {
+        names = new Map();
+        this.scopeCache.set(scope, names);
+      }
+      let found = names.get(name);
+      if (found === undefined) {
+        found = declaredIn(scope, name) ?? null;
+        names.set(name, found);
+      }
+      if (found !== null) return found;
     }
     return undefined;
   }
@@ -378,6 +390,22 @@ export function bindingSource(element: ts.BindingElement): { initializer: ts.Exp
   }
   if (ts.isVariableDeclaration(node) && node.initializer) return { initializer: node.initializer, path };
   return undefined;
+}
+
+/** Nodes that can introduce names: blocks, functions, loops with declarations, catch clauses. */
+function isScope(node: ts.Node): boolean {
+  return (
+    ts.isSourceFile(node) ||
+    ts.isBlock(node) ||
+    ts.isModuleBlock(node) ||
+    ts.isCaseClause(node) ||
+    ts.isDefaultClause(node) ||
+    ts.isFunctionLike(node) ||
+    ts.isForStatement(node) ||
+    ts.isForOfStatement(node) ||
+    ts.isForInStatement(node) ||
+    ts.isCatchClause(node)
+  );
 }
 
 /** The declaration of `name` introduced directly by a scope node, if any. */
