@@ -87,4 +87,20 @@ describe("topo-lint check, run as a user runs it", () => {
     expect(plan.status).toBe(2);
     expect(plan.stderr).toContain("not implemented yet");
   });
+
+  it("init writes a config that check then reads without config errors", () => {
+    const root = copyFixture("fixtures/init/npm");
+    const dry = runCli(["init", root, "--dry-run"]);
+    expect(dry.status).toBe(0);
+    expect(existsSync(path.join(root, "topo-lint.config.yaml"))).toBe(false);
+    const written = runCli(["init", root]);
+    expect(written.status).toBe(0);
+    expect(existsSync(path.join(root, "topo-lint.config.yaml"))).toBe(true);
+    const checked = runCli(["check", root, "--format", "json"]);
+    expect(checked.stderr).toBe("");
+    expect([0, 1]).toContain(checked.status);
+    const again = runCli(["init", root]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("kept  topo-lint.config.yaml (exists; --force overwrites it)");
+  });
 });

@@ -1,0 +1,99 @@
+// Splits a monolith's files by which entrypoints reach them: only the extracted ones (move), only the rest (stay),
+// or both (shared) — the cut that mitosis makes.
+import picomatch from "picomatch";
+import type { CodeFact, ModuleGraph, ServiceManifest } from "../model.js";
+import { compareText } from "../graph/queries.js";
+
+export type EntrypointKind = "requests" | "background" | "health" | "handler";
+
+/** A file of the monolith where serving starts: named by `entrypoints:` or holding a detected request handler. */
+export interface Entrypoint {
+  file: string;
+  kinds: EntrypointKind[];
+}
+
+export interface Partition {
+  /** Files only the extracted entrypoints reach. */
+  move: string[];
+  /** Files only the other entrypoints reach. */
+  stay: string[];
+  /** Files both reach. */
+  shared: string[];
+  /** Files of the monolith that no entrypoint reaches (they stay, and are candidates for deletion). */
+  unreached: string[];
+  /** Files outside every service (shared packages) that the extracted side reaches. */
+  packagesFromNew: string[];
+  /** Files outside every service that the other side reaches. */
+  packagesFromRest: string[];
+}
+
+/**
+ * The monolith's entrypoint files, sorted: files its manifest names under `entrypoints:` and files where a
+ * request handler of its own was detected (the first step of a hard fact's trace).
+ */
+export function entrypointsOf(service: ServiceManifest, modules: ModuleGraph, facts: CodeFact[]): Entrypoint[] {
+  const kinds = new Map<string, Set<EntrypointKind>>();
+  const add = (file: string, kind: EntrypointKind): void => {
+    if (modules.ownerOf.get(file) !== service.name) return;
+    const set = kinds.get(file) ?? new Set<EntrypointKind>();
+    set.add(kind);
+    kinds.set(file, set);
+  };
+  for (const kind of ["requests", "background", "health"] as const) {
+    const globs = service.entrypoints[kind];
+    if (globs.length === 0) continue;
+    const matches = picomatch(globs, { dot: true });
+    for (const file of modules.files) if (matches(file)) add(file, kind);
+  }
+  for (const fact of facts) {
+    if (fact.service !== service.name || (fact.type !== "call" && fact.type !== "connection")) continue;
+    const first = fact.hardness.trace[0];
+    if (first !== undefined && /^request handler\b/.test(first.note)) add(first.file, "handler");
+  }
+  const order: EntrypointKind[] = ["requests", "health", "background", "handler"];
+  return [...kinds.entries()]
+    .map(([file, set]) => ({ file, kinds: order.filter((kind) => set.has(kind)) }))
+    .sort((a, b) => compareText(a.file, b.file));
+}
+
+/** Every file `starts` reach through imports, the starts included. */
+export function importClosure(starts: Iterable<string>, modules: Pick<ModuleGraph, "imports">): Set<string> {
+  const reached = new Set<string>(starts);
+  const queue = [...reached];
+  for (let i = 0; i < queue.length; i++) {
+    for (const edge of modules.imports.get(queue[i]) ?? []) {
+      if (reached.has(edge.to)) continue;
+      reached.add(edge.to);
+      queue.push(edge.to);
+    }
+  }
+  return reached;
+}
+
+/** The cut between the files the extracted entrypoints reach and the files the other entrypoints reach. */
+export function partitionModules(
+  service: string,
+  modules: Pick<ModuleGraph, "files" | "imports" | "ownerOf">,
+  extracted: string[],
+  rest: string[],
+): Partition {
+  const fromNew = importClosure(extracted, modules);
+  const fromRest = importClosure(rest, modules);
+  const partition: Partition = { move: [], stay: [], shared: [], unreached: [], packagesFromNew: [], packagesFromRest: [] };
+  for (const file of [...modules.files].sort(compareText)) {
+    const owner = modules.ownerOf.get(file);
+    const byNew = fromNew.has(file);
+    const byRest = fromRest.has(file);
+    if (owner === undefined) {
+      if (byNew) partition.packagesFromNew.push(file);
+      if (byRest) partition.packagesFromRest.push(file);
+      continue;
+    }
+    if (owner !== service) continue;
+    if (byNew && byRest) partition.shared.push(file);
+    else if (byNew) partition.move.push(file);
+    else if (byRest) partition.stay.push(file);
+    else partition.unreached.push(file);
+  }
+  return partition;
+}
