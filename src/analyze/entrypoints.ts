@@ -32,6 +32,8 @@ const APP_NAME = /^(app|router|server|api|fastify|hono|instance|routes)$|(App|Ro
 const APP_FACTORIES = new Set(["express", "Router", "Koa", "KoaRouter", "fastify", "Fastify", "Hono", "Express"]);
 const SERVER_FACTORIES = new Set(["createServer", "createSecureServer"]);
 const NEST_ROUTES = new Set(["Get", "Post", "Put", "Patch", "Delete", "All", "Head", "Options", "MessagePattern"]);
+/** GraphQL operations of a Nest `@Resolver` class: each answers a request. */
+const NEST_GRAPHQL = new Set(["Query", "Mutation", "ResolveField", "Subscription"]);
 const NEST_BACKGROUND = new Set(["Cron", "Interval", "Timeout", "OnEvent", "Process", "EventPattern"]);
 
 /**
@@ -171,7 +173,10 @@ function isAppReceiver(receiver: ts.Expression, checker: ts.TypeChecker): boolea
   return (ts.isCallExpression(initializer) || ts.isNewExpression(initializer)) && APP_FACTORIES.has(calleeName(initializer) ?? "");
 }
 
-/** Nest: `@Get(':id')` methods in `@Controller('links')` classes; `@Cron`, `@Interval`, `@OnEvent` methods anywhere. */
+/**
+ * Nest: `@Get(':id')` methods in `@Controller('links')` classes; `@Query`/`@Mutation` methods in `@Resolver` classes;
+ * `@Cron`, `@Interval`, `@OnEvent` methods anywhere.
+ */
 function classEntries(
   cls: ts.ClassLikeDeclaration,
   where: (node: ts.Node) => Position,
@@ -179,6 +184,7 @@ function classEntries(
 ): void {
   const controller = decoratorsOf(cls).find((d) => d.name === "Controller");
   const prefix = controller ? (controller.argument ?? "") : undefined;
+  const resolver = decoratorsOf(cls).some((d) => d.name === "Resolver");
   for (const member of cls.members) {
     if (!ts.isMethodDeclaration(member) || !isFunctionNode(member)) continue;
     for (const decorator of decoratorsOf(member)) {
@@ -186,11 +192,18 @@ function classEntries(
         const verb = decorator.name === "MessagePattern" ? "MESSAGE" : decorator.name.toUpperCase();
         const label = `${verb} ${joinPath(prefix, decorator.argument ?? "")}`;
         add([member], "request", decorator.node, `request handler ${label}`, label);
+      } else if (resolver && NEST_GRAPHQL.has(decorator.name)) {
+        const label = `GraphQL @${decorator.name} ${memberName(member)}`;
+        add([member], "request", decorator.node, `request handler ${label}`, label);
       } else if (NEST_BACKGROUND.has(decorator.name)) {
         add([member], "background", decorator.node, `background @${decorator.name}`, `@${decorator.name} at ${at(where(decorator.node))}`);
       }
     }
   }
+}
+
+function memberName(member: ts.MethodDeclaration): string {
+  return ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) ? member.name.text : member.name.getText();
 }
 
 function decoratorsOf(node: ts.HasDecorators): { name: string; argument?: string; node: ts.Decorator }[] {
