@@ -23,6 +23,7 @@ export { init, renderInitResult, type InitResult } from "./init/index.js";
 export { exportGraph } from "./export/index.js";
 export { blastRadius } from "./graph/blast.js";
 export { explain } from "./graph/explain.js";
+export { plan, planRoot, planJson, planMarkdown } from "./plan/index.js";
 
 export interface LoadOptions {
   /** A config file other than the root's topo-lint.config.(yaml|yml|json). */

@@ -16,10 +16,10 @@ import type {
   TraceStep,
 } from "../model.js";
 import { enclosingSymbol } from "./symbols.js";
-import { CodeResolver, type ProgramView, refPath } from "./recognisers/context.js";
-import { recogniserApplies, type Recogniser } from "./recognisers/recogniser.js";
+import { CodeResolver, type ProgramView, refPath, skipOuter } from "./recognisers/context.js";
+import { recogniserApplies, type Recognised, type Recogniser } from "./recognisers/recogniser.js";
 import { recognisersFor } from "./recognisers/index.js";
-import { TargetResolver } from "./targets.js";
+import { type ResolvedTarget, TargetResolver, UNKNOWN_REGION } from "./targets.js";
 
 /** What facts need to know about hard and soft (a structural subset of analyze/hardness.ts's HardnessIndex). */
 export interface HardnessView {
@@ -41,6 +41,9 @@ interface FoundCall {
   resolution: TraceStep[];
 }
 
+/** How many wrapper functions deep a call's target is followed to the callers that decide it. */
+const MAX_WRAPPER_DEPTH = 3;
+
 const SCHEMA_SKIP = new Set(["node_modules", "dist", "build", "coverage", ".git"]);
 
 /** Every fact in the analysed files, sorted by file, line, column, service and type. */
@@ -61,6 +64,40 @@ export function collectFacts(
       entry.sourceFile !== undefined && entry.attribution.length > 0,
     );
 
+  let callSites: CallSites | undefined;
+  /**
+   * Resolves a recognised call; when its target hangs on a parameter of the function around it (a wrapper such as
+   * `getJson(url)`), the call is resolved again at each call of that function, with its arguments, and reported there.
+   */
+  const throughCallers = (
+    recognised: Extract<Recognised, { kind: "call" }>,
+    inner: ts.Node,
+    site: ts.CallExpression | ts.NewExpression,
+    args: ReadonlyMap<ts.ParameterDeclaration, ts.Expression>,
+    depth: number,
+  ): { site: ts.CallExpression | ts.NewExpression; resolved: ResolvedTarget }[] => {
+    const resolved = targets.resolveCall(recognised, inner, args);
+    const undecided =
+      resolved.target.kind === "unknown" || (resolved.target.kind === "service" && resolved.target.region === UNKNOWN_REGION);
+    const wrapper = resolved.parameters[0]?.parent;
+    if (!undecided || wrapper === undefined || depth >= MAX_WRAPPER_DEPTH) return [{ site, resolved }];
+    callSites ??= new CallSites(resolver, attributed.map((entry) => entry.sourceFile));
+    const callers = callSites.of(wrapper);
+    if (callers.length === 0) return [{ site, resolved }];
+    const step: TraceStep = { ...targets.position(site), note: `call made inside ${functionName(wrapper)}()` };
+    return callers.flatMap((caller) => {
+      const filled = new Map(args);
+      wrapper.parameters.forEach((parameter, index) => {
+        const argument = caller.arguments[index];
+        if (argument) filled.set(parameter, argument);
+      });
+      return throughCallers(recognised, inner, caller, filled, depth + 1).map((found) => ({
+        site: found.site,
+        resolved: { ...found.resolved, resolution: [...found.resolved.resolution, step] },
+      }));
+    });
+  };
+
   // First every recognised call, so the reads and literals that resolve a call's target are not reported again.
   const consumed = new Set<ts.Node>();
   const drivers = new Map<ts.Node, string>();
@@ -77,11 +114,12 @@ export function collectFacts(
         }
         return;
       }
-      const resolved = targets.resolveCall(recognised, node);
-      // A call to a database's host is a connection: its evidence stays at the read, reported below.
-      if (resolved.database !== undefined) return;
-      for (const read of resolved.nodes) consumed.add(read);
-      calls.push({ node, recogniser: recognised.recogniser ?? recogniser, target: resolved.target, resolution: resolved.resolution });
+      for (const { site, resolved } of throughCallers(recognised, node, node, new Map(), 0)) {
+        // A call to a database's host is a connection: its evidence stays at the read, reported below.
+        if (resolved.database !== undefined) continue;
+        for (const read of resolved.nodes) consumed.add(read);
+        calls.push({ node: site, recogniser: recognised.recogniser ?? recogniser, target: resolved.target, resolution: resolved.resolution });
+      }
     });
   }
 
@@ -400,4 +438,89 @@ export function sortFacts(facts: CodeFact[]): CodeFact[] {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The calls of each function of the program, indexed on first use. */
+class CallSites {
+  private readonly calls = new Map<ts.Node, ts.CallExpression[]>();
+
+  constructor(
+    private readonly resolver: CodeResolver,
+    sourceFiles: readonly ts.SourceFile[],
+  ) {
+    for (const sourceFile of sourceFiles) {
+      visit(sourceFile, (node) => {
+        if (!ts.isCallExpression(node)) return;
+        const called = this.calledFunction(node.expression);
+        if (called === undefined) return;
+        const known = this.calls.get(called);
+        if (known) known.push(node);
+        else this.calls.set(called, [node]);
+      });
+    }
+  }
+
+  of(fn: ts.Node): ts.CallExpression[] {
+    return this.calls.get(fn) ?? [];
+  }
+
+  /** The function a callee names: a local or imported function, a namespace member, or a method of `this`. */
+  private calledFunction(callee: ts.Expression): ts.Node | undefined {
+    const node = skipOuter(callee);
+    let declaration: ts.Node | undefined;
+    if (ts.isIdentifier(node)) declaration = this.imported(node) ?? this.resolver.declarationOf(node);
+    else if (ts.isPropertyAccessExpression(node)) {
+      const receiver = skipOuter(node.expression);
+      if (receiver.kind === ts.SyntaxKind.ThisKeyword) declaration = classMethod(node, node.name.text);
+      else if (ts.isIdentifier(receiver)) declaration = this.namespaceMember(receiver, node.name.text);
+    }
+    if (declaration === undefined) return undefined;
+    if (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) return declaration;
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
+      const init = skipOuter(declaration.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+    }
+    return undefined;
+  }
+
+  /** The exported declaration behind a name imported from a module of the program. */
+  private imported(identifier: ts.Identifier): ts.Node | undefined {
+    const declaration = this.resolver.declarationOf(identifier);
+    if (declaration === undefined) return undefined;
+    const sourceFile = identifier.getSourceFile();
+    for (const binding of this.resolver.imports(sourceFile).values()) {
+      if (binding.declaration !== declaration || binding.name === "*") continue;
+      const file = this.resolver.moduleFile(binding.module, sourceFile);
+      return file && this.resolver.exportedDeclaration(file, binding.name);
+    }
+    return undefined;
+  }
+
+  private namespaceMember(receiver: ts.Identifier, name: string): ts.Node | undefined {
+    const declaration = this.resolver.declarationOf(receiver);
+    const sourceFile = receiver.getSourceFile();
+    for (const binding of this.resolver.imports(sourceFile).values()) {
+      if (binding.declaration !== declaration || binding.name !== "*") continue;
+      const file = this.resolver.moduleFile(binding.module, sourceFile);
+      return file && this.resolver.exportedDeclaration(file, name);
+    }
+    return undefined;
+  }
+}
+
+/** The method `name` of the class around a node. */
+function classMethod(node: ts.Node, name: string): ts.Node | undefined {
+  let owner: ts.Node | undefined = node.parent;
+  while (owner && !ts.isClassLike(owner)) owner = owner.parent;
+  if (owner === undefined || !ts.isClassLike(owner)) return undefined;
+  return owner.members.find(
+    (member) => ts.isMethodDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name,
+  );
+}
+
+/** A function's name for notes: its own, its variable's, or its method's. */
+function functionName(fn: ts.SignatureDeclaration): string {
+  if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name))) return fn.name.text;
+  if (ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  return "anonymous";
 }

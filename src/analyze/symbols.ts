@@ -28,10 +28,22 @@ function declarationName(node: ts.Node): string | undefined {
     return node.name.text;
   }
   if (ts.isConstructorDeclaration(node)) return "constructor";
-  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) return node.name.text;
+  // A variable names the symbol only at top level, or when it holds a function: renaming a local must not
+  // change a fingerprint.
+  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && (isTopLevel(node) || holdsFunction(node))) return node.name.text;
   if ((ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && node.parent) {
     if (ts.isPropertyAssignment(node.parent) && ts.isIdentifier(node.parent.name)) return node.parent.name.text;
     if (ts.isFunctionExpression(node) && node.name) return node.name.text;
   }
   return undefined;
+}
+
+function isTopLevel(declaration: ts.VariableDeclaration): boolean {
+  const statement = declaration.parent?.parent;
+  return statement !== undefined && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent);
+}
+
+function holdsFunction(declaration: ts.VariableDeclaration): boolean {
+  const value = declaration.initializer;
+  return value !== undefined && (ts.isArrowFunction(value) || ts.isFunctionExpression(value));
 }

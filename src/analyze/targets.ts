@@ -19,6 +19,8 @@ export type ValuePart =
   | { kind: "env"; name: string; how: "env" | "config" }
   /** Data from the request being served (params, query, headers, body). */
   | { kind: "request"; text: string }
+  /** A parameter of the function around the call: the value comes from each caller (see `substituting`). */
+  | { kind: "parameter"; text: string; parameter: ts.ParameterDeclaration }
   | { kind: "unknown"; text: string };
 
 export interface SymbolicValue {
@@ -51,6 +53,8 @@ export interface ResolvedTarget {
   database?: string;
   resolution: TraceStep[];
   nodes: ts.Node[];
+  /** Parameters of enclosing functions the target depends on: their callers decide it. */
+  parameters: ts.ParameterDeclaration[];
 }
 
 const MAX_DEPTH = 16;
@@ -63,6 +67,8 @@ const PLACEHOLDER = /\u0001(\d+)\u0002/g;
 /** Follows values through code and matches them against the addresses in a config. */
 export class TargetResolver {
   private readonly regions: Map<string, string>;
+  /** Arguments standing in for parameters while a wrapper's call site is resolved. */
+  private parameterArguments = new Map<ts.ParameterDeclaration, ts.Expression>();
   /** Whether a variable holds the environment (`const env = cleanEnv(process.env, …)`), by declaration. */
   private readonly envObjects = new WeakMap<ts.Node, boolean>();
 
@@ -218,9 +224,14 @@ export class TargetResolver {
       return this.importedValue(declaration, depth);
     }
     if (ts.isParameter(declaration)) {
+      const argument = this.parameterArguments.get(declaration);
+      if (argument) {
+        const value = this.evaluate(argument, depth + 1);
+        return { ...value, steps: [...value.steps, { ...this.position(argument), note: `argument ${name}` }] };
+      }
       return (ts.getDecorators(declaration) ?? []).some((d) => REQUEST_DECORATORS.has(decoratorName(d)))
         ? { parts: [{ kind: "request", text: name }], steps: [], nodes: [] }
-        : undefined;
+        : { parts: [{ kind: "parameter", text: name, parameter: declaration }], steps: [], nodes: [] };
     }
     if (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration)) return this.importedValue(declaration, depth);
     if (ts.isFunctionDeclaration(declaration)) return undefined;
@@ -365,8 +376,9 @@ export class TargetResolver {
         if (database) return { kind: "database", database, evidence: `${part.how} ${part.name}` };
       }
     }
-    const host = hostOf(value.parts);
-    if (host === undefined) return { kind: "none" };
+    const found = hostOf(value.parts);
+    if (found === undefined) return { kind: "none" };
+    const host = found.host;
     const written = renderHost(host, value.parts);
     if (!host.includes("\u0001")) {
       const database = this.config.databases.find((d) => d.hosts.some((h) => h.toLowerCase() === host.toLowerCase()));
@@ -385,13 +397,32 @@ export class TargetResolver {
         };
       }
     }
-    if (!host.includes("\u0001") && looksLikeHost(host)) return { kind: "external", host: host.toLowerCase() };
+    if (found.explicit && !host.includes("\u0001") && looksLikeHost(host)) return { kind: "external", host: host.toLowerCase() };
     return { kind: "none" };
   }
 
-  /** The target of a recognised call, resolved from its URL, base and host arguments. */
-  resolveCall(recognised: Extract<Recognised, { kind: "call" }>, call: ts.Node): ResolvedTarget {
-    if (recognised.service) return { target: { kind: "service", service: recognised.service }, resolution: [], nodes: [] };
+  /**
+   * The target of a recognised call, resolved from its URL, base and host arguments. `args` fills parameters of
+   * enclosing functions with the arguments of one of their callers.
+   */
+  resolveCall(
+    recognised: Extract<Recognised, { kind: "call" }>,
+    call: ts.Node,
+    args: ReadonlyMap<ts.ParameterDeclaration, ts.Expression> = new Map(),
+  ): ResolvedTarget {
+    const saved = this.parameterArguments;
+    this.parameterArguments = new Map(args);
+    try {
+      return this.resolveCallTarget(recognised, call);
+    } finally {
+      this.parameterArguments = saved;
+    }
+  }
+
+  private resolveCallTarget(recognised: Extract<Recognised, { kind: "call" }>, call: ts.Node): ResolvedTarget {
+    if (recognised.service) {
+      return { target: { kind: "service", service: recognised.service }, resolution: [], nodes: [], parameters: [] };
+    }
     let value: SymbolicValue | undefined;
     if (recognised.host) {
       value = concat([{ parts: [{ kind: "text", text: "//" }], steps: [], nodes: [] }, this.evaluate(recognised.host)]);
@@ -401,8 +432,11 @@ export class TargetResolver {
     } else if (recognised.base) {
       value = this.evaluate(recognised.base);
     }
-    if (value === undefined) return { target: { kind: "unknown", text: textOf(call) }, resolution: [], nodes: [] };
+    if (value === undefined) {
+      return { target: { kind: "unknown", text: textOf(call) }, resolution: [], nodes: [], parameters: [] };
+    }
     const resolution = dedupeSteps(value.steps);
+    const parameters = value.parts.flatMap((part) => (part.kind === "parameter" ? [part.parameter] : []));
     const matched = this.match(value);
     switch (matched.kind) {
       case "service":
@@ -410,16 +444,24 @@ export class TargetResolver {
           target: { kind: "service", service: matched.service, ...(matched.region !== undefined ? { region: matched.region } : {}) },
           resolution,
           nodes: value.nodes,
+          parameters,
         };
       case "database":
-        return { target: { kind: "unknown", text: matched.evidence }, database: matched.database, resolution, nodes: value.nodes };
+        return {
+          target: { kind: "unknown", text: matched.evidence },
+          database: matched.database,
+          resolution,
+          nodes: value.nodes,
+          parameters,
+        };
       case "external":
-        return { target: { kind: "external", host: matched.host }, resolution, nodes: value.nodes };
+        return { target: { kind: "external", host: matched.host }, resolution, nodes: value.nodes, parameters };
       case "none":
         return {
           target: { kind: "unknown", text: textOf(recognised.url ?? recognised.host ?? recognised.base ?? call) },
           resolution,
           nodes: value.nodes,
+          parameters,
         };
     }
   }
@@ -511,19 +553,24 @@ function isRequestData(node: ts.Expression): boolean {
  * The host of a value, with every non-literal part written as a placeholder (\u0001index\u0002): after "scheme://",
  * without credentials and port; or the leading text when the value has no scheme and starts like a host.
  */
-function hostOf(parts: ValuePart[]): string | undefined {
+function hostOf(parts: ValuePart[]): { host: string; explicit: boolean } | undefined {
   const flat = parts.map((part, index) => (part.kind === "text" ? part.text : `\u0001${index}\u0002`)).join("");
   let rest: string;
+  let explicit = true;
   const scheme = /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(flat);
   if (scheme) rest = flat.slice(scheme[0].length).replace(/^\/+/, "");
   else if (/^[a-z][a-z0-9+.-]*:\/+/i.test(flat)) rest = flat.replace(/^[a-z][a-z0-9+.-]*:\/+/i, "");
-  else if (parts[0]?.kind === "text") rest = flat;
-  else return undefined;
+  else if (parts[0]?.kind === "text") {
+    rest = flat;
+    explicit = false;
+  } else return undefined;
   let authority = rest.split(/[/?#]/)[0];
   const at = authority.lastIndexOf("@");
   if (at >= 0) authority = authority.slice(at + 1);
+  // Without a scheme, only "host:port" says for sure that the text is an address ("data.json" may be a path).
+  if (/:\d+$/.test(authority)) explicit = true;
   authority = authority.replace(/:[^:]*$/, "");
-  return authority === "" ? undefined : authority;
+  return authority === "" ? undefined : { host: authority, explicit };
 }
 
 function renderHost(host: string, parts: ValuePart[]): string {
@@ -531,6 +578,7 @@ function renderHost(host: string, parts: ValuePart[]): string {
     const part = parts[Number(index)];
     if (part.kind === "env") return `{${part.how} ${part.name}}`;
     if (part.kind === "request") return `{request ${part.text}}`;
+    if (part.kind === "parameter") return `{${part.text}}`;
     return `{${part.kind === "unknown" ? part.text : "?"}}`;
   });
 }

@@ -108,7 +108,19 @@ export function createProgram(): Command {
     .requiredOption("--into <name>", "the new service's name")
     .addOption(new Option("--placement <placement>").choices(["regional", "home"]).default("regional"))
     .addOption(new Option("-f, --format <format>").choices(["markdown", "json"]).default("markdown"))
-    .action(() => notImplemented("plan"));
+    .option("-c, --config <file>", "config file")
+    .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .action(async (root: string, options: PlanFlags) => {
+      const { planRoot, planJson, planMarkdown } = await import("../plan/index.js");
+      const plan = await planRoot(root, {
+        service: options.service,
+        extract: options.extract,
+        into: options.into,
+        placement: options.placement,
+        configFile: options.config,
+      });
+      emit(options.format === "json" ? planJson(plan) : planMarkdown(plan), options.output);
+    });
 
   program
     .command("init")
@@ -122,6 +134,16 @@ export function createProgram(): Command {
     });
 
   return program;
+}
+
+interface PlanFlags {
+  service: string;
+  extract: string[];
+  into: string;
+  placement: "regional" | "home";
+  format: "markdown" | "json";
+  config?: string;
+  output?: string;
 }
 
 interface CheckFlags {
@@ -199,9 +221,6 @@ function useColor(): boolean {
   return process.stdout.isTTY === true;
 }
 
-function notImplemented(command: string): never {
-  throw new UserError(`topo-lint ${command} is not implemented yet`);
-}
 
 function nonNegativeInteger(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number ≥ 0");

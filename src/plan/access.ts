@@ -50,7 +50,7 @@ export function accessSitesIn(
     const edges = modules.imports.get(file) ?? [];
     if (!edges.some((edge) => [...connectionFiles.values()].some((held) => held.has(edge.to)))) continue;
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.ESNext, true, scriptKind(file));
-    const handles = handlesIn(source, file, edges, connectionFiles);
+    const handles = handlesIn(source, edges, connectionFiles);
     if (handles.size === 0) continue;
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) {
@@ -70,7 +70,6 @@ export function accessSitesIn(
 /** Local names bound by imports from connection modules, with the database each one reaches. */
 function handlesIn(
   source: ts.SourceFile,
-  file: string,
   edges: { specifier: string; to: string }[],
   connectionFiles: Map<string, Set<string>>,
 ): Map<string, string> {
@@ -93,7 +92,6 @@ function handlesIn(
       for (const element of bindings.elements) if (!element.isTypeOnly) handles.set(element.name.text, database);
     }
   }
-  void file;
   return handles;
 }
 
@@ -233,8 +231,8 @@ export function holdsModuleState(file: string, text: string): boolean {
     for (const declaration of statement.declarationList.declarations) {
       let init = declaration.initializer;
       while (init && (ts.isAwaitExpression(init) || ts.isParenthesizedExpression(init) || ts.isAsExpression(init))) init = init.expression;
-      if (init && (ts.isNewExpression(init) || ts.isArrayLiteralExpression(init) && init.elements.length === 0)) return true;
-      if (init && ts.isNewExpression(init)) return true;
+      // `new Pool(…)`, `new Map()`, `[]`: a value that lives as long as the process and that calls change.
+      if (init && (ts.isNewExpression(init) || (ts.isArrayLiteralExpression(init) && init.elements.length === 0))) return true;
     }
   }
   return false;

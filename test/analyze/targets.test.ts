@@ -95,6 +95,24 @@ describe("target resolution", () => {
     ]);
   });
 
+  test("a host nobody claims is external only when written as an address (scheme or port), not a bare name", () => {
+    const facts = factsOfFiles({
+      [`${CALLER}/client.ts`]: [
+        `export const file = () => fetch("data.json");`,
+        `export const api = () => fetch("https://API.partner.example/v1");`,
+        `export const port = () => fetch("partner.example:8443/v1");`,
+        `export const bare = () => fetch("config.example.com/v1");`,
+      ].join("\n"),
+    });
+    expect(facts).toEqual([
+      call("client.ts", 1, 27, "file", { kind: "unknown", text: '"data.json"' }),
+      call("client.ts", 2, 26, "api", { kind: "external", host: "api.partner.example" }),
+      call("client.ts", 3, 27, "port", { kind: "external", host: "partner.example" }),
+      // A service's hostname is recognised with or without a scheme.
+      call("client.ts", 4, 27, "bare", { kind: "service", service: "config" }),
+    ]);
+  });
+
   test("Nest ConfigService through a constructor assignment, and a route parameter filling {region}", () => {
     const facts = factsOfFiles({
       [`${CALLER}/links.ts`]: [
@@ -124,6 +142,56 @@ describe("target resolution", () => {
         [step("links.ts", 7, 20, "reads config LINKS_URL"), step("links.ts", 7, 5, "alias this.baseUrl")],
         "axios",
       ),
+    ]);
+  });
+
+  test("a call inside a wrapper whose target is a parameter is resolved, and reported, at each call of the wrapper", () => {
+    const facts = factsOfFiles({
+      [`${CALLER}/http.ts`]: [
+        `export async function getJson(url: string, init?: RequestInit) {`,
+        `  const response = await fetch(url, init);`,
+        `  return response.json();`,
+        `}`,
+        `export const linksFor = (region: string, path: string) => getJson(\`https://links.\${region}.example.com\${path}\`);`,
+      ].join("\n"),
+      [`${CALLER}/client.ts`]: [
+        `import { getJson, linksFor } from "./http.js";`,
+        `import * as http from "./http.js";`,
+        `export const settings = () => getJson(process.env.CONFIG_URL + "/v1/settings");`,
+        `export const stats = () => linksFor("eu-west-1", "/v1/stats");`,
+        `export const own = () => http.linksFor(process.env.REGION!, "/v1/own");`,
+        `export class Client { base = process.env.LINKS_URL; get(p: string) { return getJson(this.base + p); } }`,
+      ].join("\n"),
+    });
+    const insideGetJson = step("http.ts", 2, 26, "call made inside getJson()");
+    const insideLinksFor = step("http.ts", 5, 59, "call made inside linksFor()");
+    expect(facts).toEqual([
+      call("client.ts", 3, 31, "settings", { kind: "service", service: "config" }, [
+        step("client.ts", 3, 39, "reads env CONFIG_URL"),
+        step("client.ts", 3, 39, "argument url"),
+        insideGetJson,
+      ]),
+      call("client.ts", 4, 28, "stats", links("eu-west-1"), [
+        step("client.ts", 4, 37, "argument region"),
+        step("client.ts", 4, 50, "argument path"),
+        step("http.ts", 5, 67, "argument url"),
+        insideLinksFor,
+        insideGetJson,
+      ]),
+      call("client.ts", 5, 26, "own", links(), [
+        step("client.ts", 5, 40, "reads env REGION"),
+        step("client.ts", 5, 40, "argument region"),
+        step("client.ts", 5, 61, "argument path"),
+        step("http.ts", 5, 67, "argument url"),
+        insideLinksFor,
+        insideGetJson,
+      ]),
+      call("client.ts", 6, 77, "Client.get", links(), [
+        step("client.ts", 6, 30, "reads env LINKS_URL"),
+        step("client.ts", 6, 23, "alias this.base"),
+        step("client.ts", 6, 85, "argument url"),
+        insideGetJson,
+      ]),
     ]);
   });
 

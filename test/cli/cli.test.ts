@@ -82,10 +82,22 @@ describe("topo-lint check, run as a user runs it", () => {
     for (const command of ["check", "graph", "blast", "explain", "plan", "init"]) expect(result.stdout).toContain(command);
   });
 
-  it("answers plan with 'not implemented yet' and exit 2", () => {
-    const plan = runCli(["plan", ".", "--service", "shop", "--extract", "x/**", "--into", "links"]);
-    expect(plan.status).toBe(2);
-    expect(plan.stderr).toContain("not implemented yet");
+  it("plans a split of the monolith fixture that ends at zero findings", () => {
+    const root = copyFixture("fixtures/monolith");
+    const args = ["plan", root, "--service", "shop", "--extract", "services/shop/src/links/**", "--into", "links", "--format", "json"];
+    const result = runCli(args);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const plan = JSON.parse(result.stdout) as { service: string; into: string; steps: { findingsAfter: number }[] };
+    expect([plan.service, plan.into]).toEqual(["shop", "links"]);
+    expect(plan.steps.at(-1)?.findingsAfter).toBe(0);
+    expect(runCli(args).stdout).toBe(result.stdout);
+  });
+
+  it("rejects a plan for an unknown service with exit 2", () => {
+    const result = runCli(["plan", "fixtures/monolith", "--service", "shp", "--extract", "x/**", "--into", "links"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('did you mean "shop"');
   });
 
   it("init writes a config that check then reads without config errors", () => {

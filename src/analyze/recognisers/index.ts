@@ -1,7 +1,7 @@
 // The recognisers topo-lint knows, in the order they are tried. Adding a library: one file here + one fixture.
 import type { TopologyConfig } from "../../model.js";
 import axios from "./axios.js";
-import { clientPackages } from "./clients.js";
+import { clientPackages } from "./client.js";
 import drizzle from "./drizzle.js";
 import fetch from "./fetch.js";
 import got from "./got.js";
