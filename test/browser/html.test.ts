@@ -1,15 +1,17 @@
 // The HTML export in a real browser: it draws every node, shows evidence on click, runs no injected script and
 // asks the network for nothing but the page itself.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportGraph } from "../../src/export/index.js";
 import { findings, fixtureGraph, hostileFindings, hostileGraph, HOSTILE_SERVICE } from "../export/topology-fixture.js";
 import { buildViewerBundle } from "../export/viewer-bundle.js";
+
+const SCREENSHOTS = fileURLToPath(new URL("../../test-output/browser/", import.meta.url));
 
 function chromiumPath(): string | undefined {
   for (const name of ["chromium", "chromium-browser"]) {
@@ -97,6 +99,10 @@ describe.runIf(runBrowser)("html in chromium", () => {
     expect(panel).toContain("hard: awaited on the request path");
     expect(panel).toContain("services/reports/src/server.ts:8:3 request handler GET /v1");
     expect(panel).toContain("violations: soft-calls-to-home, undeclared-dependency");
+
+    // Kept for people to look at: test-output/ is ignored by git and left after the run.
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "topology-evidence.png") });
 
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);

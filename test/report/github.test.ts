@@ -30,6 +30,14 @@ describe("escaping", () => {
     ]);
   });
 
+  it("escapes a file named a,b:c.ts and a message with a newline", () => {
+    const lines = reportOf([finding("error", "src/a,b:c.ts", 7, "first line\nsecond line")]).trimEnd().split("\n");
+    expect(lines).toEqual([
+      "::error file=src/a%2Cb%3Ac.ts,line=7,col=1,title=topo-lint soft-calls-to-home::first line%0Asecond line",
+      "topo-lint: 1 problem (1 error, 0 warnings), 0 suppressed, 0 baselined",
+    ]);
+  });
+
   it("file names and trace notes cannot inject either", () => {
     const evil: Finding = {
       ...finding("warn", "dir,line=99::x\n::error::pwned.ts", 3),
