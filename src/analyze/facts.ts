@@ -222,7 +222,7 @@ export function collectFacts(
     }
   }
 
-  facts.push(...prismaConnections(config, targets));
+  facts.push(...prismaConnections(config, targets, modules, program.packages ?? []));
   return sortFacts(facts);
 }
 
@@ -325,35 +325,66 @@ const PRISMA_HARDNESS: Hardness = { kind: "soft", reason: "declared in the Prism
 
 /**
  * Connections declared in Prisma schemas (`url = env("…")` or a URL naming a database host) in a service's source or
- * its manifest's folder. These files are not TypeScript, so they are read directly.
+ * its manifest's folder, and in the shared workspace packages its imports reach (with the import chain). These files
+ * are not TypeScript, so they are read directly.
  */
-function prismaConnections(config: TopologyConfig, targets: TargetResolver): ConnectionFact[] {
+function prismaConnections(
+  config: TopologyConfig,
+  targets: TargetResolver,
+  modules: ModuleGraph,
+  packages: readonly { folder: string }[],
+): ConnectionFact[] {
   const facts: ConnectionFact[] = [];
+  const ownFolders = new Map(
+    config.services.map((service) => {
+      // Prisma keeps its schema in prisma/ beside src/, so the manifest's folder is searched as well as `source`.
+      // A manifest at the root would mean the whole repository, so only a manifest in a folder of its own counts.
+      const manifestFolder = path.posix.dirname(service.manifest);
+      return [service.name, manifestFolder === "." ? service.source : [...service.source, manifestFolder]];
+    }),
+  );
+  const inside = (file: string, folder: string) => folder === "" || file.startsWith(`${folder}/`);
+  const shared = packages
+    .map((pkg) => pkg.folder)
+    .filter((folder) => folder !== "" && ![...ownFolders.values()].some((folders) => folders.some((own) => inside(folder, own) || inside(own, folder))))
+    .sort();
   for (const service of config.services) {
-    // Prisma keeps its schema in prisma/ beside src/, so the manifest's folder is searched as well as `source`.
-    // A manifest at the root would mean the whole repository, so only a manifest in a folder of its own counts.
-    const manifestFolder = path.posix.dirname(service.manifest);
-    const folders = manifestFolder === "." ? service.source : [...service.source, manifestFolder];
-    const schemas = new Set(folders.flatMap((folder) => prismaSchemas(config.root, folder)));
-    for (const file of [...schemas].sort()) {
-      const text = fs.readFileSync(path.join(config.root, file), "utf8");
-      for (const found of datasourceUrls(text)) {
-        const database = found.env !== undefined ? targets.databaseOfEnv(found.env) : hostDatabase(config, found.literal);
-        if (database === undefined) continue;
-        facts.push({
-          type: "connection",
-          service: service.name,
-          location: { file, ...found.position },
-          symbol: `${file}#${found.datasource}`,
-          database,
-          evidence: found.env !== undefined ? `env ${found.env}` : `host ${hostOfUrl(found.literal ?? "")}`,
-          recogniser: "prisma",
-          hardness: PRISMA_HARDNESS,
-        });
+    const searched: { folder: string; via?: ImportEdge[] }[] = ownFolders.get(service.name)!.map((folder) => ({ folder }));
+    const reach = modules.reach.get(service.name);
+    for (const folder of shared) {
+      const reached = [...(reach?.keys() ?? [])].find((file) => inside(file, folder));
+      if (reached !== undefined) searched.push({ folder, via: reach!.get(reached) });
+    }
+    const seen = new Set<string>();
+    for (const { folder, via } of searched) {
+      for (const file of prismaSchemas(config.root, folder)) {
+        if (seen.has(file)) continue;
+        seen.add(file);
+        const text = fs.readFileSync(path.join(config.root, file), "utf8");
+        for (const found of datasourceUrls(text)) {
+          const database = found.env !== undefined ? targets.databaseOfEnv(found.env) : hostDatabase(config, found.literal);
+          if (database === undefined) continue;
+          facts.push({
+            type: "connection",
+            service: service.name,
+            location: { file, ...found.position },
+            symbol: `${file}#${found.datasource}`,
+            ...(via && via.length > 0 ? { via } : {}),
+            database,
+            evidence: found.env !== undefined ? `env ${found.env}` : `host ${hostOfUrl(found.literal ?? "")}`,
+            recogniser: "prisma",
+            hardness: PRISMA_HARDNESS,
+          });
+        }
       }
     }
   }
   return facts;
+}
+
+/** A Prisma schema the client is generated from: `schema.prisma`, or any `.prisma` file in a `prisma/` folder. */
+function isPrismaSchema(file: string): boolean {
+  return file.endsWith(".prisma") && (file.endsWith("/schema.prisma") || file === "schema.prisma" || file.split("/").includes("prisma"));
 }
 
 function prismaSchemas(root: string, folder: string): string[] {
@@ -368,7 +399,7 @@ function prismaSchemas(root: string, folder: string): string[] {
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
       if (entry.isDirectory() && !SCHEMA_SKIP.has(entry.name)) walk(child);
-      else if (entry.isFile() && entry.name.endsWith(".prisma")) out.push(child);
+      else if (entry.isFile() && isPrismaSchema(child)) out.push(child);
     }
   };
   walk(folder);

@@ -11,6 +11,8 @@ export interface ProgramView {
   relative(fileName: string): string;
   /** The analysed file (root-relative) `specifier` names when imported from `fromFile` (root-relative). */
   resolveImport(specifier: string, fromFile: string): string | undefined;
+  /** Workspace packages (root-relative folders), where shared code and its Prisma schemas live. */
+  packages?: readonly { folder: string }[];
 }
 
 /** A local name bound to a module: `import axios from "axios"` → { module: "axios", name: "*" }. */
