@@ -1,7 +1,5 @@
 // Turns the code of every analysed file into facts — calls, database connections, references to addresses and
 // regions, imports across services — once for every service the file is attributed to.
-import fs from "node:fs";
-import path from "node:path";
 import ts from "typescript";
 import type {
   CallFact,
@@ -17,6 +15,7 @@ import type {
 } from "../model.js";
 import { enclosingSymbol } from "./symbols.js";
 import { CodeResolver, type ProgramView, refPath, skipOuter } from "./recognisers/context.js";
+import { prismaConnections } from "./prisma.js";
 import { recogniserApplies, type Recognised, type Recogniser } from "./recognisers/recogniser.js";
 import { recognisersFor } from "./recognisers/index.js";
 import { type ResolvedTarget, TargetResolver, UNKNOWN_REGION } from "./targets.js";
@@ -44,7 +43,6 @@ interface FoundCall {
 /** How many wrapper functions deep a call's target is followed to the callers that decide it. */
 const MAX_WRAPPER_DEPTH = 3;
 
-const SCHEMA_SKIP = new Set(["node_modules", "dist", "build", "coverage", ".git"]);
 
 /** Every fact in the analysed files, sorted by file, line, column, service and type. */
 export function collectFacts(
@@ -222,7 +220,7 @@ export function collectFacts(
     }
   }
 
-  facts.push(...prismaConnections(config, targets, modules, program.packages ?? []));
+  facts.push(...prismaConnections(config, modules, program.packages ?? [], (env: string) => targets.databaseOfEnv(env)));
   return sortFacts(facts);
 }
 
@@ -319,132 +317,6 @@ function isModuleName(node: ts.StringLiteralLike): boolean {
     ((ts.isIdentifier(parent.expression) && parent.expression.text === "require") ||
       parent.expression.kind === ts.SyntaxKind.ImportKeyword)
   );
-}
-
-const PRISMA_HARDNESS: Hardness = { kind: "soft", reason: "declared in the Prisma schema, read at start-up", trace: [] };
-
-/**
- * Connections declared in Prisma schemas (`url = env("…")` or a URL naming a database host) in a service's source or
- * its manifest's folder, and in the shared workspace packages its imports reach (with the import chain). These files
- * are not TypeScript, so they are read directly.
- */
-function prismaConnections(
-  config: TopologyConfig,
-  targets: TargetResolver,
-  modules: ModuleGraph,
-  packages: readonly { folder: string }[],
-): ConnectionFact[] {
-  const facts: ConnectionFact[] = [];
-  const ownFolders = new Map(
-    config.services.map((service) => {
-      // Prisma keeps its schema in prisma/ beside src/, so the manifest's folder is searched as well as `source`.
-      // A manifest at the root would mean the whole repository, so only a manifest in a folder of its own counts.
-      const manifestFolder = path.posix.dirname(service.manifest);
-      return [service.name, manifestFolder === "." ? service.source : [...service.source, manifestFolder]];
-    }),
-  );
-  const inside = (file: string, folder: string) => folder === "" || file.startsWith(`${folder}/`);
-  const shared = packages
-    .map((pkg) => pkg.folder)
-    .filter((folder) => folder !== "" && ![...ownFolders.values()].some((folders) => folders.some((own) => inside(folder, own) || inside(own, folder))))
-    .sort();
-  for (const service of config.services) {
-    const searched: { folder: string; via?: ImportEdge[] }[] = ownFolders.get(service.name)!.map((folder) => ({ folder }));
-    const reach = modules.reach.get(service.name);
-    for (const folder of shared) {
-      const reached = [...(reach?.keys() ?? [])].find((file) => inside(file, folder));
-      if (reached !== undefined) searched.push({ folder, via: reach!.get(reached) });
-    }
-    const seen = new Set<string>();
-    for (const { folder, via } of searched) {
-      for (const file of prismaSchemas(config.root, folder)) {
-        if (seen.has(file)) continue;
-        seen.add(file);
-        const text = fs.readFileSync(path.join(config.root, file), "utf8");
-        for (const found of datasourceUrls(text)) {
-          const database = found.env !== undefined ? targets.databaseOfEnv(found.env) : hostDatabase(config, found.literal);
-          if (database === undefined) continue;
-          facts.push({
-            type: "connection",
-            service: service.name,
-            location: { file, ...found.position },
-            symbol: `${file}#${found.datasource}`,
-            ...(via && via.length > 0 ? { via } : {}),
-            database,
-            evidence: found.env !== undefined ? `env ${found.env}` : `host ${hostOfUrl(found.literal ?? "")}`,
-            recogniser: "prisma",
-            hardness: PRISMA_HARDNESS,
-          });
-        }
-      }
-    }
-  }
-  return facts;
-}
-
-/** A Prisma schema the client is generated from: `schema.prisma`, or any `.prisma` file in a `prisma/` folder. */
-function isPrismaSchema(file: string): boolean {
-  return file.endsWith(".prisma") && (file.endsWith("/schema.prisma") || file === "schema.prisma" || file.split("/").includes("prisma"));
-}
-
-function prismaSchemas(root: string, folder: string): string[] {
-  const out: string[] = [];
-  const walk = (relative: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path.join(root, relative), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory() && !SCHEMA_SKIP.has(entry.name)) walk(child);
-      else if (entry.isFile() && isPrismaSchema(child)) out.push(child);
-    }
-  };
-  walk(folder);
-  return out;
-}
-
-/** `url`/`directUrl`/`shadowDatabaseUrl` settings of `datasource` blocks, with their positions. */
-function datasourceUrls(
-  text: string,
-): { datasource: string; env?: string; literal?: string; position: { line: number; column: number } }[] {
-  const out: { datasource: string; env?: string; literal?: string; position: { line: number; column: number } }[] = [];
-  const lines = text.split(/\r?\n/);
-  let datasource: string | undefined;
-  lines.forEach((raw, index) => {
-    const line = raw.replace(/\/\/.*$/, "");
-    const open = /^\s*datasource\s+(\w+)\s*\{/.exec(line);
-    if (open) {
-      datasource = open[1];
-      return;
-    }
-    if (datasource === undefined) return;
-    if (/^\s*\}/.test(line)) {
-      datasource = undefined;
-      return;
-    }
-    const setting = /^\s*(?:url|directUrl|shadowDatabaseUrl)\s*=\s*/.exec(line);
-    if (!setting) return;
-    const valueAt = setting[0].length;
-    const env = /^env\(\s*"([^"]+)"\s*\)/.exec(line.slice(valueAt));
-    if (env) out.push({ datasource, env: env[1], position: { line: index + 1, column: valueAt + 1 } });
-    const literal = /^"([^"]*)"/.exec(line.slice(valueAt));
-    if (literal) out.push({ datasource, literal: literal[1], position: { line: index + 1, column: valueAt + 1 } });
-  });
-  return out;
-}
-
-function hostOfUrl(url: string): string {
-  const authority = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").split(/[/?#]/)[0];
-  return authority.slice(authority.lastIndexOf("@") + 1).replace(/:[^:]*$/, "");
-}
-
-function hostDatabase(config: TopologyConfig, url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  const host = hostOfUrl(url).toLowerCase();
-  return config.databases.find((d) => d.hosts.some((h) => h.toLowerCase() === host))?.name;
 }
 
 const TYPE_ORDER: Record<CodeFact["type"], number> = { call: 0, connection: 1, reference: 2, import: 3 };

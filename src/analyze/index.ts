@@ -13,10 +13,31 @@ export interface SourceAnalysis extends Analysis {
   sourceText(file: string): string | undefined;
 }
 
-export async function analyze(config: TopologyConfig): Promise<SourceAnalysis> {
-  const program = createSourceProgram(config);
+/** Where a long analysis is: `done` of `total` files through `phase` (reading is the cache's hashing pass). */
+export interface AnalysisProgress {
+  phase: "reading" | "loading" | "parsing" | "modules" | "hardness" | "facts" | "done";
+  done: number;
+  total: number;
+}
+
+export interface AnalyzeOptions {
+  /** The analysed files (root-relative), when already listed; default: every source file of the root. */
+  files?: string[];
+  /** Told as each phase starts. */
+  onProgress?: (progress: AnalysisProgress) => void;
+}
+
+export async function analyze(config: TopologyConfig, options: AnalyzeOptions = {}): Promise<SourceAnalysis> {
+  const progress = options.onProgress ?? (() => undefined);
+  const expected = options.files?.length ?? 0;
+  progress({ phase: "parsing", done: 0, total: expected });
+  const program = createSourceProgram(config, options.files);
+  const total = program.files.length;
+  progress({ phase: "modules", done: total, total });
   const modules = buildModuleGraph(config, program);
+  progress({ phase: "hardness", done: total, total });
   const hardness = buildHardnessIndex(config, program, modules);
+  progress({ phase: "facts", done: total, total });
   const facts = collectFacts(config, program, modules, hardness);
   const services = new Map<string, ServiceAnalysis>();
   for (const service of [...config.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {

@@ -8,7 +8,7 @@ import { analyze } from "../../src/analyze/index.js";
 const ROOT = fileURLToPath(new URL("../../fixtures/analyze/prisma-shared", import.meta.url));
 
 describe("Prisma schemas", () => {
-  it("attribute a shared package's datasource to the importing service, with the import chain", async () => {
+  it("belong to the importing service of a shared package, and to the service a generator writes the client into", async () => {
     const analysis = await analyze(await loadConfig(ROOT));
     const connections = analysis.facts.filter((fact) => fact.type === "connection");
     expect(connections).toEqual([
@@ -27,6 +27,16 @@ describe("Prisma schemas", () => {
         ],
         database: "orders-db",
         evidence: "env ORDERS_DATABASE_URL",
+        recogniser: "prisma",
+        hardness: { kind: "soft", reason: "declared in the Prisma schema, read at start-up", trace: [] },
+      },
+      {
+        type: "connection",
+        service: "worker",
+        location: { file: "schemas/auth/schema.prisma", line: 9, column: 14 },
+        symbol: "schemas/auth/schema.prisma#db",
+        database: "auth-db",
+        evidence: "env AUTH_DATABASE_URL",
         recogniser: "prisma",
         hardness: { kind: "soft", reason: "declared in the Prisma schema, read at start-up", trace: [] },
       },
