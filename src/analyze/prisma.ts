@@ -83,7 +83,7 @@ function inside(file: string, folder: string): boolean {
 }
 
 /** A schema the client is generated from: `schema.prisma`, or any `.prisma` file in a `prisma/` folder. */
-function isPrismaSchema(file: string): boolean {
+export function isPrismaSchema(file: string): boolean {
   return file.endsWith(".prisma") && (path.posix.basename(file) === "schema.prisma" || file.split("/").includes("prisma"));
 }
 

@@ -2,6 +2,7 @@
 // its Prisma datasources and the files whose exports serve requests. Text patterns only: a first guess to review.
 import path from "node:path";
 import { compareText, exists, readText, walkFolders, type WorkspacePackage } from "./workspace.js";
+import { isPrismaSchema } from "../analyze/prisma.js";
 
 const CODE_FILE = /\.(?:ts|tsx|js|jsx|mts|cts|mjs|cjs)$/;
 const NOT_CODE = /(?:\.d\.[mc]?ts|\.(?:test|spec)\.[^.]+)$/;
@@ -61,7 +62,7 @@ export async function scanPackage(root: string, pkg: WorkspacePackage, skip: str
     if (!file.includes("/") && (base === "Dockerfile" || base.startsWith("Dockerfile.") || base.endsWith(".Dockerfile"))) {
       scan.dockerfiles.push(file);
     }
-    if (base.endsWith(".prisma")) {
+    if (isPrismaSchema(file)) {
       const text = await readText(path.join(root, pkg.folder, file));
       if (text !== undefined) scan.prisma.push(...prismaDatasources(text, file));
       continue;
