@@ -2,7 +2,7 @@
 // cache is warm, or a restart while home is down puts an empty cache into service.
 import { defineRule } from "../src/check/rule.js";
 import type { RuleFinding } from "../src/model.js";
-import { evidenceTrace, inReportOrder, serviceCallsFrom, servicesOf, stateName, withPlacement } from "../src/graph/queries.js";
+import { findingAt, inReportOrder, serviceCallsFrom, servicesOf, stateName, withPlacement } from "../src/graph/queries.js";
 
 export default defineRule(
   {
@@ -23,14 +23,7 @@ export default defineRule(
         const gap = hasHealthEntrypoint
           ? `its health check does not read ${cache}`
           : `${service.name} has no health entrypoint that reads ${cache}`;
-        findings.push({
-          message: `${withPlacement(service)} warms ${cache} from ${withPlacement(target)}, but ${gap}: after a restart while ${home} is down, ${service.name} reports healthy and serves from an empty cache`,
-          service: service.name,
-          target: target.name,
-          location: fact.location,
-          symbol: fact.symbol,
-          trace: evidenceTrace(fact),
-        });
+        findings.push(findingAt(fact, target.name, `${withPlacement(service)} warms ${cache} from ${withPlacement(target)}, but ${gap}: after a restart while ${home} is down, ${service.name} reports healthy and serves from an empty cache`));
       }
     }
     return inReportOrder(findings);

@@ -4,6 +4,7 @@ import { defineRule } from "../src/check/rule.js";
 import type { RuleFinding } from "../src/model.js";
 import {
   evidenceTrace,
+  findingAt,
   inReportOrder,
   referencesFrom,
   serviceCallsFrom,
@@ -42,14 +43,7 @@ export default defineRule(
         } else {
           continue;
         }
-        findings.push({
-          message,
-          service: service.name,
-          target: target.name,
-          location: fact.location,
-          symbol: fact.symbol,
-          trace: evidenceTrace(fact),
-        });
+        findings.push(findingAt(fact, target.name, message));
       }
 
       for (const fact of referencesFrom(graph, service.name)) {

@@ -3,7 +3,7 @@
 import { defineRule } from "../src/check/rule.js";
 import type { RuleFinding } from "../src/model.js";
 import {
-  evidenceTrace,
+  findingAt,
   inReportOrder,
   referencesFrom,
   serviceCallsFrom,
@@ -37,14 +37,7 @@ export default defineRule(
         const message = hard
           ? `${withPlacement(service)} calls ${withPlacement(target)} pinned to ${region} while serving ${servingWhat(fact.hardness)}: when ${region} is down, ${service.name} fails in every region`
           : `${withPlacement(service)} calls ${withPlacement(target)} pinned to ${region}: when ${region} is down, this call fails for ${service.name} in every region`;
-        findings.push({
-          message,
-          service: service.name,
-          target: target.name,
-          location: fact.location,
-          symbol: fact.symbol,
-          trace: evidenceTrace(fact),
-        });
+        findings.push(findingAt(fact, target.name, message));
       }
 
       for (const fact of referencesFrom(graph, service.name)) {
@@ -52,14 +45,7 @@ export default defineRule(
         const target = serviceNamed(graph, fact.target.service);
         const region = fact.target.region;
         if (target === undefined || !crossesRegions(target.placement, region)) continue;
-        findings.push({
-          message: `${withPlacement(service)} holds the address of ${withPlacement(target)} pinned to ${region} (${fact.evidence}): when ${region} is down, whatever ${service.name} does with it fails in every region`,
-          service: service.name,
-          target: target.name,
-          location: fact.location,
-          symbol: fact.symbol,
-          trace: evidenceTrace(fact),
-        });
+        findings.push(findingAt(fact, target.name, `${withPlacement(service)} holds the address of ${withPlacement(target)} pinned to ${region} (${fact.evidence}): when ${region} is down, whatever ${service.name} does with it fails in every region`));
       }
     }
     return inReportOrder(findings);

@@ -2,7 +2,7 @@
 // process, so it breaks with the other service's changes and cannot be placed or split on its own.
 import { defineRule } from "../src/check/rule.js";
 import type { RuleFinding } from "../src/model.js";
-import { evidenceTrace, inReportOrder, internalImportsFrom, servicesOf } from "../src/graph/queries.js";
+import { findingAt, inReportOrder, internalImportsFrom, servicesOf } from "../src/graph/queries.js";
 
 export default defineRule(
   {
@@ -14,14 +14,7 @@ export default defineRule(
     const findings: RuleFinding[] = [];
     for (const service of servicesOf(graph)) {
       for (const fact of internalImportsFrom(graph, service.name)) {
-        findings.push({
-          message: `${service.name} imports ${fact.importEdge.to} from inside ${fact.target}: ${service.name} runs ${fact.target}'s internals, so ${fact.target}'s changes and failures break ${service.name}; call ${fact.target}'s API or move the code to a shared package`,
-          service: service.name,
-          target: fact.target,
-          location: fact.location,
-          symbol: fact.symbol,
-          trace: evidenceTrace(fact),
-        });
+        findings.push(findingAt(fact, fact.target, `${service.name} imports ${fact.importEdge.to} from inside ${fact.target}: ${service.name} runs ${fact.target}'s internals, so ${fact.target}'s changes and failures break ${service.name}; call ${fact.target}'s API or move the code to a shared package`));
       }
     }
     return inReportOrder(findings);

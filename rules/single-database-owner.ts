@@ -6,7 +6,7 @@ import {
   compareText,
   connectionsFrom,
   databasesOf,
-  evidenceTrace,
+  findingAt,
   inReportOrder,
   listNames,
   servicesOf,
@@ -37,14 +37,7 @@ export default defineRule(
             ? "which no service owns"
             : `which ${listNames(database.owners)} ${database.owners.length === 1 ? "owns" : "own"}`;
         const api = database.owners.length === 1 ? `call ${database.owners[0]}'s API instead` : "give it one owner and call that owner's API";
-        findings.push({
-          message: `${service.name} connects to ${database.name}, ${ownedBy}: when ${database.name} is down or changes shape, ${service.name} fails alongside it; ${api}`,
-          service: service.name,
-          target: database.name,
-          location: fact.location,
-          symbol: fact.symbol,
-          trace: evidenceTrace(fact),
-        });
+        findings.push(findingAt(fact, database.name, `${service.name} connects to ${database.name}, ${ownedBy}: when ${database.name} is down or changes shape, ${service.name} fails alongside it; ${api}`));
       }
     }
 

@@ -2,7 +2,14 @@
 // writes); a request that waits on home fails in every region when the home region is down.
 import { defineRule } from "../src/check/rule.js";
 import type { RuleFinding } from "../src/model.js";
-import { evidenceTrace, inReportOrder, serviceCallsFrom, servicesOf, servingWhat, withPlacement } from "../src/graph/queries.js";
+import {
+  findingAt,
+  inReportOrder,
+  serviceCallsFrom,
+  servicesOf,
+  servingWhat,
+  withPlacement,
+} from "../src/graph/queries.js";
 
 export default defineRule(
   {
@@ -22,14 +29,7 @@ export default defineRule(
           (declared) => declared.service === target.name && declared.kind === "soft",
         );
         const despite = declaredSoft ? ", though dependsOn declares it soft" : "";
-        findings.push({
-          message: `${withPlacement(service)} waits on ${withPlacement(target)} while serving ${servingWhat(fact.hardness)}${despite}: when ${home} is down, ${service.name} fails in every region`,
-          service: service.name,
-          target: target.name,
-          location: fact.location,
-          symbol: fact.symbol,
-          trace: evidenceTrace(fact),
-        });
+        findings.push(findingAt(fact, target.name, `${withPlacement(service)} waits on ${withPlacement(target)} while serving ${servingWhat(fact.hardness)}${despite}: when ${home} is down, ${service.name} fails in every region`));
       }
     }
     return inReportOrder(findings);

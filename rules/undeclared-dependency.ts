@@ -4,7 +4,7 @@ import { defineRule } from "../src/check/rule.js";
 import type { RuleFinding } from "../src/model.js";
 import {
   connectionsFrom,
-  evidenceTrace,
+  findingAt,
   inReportOrder,
   serviceCallsFrom,
   servicesOf,
@@ -38,28 +38,14 @@ export default defineRule(
         } else {
           continue;
         }
-        findings.push({
-          message,
-          service: service.name,
-          target: target.name,
-          location: fact.location,
-          symbol: fact.symbol,
-          trace: evidenceTrace(fact),
-        });
+        findings.push(findingAt(fact, target.name, message));
       }
 
       for (const fact of connectionsFrom(graph, service.name)) {
         // Owning a database declares it.
         if (owns.some((owned) => owned.database === fact.database)) continue;
         if (dependsOn.some((decl) => decl.database === fact.database)) continue;
-        findings.push({
-          message: `${service.name} connects to ${fact.database}, but its dependsOn does not list ${fact.database}: when ${fact.database} is down, ${service.name} fails in a way its manifest does not show`,
-          service: service.name,
-          target: fact.database,
-          location: fact.location,
-          symbol: fact.symbol,
-          trace: evidenceTrace(fact),
-        });
+        findings.push(findingAt(fact, fact.database, `${service.name} connects to ${fact.database}, but its dependsOn does not list ${fact.database}: when ${fact.database} is down, ${service.name} fails in a way its manifest does not show`));
       }
     }
     return inReportOrder(findings);

@@ -248,3 +248,8 @@ export function hardCallCycles(graph: TopologyGraph): string[][] {
   }
   return cycles;
 }
+
+/** A finding at a fact's site, for the fact's service, with the fact's evidence as its trace. */
+export function findingAt(fact: CodeFact, target: string, message: string): RuleFinding {
+  return { message, service: fact.service, target, location: fact.location, symbol: fact.symbol, trace: evidenceTrace(fact) };
+}
