@@ -351,7 +351,13 @@ class Hardnesses implements HardnessIndex {
         if (ts.isPropertyAccessExpression(callee) && callee.getText() === "Object.assign" && parent.arguments[0]) {
           return this.moduleBindingOf(parent.arguments[0]);
         }
-        return undefined;
+        // `Object.entries(data)`, `JSON.parse(text)`, `toPartners(data)`: what a call makes of the value carries it.
+        node = parent;
+        continue;
+      }
+      if (ts.isNewExpression(parent) && parent.arguments?.includes(node as ts.Expression)) {
+        node = parent; // `new Map(Object.entries(data))`
+        continue;
       }
       return undefined;
     }
