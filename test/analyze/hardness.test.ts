@@ -146,6 +146,7 @@ describe("hard and soft, case by case", () => {
       [`${SRC}/cache.ts:9:21 fetch`]: `${SRC}/cache.ts#partners`,
       [`${SRC}/cache.ts:15:24 fetch`]: `${SRC}/cache.ts#flags`,
       [`${SRC}/cache.ts:20:9 fetch`]: `${SRC}/cache.ts#limits`,
+      [`${SRC}/cache.ts:30:21 fetch`]: `${SRC}/cache.ts#regions`,
       [`${SRC}/health.ts:9:24 fetch`]: null,
     });
     expect(report.services).toEqual({
