@@ -74,6 +74,11 @@ export async function telemetryStats(linksUrl: string): Promise<TelemetryStats> 
   return (await send(`${linksUrl}/internal/telemetry`)).body as TelemetryStats;
 }
 
+/** The IDs of the events waiting in a links instance's telemetry buffer, oldest first. */
+export async function bufferedEventIds(linksUrl: string): Promise<string[]> {
+  return ((await send(`${linksUrl}/internal/telemetry/buffered`)).body as { ids: string[] }).ids;
+}
+
 export interface EventCounts {
   total: number;
   byRegion: Record<string, number>;

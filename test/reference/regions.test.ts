@@ -5,13 +5,23 @@ import { FAST_INTERVALS, REGIONS, startReference, type Reference } from "../../s
 import { createLink, resolveLink, send, sleep, waitFor } from "./http.js";
 
 const [US, EU] = REGIONS;
+/** The router's health interval here: long enough that "within one interval" is a real bound, short enough to wait. */
+const PROBE_MS = 500;
+/**
+ * What noticing a dead region may take beyond one interval: the probe that notices has to run and be refused, and
+ * the next client request has to come back.
+ */
+const NOTICE_SLACK_MS = 150;
+/** The canary's share of its region's record set, in percent. */
+const CANARY_WEIGHT = 5;
+const RESOLUTIONS = 10_000;
 let reference: Reference;
 
 beforeAll(async () => {
   reference = await startReference({
-    intervals: FAST_INTERVALS,
-    canaries: [{ region: EU, weight: 10 }],
-    baseWeight: 90,
+    intervals: { ...FAST_INTERVALS, probeMs: PROBE_MS },
+    canaries: [{ region: EU, weight: CANARY_WEIGHT }],
+    baseWeight: 100 - CANARY_WEIGHT,
     seed: 20240601,
   });
 });
@@ -97,18 +107,38 @@ describe("steady state", () => {
 });
 
 describe("weighted rollout", () => {
-  it("sends about the configured share of a region's clients to the canary", async () => {
+  it("resolves 5 % of a region's clients to a 5 % record set, out of 10,000 seeded resolutions", async () => {
     const canary = reference.links[EU][1].url;
-    let toCanary = 0;
-    const total = 400;
-    for (let i = 0; i < total; i++) {
+    const targets = new Map<string, number>();
+    // Resolutions only, as DNS answers them; a few at a time, each drawing one number from the seeded source.
+    let next = 0;
+    const worker = async () => {
+      while (next < RESOLUTIONS) {
+        next += 1;
+        const answer = await send(`${reference.router.url}/router/resolve`, { headers: { "x-client-region": EU } });
+        const { region, target } = answer.body as { region: string; target: string };
+        const key = `${answer.status} ${region} ${target}`;
+        targets.set(key, (targets.get(key) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    const toCanary = targets.get(`200 ${EU} ${canary}`) ?? 0;
+    const toStable = targets.get(`200 ${EU} ${reference.links[EU][0].url}`) ?? 0;
+    // Every resolution answered, inside the client's region, by one of its two records.
+    expect([toCanary + toStable, targets.size]).toEqual([RESOLUTIONS, 2]);
+    expect(Math.abs(toCanary / RESOLUTIONS - CANARY_WEIGHT / 100)).toBeLessThanOrEqual(0.01);
+
+    // Proxied requests follow the same answers: the routed target is the instance that served.
+    const servedBy = new Map<string | null, Set<string | null>>();
+    for (let i = 0; i < 200; i++) {
       const answer = await send(`${reference.router.url}/health`, { headers: { "x-client-region": EU } });
       expect(answer.status).toBe(200);
-      if (answer.headers.get("x-routed-target") === canary) toCanary += 1;
+      const target = answer.headers.get("x-routed-target");
+      servedBy.set(target, (servedBy.get(target) ?? new Set()).add(answer.headers.get("x-served-by")));
     }
-    // 10 of 100 weight units; the seeded source makes the count reproducible, the bounds make it a share.
-    expect(toCanary / total).toBeGreaterThan(0.06);
-    expect(toCanary / total).toBeLessThan(0.14);
+    expect(servedBy.get(canary)).toEqual(new Set([`links-${EU}-canary1`]));
+    expect(servedBy.get(reference.links[EU][0].url)).toEqual(new Set([`links-${EU}`]));
+    // A region without a canary sends every client to its one record.
     const usTargets = new Set<string | null>();
     for (let i = 0; i < 50; i++) {
       const answer = await send(`${reference.router.url}/health`, { headers: { "x-client-region": US } });
@@ -119,22 +149,37 @@ describe("weighted rollout", () => {
 });
 
 describe("one region down", () => {
-  it("fails over to the other region with no failed request after the health checks notice", async () => {
-    await Promise.all(reference.links[EU].map((instance) => instance.stop()));
-    await waitFor("the router to mark eu-west-1 unhealthy", async () => {
-      const status = (await send(`${reference.router.url}/router/status`)).body as {
-        regions: { region: string; healthy: boolean }[];
-      };
-      return status.regions.find((r) => r.region === EU)?.healthy === false ? true : undefined;
-    });
+  it("stops choosing the region within one health interval, and no request fails after that", async () => {
+    const killedAt = performance.now();
+    const killed = Promise.all(reference.links[EU].map((instance) => instance.stop()));
+    // A client of eu-west-1 keeps asking; the first answer from us-west-2 marks when the router stopped choosing
+    // eu-west-1 (measured when that answer came back, so the bound errs on the strict side).
+    let switchedAfterMs: number | undefined;
+    const beforeSwitch: number[] = [];
+    while (switchedAfterMs === undefined && performance.now() - killedAt < 5_000) {
+      const created = await createLink(reference.router.url, { partner: "acme", path: "/failing-over" }, EU);
+      if (created.status === 201 && created.region === US) switchedAfterMs = performance.now() - killedAt;
+      else beforeSwitch.push(created.status);
+    }
+    await killed;
+    expect(switchedAfterMs).toBeDefined();
+    expect(switchedAfterMs).toBeLessThanOrEqual(PROBE_MS + NOTICE_SLACK_MS);
+    // Before the switch a request either still reached eu-west-1 or was refused by the dead target.
+    expect(beforeSwitch.filter((status) => status !== 201 && status !== 502)).toEqual([]);
+
+    const status = (await send(`${reference.router.url}/router/status`)).body as { regions: { region: string; healthy: boolean }[] };
+    expect(status.regions.map(({ region, healthy }) => ({ region, healthy }))).toEqual([
+      { region: US, healthy: true },
+      { region: EU, healthy: false },
+    ]);
     const failures: string[] = [];
     const regionsUsed = new Set<string | null>();
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 50; i++) {
       const created = await createLink(reference.router.url, { partner: "acme", path: `/failover/${i}` }, EU);
       const resolved = await resolveLink(reference.router.url, created.path, EU);
       if (created.status !== 201) failures.push(`create ${i}: ${created.status}`);
       if (resolved.status !== 302) failures.push(`resolve ${i}: ${resolved.status}`);
-      regionsUsed.add(created.region).add(resolved.region);
+      regionsUsed.add(created.region).add(resolved.region).add(resolved.routedRegion);
     }
     expect(failures).toEqual([]);
     expect([...regionsUsed]).toEqual([US]);
