@@ -1,7 +1,6 @@
 // The public API of topo-lint: load a root, analyse its code, check the rules. The CLI is one client of it.
 import type { Analysis, CheckResult, TopologyConfig } from "./model.js";
 import { loadConfig } from "./config/index.js";
-import { analyze } from "./analyze/index.js";
 import { buildTopology } from "./graph/build.js";
 import type { TopologyGraph } from "./graph/topology.js";
 import { runRules } from "./check/check.js";
@@ -10,11 +9,14 @@ import { SUPPRESSION_RULES } from "./check/suppress.js";
 import { applyBaseline, readBaseline } from "./check/baseline.js";
 import { changedFiles } from "./check/changed.js";
 import type { RuleMeta } from "./check/rule.js";
+import { analyzeCached, type CacheOutcome } from "./cache/index.js";
+import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "./analyze/index.js";
 
 export type * from "./model.js";
 export { UserError } from "./errors.js";
 export { loadConfig } from "./config/index.js";
-export { analyze } from "./analyze/index.js";
+export type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "./analyze/index.js";
+export { terminalProgress, type CacheOutcome } from "./cache/index.js";
 export { buildTopology } from "./graph/build.js";
 export type { TopologyGraph } from "./graph/topology.js";
 export type { Rule, RuleMeta, RuleContext } from "./check/rule.js";
@@ -25,9 +27,24 @@ export { blastRadius } from "./graph/blast.js";
 export { explain } from "./graph/explain.js";
 export { plan, planRoot, planJson, planMarkdown } from "./plan/index.js";
 
+// ── analysis cache ──
+/** Analyses the code of a loaded config (loading the analyzer, and with it TypeScript, on first use). */
+export async function analyze(config: TopologyConfig, options: AnalyzeOptions = {}): Promise<SourceAnalysis> {
+  return (await import("./analyze/index.js")).analyze(config, options);
+}
+// ── end analysis cache ──
+
 export interface LoadOptions {
   /** A config file other than the root's topo-lint.config.(yaml|yml|json). */
   configFile?: string;
+  // ── analysis cache ──
+  /** Read and write the analysis cache (default false for the library; the CLI turns it on unless --no-cache). */
+  cache?: boolean;
+  /** Where the cache lives; default `<root>/node_modules/.cache/topo-lint`. */
+  cacheDir?: string;
+  /** Told where a long analysis is; `{ phase: "done" }` comes last, also when the run fails. */
+  onProgress?: (progress: AnalysisProgress) => void;
+  // ── end analysis cache ──
 }
 
 export interface CheckOptions extends LoadOptions {
@@ -41,6 +58,8 @@ export interface Topology {
   config: TopologyConfig;
   analysis: Analysis;
   graph: TopologyGraph;
+  /** "hit": the analysis came from the cache; "miss": it was made afresh (and stored); "off": the cache was not used. */
+  cache: CacheOutcome;
 }
 
 export interface CheckRun extends Topology {
@@ -52,8 +71,18 @@ export interface CheckRun extends Topology {
 /** Loads the config of `root`, analyses its code and builds the topology graph. */
 export async function loadTopology(root: string, options: LoadOptions = {}): Promise<Topology> {
   const config = await loadConfig(root, { configFile: options.configFile });
-  const analysis = await analyze(config);
-  return { config, analysis, graph: buildTopology(analysis) };
+  // ── analysis cache ──
+  try {
+    const { analysis, cache } = await analyzeCached(config, {
+      cache: options.cache === true,
+      cacheDir: options.cacheDir,
+      onProgress: options.onProgress,
+    });
+    return { config, analysis, graph: buildTopology(analysis), cache };
+  } finally {
+    options.onProgress?.({ phase: "done", done: 0, total: 0 });
+  }
+  // ── end analysis cache ──
 }
 
 /** Checks the fate-sharing rules on `root`. */

@@ -11,6 +11,7 @@ import { appendStepSummary, outputPath, writeOutputs } from "../check/output.js"
 import { exportGraph, type ExportFormat } from "../export/index.js";
 import { renderBlast } from "../graph/blast-report.js";
 import { explain, explainText } from "../graph/explain.js";
+import type { AnalysisProgress } from "../analyze/index.js";
 
 export const VERSION = readVersion();
 
@@ -60,8 +61,12 @@ export function createProgram(): Command {
     .addOption(new Option("--level <level>", "service or module level").choices(["service", "module"]).default("service"))
     .option("--focus <service>", "only this service and its direct neighbours")
     .option("-o, --output <file>", "write to a file (whole or not at all)")
-    .action(async (root: string, options: { config?: string; format: ExportFormat; level: "service" | "module"; focus?: string; output?: string }) => {
-      const run = await (await library()).check(root, { configFile: options.config });
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress")
+    .action(async (root: string, options: { config?: string; format: ExportFormat; level: "service" | "module"; focus?: string; output?: string } & CacheFlags) => {
+      const lib = await library();
+      const run = await lib.check(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
       const text = exportGraph(run.graph, {
         format: options.format,
         level: options.level,
@@ -81,8 +86,12 @@ export function createProgram(): Command {
     .option("--node <name>", "only this service, database or region")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("-o, --output <file>", "write to a file (whole or not at all)")
-    .action(async (root: string, options: { config?: string; node?: string; format: "text" | "json" | "markdown"; output?: string }) => {
-      const topology = await (await library()).loadTopology(root, { configFile: options.config });
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress")
+    .action(async (root: string, options: { config?: string; node?: string; format: "text" | "json" | "markdown"; output?: string } & CacheFlags) => {
+      const lib = await library();
+      const topology = await lib.loadTopology(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
       emit(renderBlast(topology.graph, topology.config, { format: options.format, node: options.node }), options.output);
     });
 
@@ -92,10 +101,14 @@ export function createProgram(): Command {
     .usage("[root] <from> <to> [options]")
     .argument("<names...>", "[root] <from> <to>: the analysed root (default .), a service, and what it reaches")
     .option("-c, --config <file>", "config file")
-    .action(async (names: string[], options: { config?: string }) => {
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress")
+    .action(async (names: string[], options: { config?: string } & CacheFlags) => {
       if (names.length < 2 || names.length > 3) throw new UserError("explain takes [root] <from> <to>");
       const [root, from, to] = names.length === 3 ? names : [".", ...names];
-      const topology = await (await library()).loadTopology(root, { configFile: options.config });
+      const lib = await library();
+      const topology = await lib.loadTopology(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
       emit(explainText(explain(topology.graph, from, to), topology.graph));
     });
 
@@ -146,7 +159,22 @@ interface PlanFlags {
   output?: string;
 }
 
-interface CheckFlags {
+/** The analysis cache and progress flags every analysing command takes. */
+interface CacheFlags {
+  cache: boolean;
+  cacheDir?: string;
+  progress: boolean;
+}
+
+/** The library options for the cache flags; progress is drawn only where `terminal` allows (a TTY, not CI). */
+function cacheOptions(
+  flags: CacheFlags,
+  terminal: () => ((progress: AnalysisProgress) => void) | undefined,
+): { cache: boolean; cacheDir?: string; onProgress?: (progress: AnalysisProgress) => void } {
+  return { cache: flags.cache, cacheDir: flags.cacheDir, onProgress: flags.progress ? terminal() : undefined };
+}
+
+interface CheckFlags extends CacheFlags {
   config?: string;
   format: string[];
   output?: string;
@@ -155,9 +183,6 @@ interface CheckFlags {
   updateBaseline?: boolean;
   changedSince?: string;
   maxWarnings?: number;
-  cache: boolean;
-  cacheDir?: string;
-  progress: boolean;
 }
 
 async function runCheck(root: string, flags: CheckFlags): Promise<number> {
@@ -168,10 +193,12 @@ async function runCheck(root: string, flags: CheckFlags): Promise<number> {
   if (flags.output && flags.outputDir) throw new UserError("use either --output or --output-dir, not both");
   if (flags.updateBaseline && !flags.baseline) throw new UserError("--update-baseline needs --baseline <file>");
 
-  const run = await (await library()).check(root, {
+  const lib = await library();
+  const run = await lib.check(root, {
     configFile: flags.config,
     changedSince: flags.changedSince,
     baseline: flags.updateBaseline ? undefined : flags.baseline,
+    ...cacheOptions(flags, lib.terminalProgress),
   });
 
   if (flags.updateBaseline) {

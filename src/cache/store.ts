@@ -1,0 +1,132 @@
+// Cache entries on disk: one file per key, written whole or not at all, checked before anything in it is trusted,
+// and the oldest pruned so the folder stays small.
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { CACHE_SCHEMA, TOOL_VERSION } from "./key.js";
+
+const FORMAT = "topo-lint-analysis-cache";
+const ENTRY = /^[0-9a-f]{64}\.json$/;
+const TEMPORARY = /^[0-9a-f]{64}\.json\.[0-9a-z-]+\.tmp$/;
+
+/** Entries kept in one cache folder: a few branches' worth, so switching back and forth still hits. */
+export const MAX_ENTRIES = 4;
+
+/** A temporary file this old belongs to a run that died mid-write. */
+const STALE_TEMPORARY_MS = 60 * 60 * 1000;
+
+/** The first line of an entry; the payload after it is the JSON whose sha1 and length it gives. */
+interface Header {
+  format: string;
+  schema: number;
+  version: string;
+  key: string;
+  sha1: string;
+  length: number;
+}
+
+export function entryPath(dir: string, key: string): string {
+  return path.join(dir, `${key}.json`);
+}
+
+/**
+ * The payload stored under `key`, or undefined when there is none or it cannot be trusted: unreadable, truncated,
+ * written by another version or for another key, or not matching its checksum. Never throws.
+ */
+export function readEntry(dir: string, key: string): unknown {
+  const file = entryPath(dir, key);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const newline = text.indexOf("\n");
+    if (newline < 0) return undefined;
+    const header = JSON.parse(text.slice(0, newline)) as Partial<Header> | null;
+    const payload = text.slice(newline + 1);
+    if (
+      header === null ||
+      typeof header !== "object" ||
+      header.format !== FORMAT ||
+      header.schema !== CACHE_SCHEMA ||
+      header.version !== TOOL_VERSION ||
+      header.key !== key ||
+      header.length !== payload.length ||
+      header.sha1 !== createHash("sha1").update(payload, "utf8").digest("hex")
+    ) {
+      return undefined;
+    }
+    const value: unknown = JSON.parse(payload);
+    touch(file);
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `value` under `key` through a temporary file and a rename, then prunes; false when it could not. */
+export function writeEntry(dir: string, key: string, value: unknown): boolean {
+  const payload = JSON.stringify(value);
+  const header: Header = {
+    format: FORMAT,
+    schema: CACHE_SCHEMA,
+    version: TOOL_VERSION,
+    key,
+    sha1: createHash("sha1").update(payload, "utf8").digest("hex"),
+    length: payload.length,
+  };
+  const file = entryPath(dir, key);
+  const temporary = `${file}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(temporary, `${JSON.stringify(header)}\n${payload}`);
+    fs.renameSync(temporary, file);
+  } catch {
+    // A read-only or full disk costs the next run its speed, never this run its result.
+    fs.rmSync(temporary, { force: true });
+    return false;
+  }
+  prune(dir, key);
+  return true;
+}
+
+/** Removes all but the MAX_ENTRIES most recently used entries (`keep` always stays) and abandoned temporary files. */
+export function prune(dir: string, keep: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  const entries: { name: string; used: number }[] = [];
+  for (const name of names) {
+    const isEntry = ENTRY.test(name);
+    if (!isEntry && !TEMPORARY.test(name)) continue; // not ours: left alone
+    let used: number;
+    try {
+      used = fs.statSync(path.join(dir, name)).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (isEntry) {
+      if (name !== `${keep}.json`) entries.push({ name, used });
+    } else if (now - used > STALE_TEMPORARY_MS) {
+      fs.rmSync(path.join(dir, name), { force: true });
+    }
+  }
+  entries.sort((a, b) => b.used - a.used || (a.name < b.name ? -1 : 1));
+  for (const { name } of entries.slice(MAX_ENTRIES - 1)) fs.rmSync(path.join(dir, name), { force: true });
+}
+
+/** Marks an entry as just used, so pruning keeps it. */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch {
+    // a read-only cache still serves hits; it just ages
+  }
+}
