@@ -1,8 +1,13 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // .cts too: src/analyze/typescript.cts loads the compiler through require.
+  oxc: { include: /\.(?:[cm]?ts|[jt]sx)$/ },
   test: {
     include: ["test/**/*.test.ts"],
+    // The JSON report lets CI print one plain closing line ("N passed, N failed").
+    reporters: ["default", "json"],
+    outputFile: { json: "test-output/vitest.json" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

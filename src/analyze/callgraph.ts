@@ -1,6 +1,6 @@
 // The function-level call graph behind hard/soft: which functions a function calls or hands a callback to, and
 // whether each call (or call site) is waited on where it is written.
-import ts from "typescript";
+import ts from "./typescript.cjs";
 
 /** A function with a body: the unit the call graph walks. */
 export type FunctionNode =

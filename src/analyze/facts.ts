@@ -1,6 +1,6 @@
 // Turns the code of every analysed file into facts — calls, database connections, references to addresses and
 // regions, imports across services — once for every service the file is attributed to.
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type {
   CallFact,
   CallTarget,

@@ -1,7 +1,7 @@
 // Decides whether a request can wait on a place in the code (hard) or not (soft), with the path that shows it, and
 // which module-level state calls fill and health checks read.
 import picomatch from "picomatch";
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type {
   Hardness,
   ModuleGraph,
@@ -58,6 +58,8 @@ interface ServiceReach {
 const RESPONSE_BODY = new Set(["json", "text", "arrayBuffer", "blob", "formData"]);
 const STORE_METHODS = new Set(["set", "push", "add", "unshift"]);
 const PROMISE_CHAIN = new Set(["then", "catch", "finally"]);
+/** Methods whose result is still the fetched data, reshaped: `rows.map(...)` stored in a cache is the warmed value. */
+const VALUE_TRANSFORMS = new Set(["map", "filter", "flatMap", "reduce", "slice", "concat", "sort", "toSorted", "entries", "values"]);
 
 /**
  * Builds the index. Nothing is read up front: each service's reachability is computed on first use, from its
@@ -318,7 +320,7 @@ class Hardnesses implements HardnessIndex {
           const first = callback && isFunctionNode(callback) ? callback.parameters[0] : undefined;
           if (first && callback) this.follow(first.name, callback, seen, work);
         }
-        if (PROMISE_CHAIN.has(method) || RESPONSE_BODY.has(method)) {
+        if (PROMISE_CHAIN.has(method) || RESPONSE_BODY.has(method) || VALUE_TRANSFORMS.has(method)) {
           node = call;
           continue;
         }

@@ -1,6 +1,6 @@
 // Builds the module graph: which analysed file imports which, which service owns each file, and what each
 // service's code reaches through imports (the attribution of shared code).
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { ImportEdge, ModuleGraph, TopologyConfig } from "../model.js";
 import { comparePaths } from "./files.js";
 import type { SourceProgram } from "./program.js";

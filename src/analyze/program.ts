@@ -2,7 +2,7 @@
 // recognisers and the type checker see the same source files and follow imports into workspace packages.
 import fs from "node:fs";
 import path from "node:path";
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { Diagnostic, Position, TopologyConfig } from "../model.js";
 import { comparePaths, listSourceFiles } from "./files.js";
 import { createModuleResolver, type ModuleResolver, type WorkspacePackage } from "./workspaces.js";

@@ -1,6 +1,6 @@
 // Finds `// topo-lint-disable-next-line <id>[, <id>…] -- <reason>` comments, from the comments of the code only
 // (never from inside strings), and the line each one applies to.
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { SuppressionComment } from "../model.js";
 
 const DIRECTIVE = /^(?:\/\/|\/\*+)\s*topo-lint-disable-next-line\b(.*?)(?:\*+\/)?$/s;

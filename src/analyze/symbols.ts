@@ -1,5 +1,5 @@
 // Names the innermost named function, method, class or top-level variable around a node, for fingerprints.
-import ts from "typescript";
+import ts from "./typescript.cjs";
 
 /** "src/a.ts#getLink", "src/a.ts#LinksController.get", or "src/a.ts" at module level outside any declaration. */
 export function enclosingSymbol(node: ts.Node, file: string): string {

@@ -1,6 +1,6 @@
 // Resolves what a call's target or a string in code points at: a service (and the region its address pins), a
 // database, or an external host — following literals, templates, concatenation, env reads, config wrappers and aliases.
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import type { CallTarget, Position, TopologyConfig, TraceStep } from "../model.js";
 import { bindingSource, type CodeResolver, propertyKey, refPath, skipOuter } from "./recognisers/context.js";
 import { objectLiteralOf } from "./recognisers/recogniser.js";

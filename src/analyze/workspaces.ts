@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
-import ts from "typescript";
+import ts from "./typescript.cjs";
 import { parse as parseYaml } from "yaml";
 import { EXCLUDED_FOLDERS, comparePaths } from "./files.js";
 

@@ -1,6 +1,6 @@
 // Reads how code uses a database it connects to — the queries made through the connection module's exports —
 // so the planner can tell reads from writes and lookups keyed by a request parameter from whole-table reads.
-import ts from "typescript";
+import ts from "../analyze/typescript.cjs";
 import type { ModuleGraph } from "../model.js";
 import { compareText } from "../graph/queries.js";
 

@@ -4,7 +4,7 @@ import { loadTopology } from "../index.js";
 import { loadRules } from "../check/registry.js";
 import { plan, type Plan, type PlanOptions } from "./plan.js";
 
-export { plan, type Plan, type PlanOptions, type Remedy, type DatabasePlan, type PlanStep, type CrossingCall, type SharedModule } from "./plan.js";
+export { plan, type Plan, type PlanOptions, type Remedy, type DatabasePlan, type PlanStep, type CrossingCall, type SharedModule, type Blocker } from "./plan.js";
 export { planJson } from "./json.js";
 export { planMarkdown } from "./markdown.js";
 export { checkState, type StepState } from "./steps.js";

@@ -57,6 +57,7 @@ export function planJson(plan: Plan): string {
       ...(finding.service !== undefined ? { service: finding.service } : {}),
       ...(finding.target !== undefined ? { target: finding.target } : {}),
       location: finding.location,
+      why: finding.why,
     })),
     metrics: plan.metrics,
   };

@@ -74,7 +74,9 @@ export function planMarkdown(plan: Plan): string {
 
   if (plan.blockers.length > 0) {
     lines.push("## Blockers", "", "These error findings remain after the last step:", "");
-    for (const finding of plan.blockers) lines.push(`- ${finding.rule} at ${code(`${finding.location.file}:${finding.location.line}`)}: ${finding.message}`);
+    for (const finding of plan.blockers) {
+      lines.push(`- ${finding.rule} at ${code(`${finding.location.file}:${finding.location.line}`)}: ${finding.message}. Why it stays: ${finding.why}`);
+    }
     lines.push("");
   }
 

@@ -98,6 +98,11 @@ export interface PlanStep {
   result: CheckResult;
 }
 
+/** An error finding left after the last step, and why no step of the plan removes it. */
+export interface Blocker extends Finding {
+  why: string;
+}
+
 export interface PlanMetrics {
   lines: { move: number; stay: number; shared: number };
   files: { move: number; stay: number; shared: number };
@@ -127,8 +132,8 @@ export interface Plan {
   /** The topology before the first step, as the rules see it. */
   before: StepState;
   steps: PlanStep[];
-  /** Error findings left after the last step: what keeps the plan from ending at 0. */
-  blockers: Finding[];
+  /** Error findings left after the last step: what keeps the plan from ending at 0, each with why. */
+  blockers: Blocker[];
   metrics: PlanMetrics;
 }
 
@@ -187,7 +192,7 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
     findingsBefore: before.summary.errors,
     before: beforeState,
     steps,
-    blockers: last.result.findings.filter((finding) => finding.severity === "error"),
+    blockers: blockersOf(last, before, databases, move),
     metrics: metricsOf(topology, monolith.name, partition, linesOf, last, into),
   };
 }
@@ -502,6 +507,8 @@ function planSteps(
       declareCall(state, into, database.owner, "hard", "other");
       remedyChanges.push(`api: ${subject} calls ${database.owner}'s API instead of "${access.text}"`);
     }
+    const serves = ownerServes(database.accesses, database.name);
+    if (serves.length > 0) remedyChanges.push(`${database.owner} serves ${into} what replaces its queries: ${serves.join("; ")}`);
   }
   if (healthReads.size > (state.services.get(into)?.healthReads.length ?? 0)) {
     state.services.set(into, { hasHealthEntrypoint: true, healthReads: [...healthReads].sort(compareText) });
@@ -546,6 +553,22 @@ function planSteps(
   return steps;
 }
 
+/** What the owner's API offers the new side, one entry per remedy and table, in remedy order. */
+function ownerServes(accesses: PlannedAccess[], database: string): string[] {
+  const offer: Record<Remedy, (table: string) => string> = {
+    cache: (table) => `${table} to poll (cache)`,
+    encode: (table) => `signed IDs that carry ${table} fields (encode)`,
+    flush: (table) => `an endpoint that takes queued ${table} writes (flush)`,
+    api: (table) => `${table} on request (api)`,
+  };
+  const lines = new Set<string>();
+  for (const remedy of REMEDY_ORDER) {
+    const tables = accesses.filter((access) => access.remedy === remedy).map((access) => access.table ?? database);
+    for (const table of [...new Set(tables)].sort(compareText)) lines.add(offer[remedy](table));
+  }
+  return [...lines];
+}
+
 function describeEntrypoints(entrypoints: ServiceManifest["entrypoints"]): string {
   const parts = (["requests", "background", "health"] as const)
     .filter((kind) => entrypoints[kind].length > 0)
@@ -575,6 +598,27 @@ function camel(name: string): string {
 }
 
 // ─── After the split ────────────────────────────────────────────────────────────
+
+/**
+ * The error findings the last step leaves, each explained: at an access whose remedy cannot be soft, that access's
+ * reason; a finding `check` reported before the split too, as one the split does not touch; anything else, as one
+ * the split brings and no step removes.
+ */
+function blockersOf(last: PlanStep, before: CheckResult, databases: DatabasePlan[], move: Relocation): Blocker[] {
+  const earlier = new Set(before.findings.map((finding) => finding.fingerprint));
+  return last.result.findings
+    .filter((finding) => finding.severity === "error")
+    .map((finding) => {
+      const access = databases
+        .flatMap((database) => database.accesses)
+        .find((site) => move.file(site.file) === finding.location.file && site.line === finding.location.line);
+      if (access !== undefined) return { ...finding, why: `${access.remedy} was the only remedy for this query: ${access.why}` };
+      if (earlier.has(finding.fingerprint)) {
+        return { ...finding, why: "check reports it before the split too: it is in code the plan does not change, so fix it on its own" };
+      }
+      return { ...finding, why: "the split brings it and no step of the plan removes it: change the code it is reported on before deploying" };
+    });
+}
 
 function crossingCalls(last: PlanStep, into: string): CrossingCall[] {
   const calls: CrossingCall[] = [];

@@ -180,8 +180,9 @@ export function declareCall(state: StepState, service: string, target: string, k
   const existing = manifest.dependsOn.find((decl) => decl.service === target);
   if (existing) {
     if (kind === "hard") existing.kind = "hard";
-    // One entry per service: a named purpose says more than "other".
-    if (existing.purpose === "other") existing.purpose = purpose;
+    // One entry per service: a named purpose says more than "other", and cache-warm says the most, since the
+    // service's health check waits on that warm-up.
+    if (existing.purpose === "other" || purpose === "cache-warm") existing.purpose = purpose;
     return;
   }
   const decl: DependencyDecl = { service: target, kind, purpose, location: { file: manifest.manifest, line: 1, column: 1 } };

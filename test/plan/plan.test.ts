@@ -87,6 +87,7 @@ describe("a plan that cannot end at 0", () => {
       fs.writeFileSync(partners, fs.readFileSync(partners, "utf8").replace("FROM partner_config", "FROM orders"));
       const blocked = plan(await loadTopology(root), OPTIONS, rules);
       expect(blocked.databases[0].accesses.map((access) => [access.table, access.operation, access.remedy])).toEqual([
+        ["clicks", "write", "flush"],
         ["orders", "read", "api"],
         ["links", "read", "encode"],
       ]);
@@ -95,6 +96,21 @@ describe("a plan that cannot end at 0", () => {
       expect(blocked.blockers.map((finding) => [finding.rule, finding.service, finding.target, finding.location])).toEqual([
         ["soft-calls-to-home", "links", "shop", { file: "services/links/src/links/partners.ts", line: 11, column: 24 }],
       ]);
+      expect(blocked.blockers.map((finding) => finding.why)).toEqual([
+        "api was the only remedy for this query: partnerConfig (services/shop/src/links/partners.ts:11) reads orders, which shop writes (services/shop/src/checkout/orders.ts:8), so a cache would serve stale rows: call shop's API; shop is home and hard calls to home are not allowed for a regional service (soft-calls-to-home), so this blocks the plan until the read is made soft or orders moves to links",
+      ]);
+      const markdown = planMarkdown(blocked);
+      expect(markdown.slice(markdown.indexOf("## Blockers"), markdown.indexOf("## Metrics"))).toBe(
+        [
+          "## Blockers",
+          "",
+          "These error findings remain after the last step:",
+          "",
+          `- soft-calls-to-home at \`services/links/src/links/partners.ts:11\`: ${blocked.blockers[0].message}. Why it stays: ${blocked.blockers[0].why}`,
+          "",
+          "",
+        ].join("\n"),
+      );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 // What recognisers and target resolution see of the code: import bindings per file, declarations found by scope,
 // and what an expression denotes in terms of an imported module (`api.get` → axios `create().get`).
-import ts from "typescript";
+import ts from "../typescript.cjs";
 
 /** The part of a source program that resolution needs (a structural subset of analyze/program.ts's SourceProgram). */
 export interface ProgramView {

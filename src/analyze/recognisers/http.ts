@@ -1,5 +1,5 @@
 // Node's `http.request` / `http.get` (and https): a URL, or options with `hostname` / `host`.
-import ts from "typescript";
+import ts from "../typescript.cjs";
 import { skipOuter } from "./context.js";
 import { objectLiteralOf, objectProperty, type Recogniser } from "./recogniser.js";
 

@@ -1,6 +1,6 @@
 // The shape of a recogniser: one small module per client library that says which calls mean "calls a service" or
 // "connects to a database", and where the call's target is written.
-import ts from "typescript";
+import ts from "../typescript.cjs";
 import { type CodeResolver, isModule, type ModuleRef, propertyKey, refPath, skipOuter } from "./context.js";
 
 /** A call or construction as a recogniser sees it. */
