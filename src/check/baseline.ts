@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import type { Finding, Position } from "../model.js";
 import { UserError } from "../errors.js";
+import { jsonSyntaxProblem } from "../config/document.js";
+import { compareText } from "./order.js";
 
 export interface BaselineEntry {
   fingerprint: string;
@@ -58,7 +60,7 @@ export function parseBaseline(text: string, file: string): Baseline {
   try {
     data = JSON.parse(source);
   } catch {
-    const problem = jsonSyntaxError(source) ?? { offset: 0, message: "not valid JSON" };
+    const problem = jsonSyntaxProblem(source) ?? { offset: 0, message: "not valid JSON" };
     throw new UserError(`baseline is not valid JSON: ${problem.message}`, {
       location: positionAt(source, problem.offset, file),
       hint: "regenerate it with --update-baseline",
@@ -110,9 +112,6 @@ function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
   return compareText(a.file ?? "", b.file ?? "") || compareText(a.rule, b.rule) || compareText(a.fingerprint, b.fingerprint);
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -123,120 +122,3 @@ function positionAt(text: string, offset: number, file: string): Position {
   return { file, line: before.length, column: before[before.length - 1].length + 1 };
 }
 
-class JsonProblem {
-  constructor(
-    readonly offset: number,
-    readonly message: string,
-  ) {}
-}
-
-/**
- * Where the first JSON syntax error is and what was expected there. JSON.parse says only that the text is invalid
- * (Node 20 often gives no position), so the text is walked again by this small recursive-descent reader.
- */
-export function jsonSyntaxError(text: string): { offset: number; message: string } | undefined {
-  let at = 0;
-  const fail = (message: string): never => {
-    throw new JsonProblem(at, message);
-  };
-  const space = (): void => {
-    while (at < text.length && " \t\n\r".includes(text[at])) at++;
-  };
-  const describe = (): string => (at >= text.length ? "the end of the file" : JSON.stringify(text[at]));
-  const literal = (word: string): void => {
-    if (text.startsWith(word, at)) at += word.length;
-    else fail(`unexpected ${describe()}`);
-  };
-  const string = (): void => {
-    at++; // the opening quote
-    for (;;) {
-      if (at >= text.length) fail("unterminated string");
-      const char = text[at];
-      if (char === '"') {
-        at++;
-        return;
-      }
-      if (char < " ") fail("control character in a string");
-      if (char === "\\") {
-        at++;
-        if (text[at] === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 1, at + 5))) fail("bad \\u escape");
-          at += 5;
-        } else if (at < text.length && '"\\/bfnrt'.includes(text[at])) at++;
-        else fail("bad escape in a string");
-      } else at++;
-    }
-  };
-  const number = (): void => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(at));
-    if (!match) fail(`unexpected ${describe()}`);
-    at += match![0].length;
-  };
-  const value = (): void => {
-    space();
-    const char = text[at];
-    if (char === "{") {
-      at++;
-      space();
-      if (text[at] === "}") {
-        at++;
-        return;
-      }
-      for (;;) {
-        space();
-        if (text[at] !== '"') fail(`expected a property name in double quotes, found ${describe()}`);
-        string();
-        space();
-        if (text[at] !== ":") fail(`expected ":", found ${describe()}`);
-        at++;
-        value();
-        space();
-        if (text[at] === ",") {
-          at++;
-          continue;
-        }
-        if (text[at] === "}") {
-          at++;
-          return;
-        }
-        fail(`expected "," or "}", found ${describe()}`);
-      }
-    }
-    if (char === "[") {
-      at++;
-      space();
-      if (text[at] === "]") {
-        at++;
-        return;
-      }
-      for (;;) {
-        value();
-        space();
-        if (text[at] === ",") {
-          at++;
-          continue;
-        }
-        if (text[at] === "]") {
-          at++;
-          return;
-        }
-        fail(`expected "," or "]", found ${describe()}`);
-      }
-    }
-    if (char === '"') return string();
-    if (char === "t") return literal("true");
-    if (char === "f") return literal("false");
-    if (char === "n") return literal("null");
-    if (char === "-" || (char >= "0" && char <= "9")) return number();
-    fail(`expected a value, found ${describe()}`);
-  };
-  try {
-    value();
-    space();
-    if (at < text.length) fail(`unexpected ${describe()} after the end of the JSON value`);
-    return undefined;
-  } catch (error) {
-    if (error instanceof JsonProblem) return { offset: error.offset, message: error.message };
-    throw error;
-  }
-}

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { applyBaseline, jsonSyntaxError, parseBaseline, readBaseline, writeBaseline } from "../../src/check/baseline.js";
+import { applyBaseline, parseBaseline, readBaseline, writeBaseline } from "../../src/check/baseline.js";
+import { jsonSyntaxProblem } from "../../src/config/document.js";
 import { UserError } from "../../src/errors.js";
 import type { Finding } from "../../src/model.js";
 
@@ -83,7 +84,7 @@ describe("readBaseline errors", () => {
 
   it("bad JSON names the line and column", () => {
     const error = errorOf('{\n  "version": 1,\n  "findings": [\n    { "fingerprint": "a" "rule": "x" }\n  ]\n}\n');
-    expect(error.format()).toBe('baseline.json:4:26: baseline is not valid JSON: expected "," or "}", found "\\""\n  regenerate it with --update-baseline');
+    expect(error.format()).toBe('baseline.json:4:26: baseline is not valid JSON: expected "," or "}" after a property value, found """\n  regenerate it with --update-baseline');
   });
 
   it("a trailing comma and a truncated file are placed too", () => {
@@ -104,7 +105,7 @@ describe("readBaseline errors", () => {
   });
 
   it("the syntax checker agrees with JSON.parse on valid input", () => {
-    for (const text of ['{"a":[1,-2.5e3,true,false,null,"\\u00e9\\n"]}', " [ ] ", '"x"', "0"]) expect(jsonSyntaxError(text)).toBeUndefined();
-    for (const text of ["{'a':1}", "[01]", '"\t"', "[1,]", "{} {}", "nul"]) expect(jsonSyntaxError(text)).toBeDefined();
+    for (const text of ['{"a":[1,-2.5e3,true,false,null,"\\u00e9\\n"]}', " [ ] ", '"x"', "0"]) expect(jsonSyntaxProblem(text)).toBeUndefined();
+    for (const text of ["{'a':1}", "[01]", '"\t"', "[1,]", "{} {}", "nul"]) expect(jsonSyntaxProblem(text)).toBeDefined();
   });
 });
