@@ -64,6 +64,8 @@ export interface Topology {
 
 export interface CheckRun extends Topology {
   result: CheckResult;
+  /** Baseline entries that matched no finding (fixed since); `--update-baseline` prunes them. */
+  staleBaselineEntries: number;
   /** Every rule that can report, sorted by id (for reporters' rule tables). */
   rules: RuleMeta[];
 }
@@ -71,7 +73,6 @@ export interface CheckRun extends Topology {
 /** Loads the config of `root`, analyses its code and builds the topology graph. */
 export async function loadTopology(root: string, options: LoadOptions = {}): Promise<Topology> {
   const config = await loadConfig(root, { configFile: options.configFile });
-  // ── analysis cache ──
   try {
     const { analysis, cache } = await analyzeCached(config, {
       cache: options.cache === true,
@@ -82,17 +83,18 @@ export async function loadTopology(root: string, options: LoadOptions = {}): Pro
   } finally {
     options.onProgress?.({ phase: "done", done: 0, total: 0 });
   }
-  // ── end analysis cache ──
 }
 
 /** Checks the fate-sharing rules on `root`. */
 export async function check(root: string, options: CheckOptions = {}): Promise<CheckRun> {
   const topology = await loadTopology(root, options);
   const rules = await loadRules();
-  const onlyFiles = options.changedSince ? new Set(await changedFiles(topology.config.root, options.changedSince)) : undefined;
-  let result = runRules(topology.analysis, topology.graph, rules, { onlyFiles });
+  const changed = options.changedSince ? await changedScope(topology.config, options.changedSince) : {};
+  let result = runRules(topology.analysis, topology.graph, rules, changed);
+  let staleBaselineEntries = 0;
   if (options.baseline) {
-    const { kept, baselined } = applyBaseline(result.findings, readBaseline(options.baseline));
+    const { kept, baselined, stale } = applyBaseline(result.findings, readBaseline(options.baseline));
+    staleBaselineEntries = stale;
     result = {
       ...result,
       findings: kept,
@@ -105,5 +107,16 @@ export async function check(root: string, options: CheckOptions = {}): Promise<C
     };
   }
   const metas = [...rules.map((rule) => rule.meta), ...SUPPRESSION_RULES].sort((a, b) => (a.id < b.id ? -1 : 1));
-  return { ...topology, result, rules: metas };
+  return { ...topology, result, rules: metas, staleBaselineEntries };
+}
+
+/**
+ * What `--changed-since` keeps: findings whose evidence touches a changed file, and every finding of a service whose
+ * manifest changed. A changed config can change any finding, so then nothing is filtered.
+ */
+async function changedScope(config: TopologyConfig, ref: string): Promise<{ onlyFiles?: Set<string>; onlyServices?: Set<string> }> {
+  const files = new Set(await changedFiles(config.root, ref));
+  if (files.has(config.configFile)) return {};
+  const services = new Set(config.services.filter((service) => files.has(service.manifest)).map((service) => service.name));
+  return { onlyFiles: files, onlyServices: services };
 }

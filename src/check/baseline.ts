@@ -93,7 +93,8 @@ export function parseBaseline(text: string, file: string): Baseline {
  * Hides baselined findings: an entry with count N hides at most N findings with its fingerprint (the first N in
  * report order); the rest, and every finding the baseline does not know, are kept.
  */
-export function applyBaseline(findings: readonly Finding[], baseline: Baseline): { kept: Finding[]; baselined: number } {
+/** Hides up to `count` findings per fingerprint; `stale` counts entries that no longer match a finding (fixed ones). */
+export function applyBaseline(findings: readonly Finding[], baseline: Baseline): { kept: Finding[]; baselined: number; stale: number } {
   const remaining = new Map<string, number>();
   for (const entry of baseline.findings) remaining.set(entry.fingerprint, (remaining.get(entry.fingerprint) ?? 0) + entry.count);
   const kept: Finding[] = [];
@@ -105,7 +106,8 @@ export function applyBaseline(findings: readonly Finding[], baseline: Baseline):
       baselined++;
     } else kept.push(finding);
   }
-  return { kept, baselined };
+  const stale = [...remaining.values()].reduce((sum, left) => sum + left, 0);
+  return { kept, baselined, stale };
 }
 
 function compareEntries(a: BaselineEntry, b: BaselineEntry): number {

@@ -9,8 +9,10 @@ import { touchesFiles } from "./changed.js";
 import { compareFindings, comparePositions, compareText } from "./order.js";
 
 export interface RunRulesOptions {
-  /** Keep only findings that touch these root-relative files (location or trace). */
+  /** Keep only findings that touch these root-relative files (location or trace)… */
   onlyFiles?: ReadonlySet<string>;
+  /** …or that belong to these services (their manifest changed). */
+  onlyServices?: ReadonlySet<string>;
 }
 
 /** Throws a UserError for a `rules:` key that names no rule. */
@@ -47,7 +49,10 @@ export function runRules(
     ...outcome.kept,
     ...outcome.problems.map(({ rule, finding }) => toFinding(rule, problemMeta.get(rule)!.defaultSeverity, finding)),
   ];
-  const kept = options.onlyFiles ? all.filter((finding) => touchesFiles(finding, options.onlyFiles!)) : all;
+  const { onlyFiles, onlyServices } = options;
+  const kept = onlyFiles
+    ? all.filter((finding) => touchesFiles(finding, onlyFiles) || (finding.service !== undefined && onlyServices?.has(finding.service) === true))
+    : all;
   kept.sort(compareFindings);
   return {
     findings: kept,

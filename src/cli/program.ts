@@ -206,6 +206,12 @@ async function runCheck(root: string, flags: CheckFlags): Promise<number> {
     process.stderr.write(`topo-lint: wrote ${run.result.findings.length} finding(s) to ${flags.baseline}\n`);
     return 0;
   }
+  if (run.staleBaselineEntries > 0) {
+    process.stderr.write(
+      `topo-lint: ${run.staleBaselineEntries} baseline entr${run.staleBaselineEntries === 1 ? "y matches" : "ies match"} no finding any more; --update-baseline prunes them\n`,
+    );
+  }
+
 
   const toTerminal = !flags.output && !flags.outputDir;
   const input = (color: boolean): ReportInput => ({

@@ -55,19 +55,20 @@ describe("applyBaseline", () => {
 
   it("an entry with count N hides at most N findings with its fingerprint; the rest are reported", () => {
     const found = [finding("aaa", "a.ts", 1), finding("aaa", "a.ts", 2), finding("aaa", "a.ts", 3), finding("zzz", "a.ts", 4)];
-    const { kept, baselined } = applyBaseline(found, baseline);
+    const { kept, baselined, stale } = applyBaseline(found, baseline);
     expect(baselined).toBe(2);
+    expect(stale).toBe(0);
     expect(kept).toEqual([found[2], found[3]]);
   });
 
   it("fewer findings than the count hides only those there are", () => {
-    const { kept, baselined } = applyBaseline([finding("aaa", "a.ts", 1)], baseline);
-    expect({ kept, baselined }).toEqual({ kept: [], baselined: 1 });
+    // The second count is stale: that finding was fixed.
+    expect(applyBaseline([finding("aaa", "a.ts", 1)], baseline)).toEqual({ kept: [], baselined: 1, stale: 1 });
   });
 
   it("an empty baseline hides nothing", () => {
     const found = [finding("aaa", "a.ts", 1)];
-    expect(applyBaseline(found, { version: 1, findings: [] })).toEqual({ kept: found, baselined: 0 });
+    expect(applyBaseline(found, { version: 1, findings: [] })).toEqual({ kept: found, baselined: 0, stale: 0 });
   });
 });
 

@@ -49,6 +49,11 @@ describe("check --baseline", () => {
       ["soft-calls-to-home", "services/links/src/server.ts", 12],
     ]);
     expect(report.summary).toEqual({ errors: 1, warnings: 0, suppressed: 0, baselined: 1 });
+
+    // Fixing the baselined violation leaves a stale entry, which is reported; --update-baseline prunes it.
+    writeFileSync(server, readFileSync(server, "utf8").replace("export async function getLink", "export async function unusedGetLink").replace(/const response = await fetch\("https:\/\/config[^;]*;\n  const partners/, "const partners"));
+    const fixed = runCli(["check", root, "--baseline", baseline, "--format", "json"]);
+    expect(fixed.stderr).toContain("1 baseline entry matches no finding any more; --update-baseline prunes them");
   });
 
   it("rejects a broken baseline file with its position and exit 2", () => {
