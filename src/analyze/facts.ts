@@ -221,7 +221,23 @@ export function collectFacts(
   }
 
   facts.push(...prismaConnections(config, modules, program.packages ?? [], (env: string) => targets.databaseOfEnv(env)));
-  return sortFacts(facts);
+  return sortFacts(facts.map((fact) => (fact.type === "connection" ? ownDatabase(fact, config) : fact)));
+}
+
+/**
+ * Many services name their own database by the same env var (`DATABASE_URL`): each deployment sets it to its own
+ * database. When several databases list the var, a service's read means the one it owns, else the one it declares.
+ */
+function ownDatabase(fact: ConnectionFact, config: TopologyConfig): ConnectionFact {
+  const env = /^(?:env|config) (\S+)$/.exec(fact.evidence)?.[1];
+  if (env === undefined) return fact;
+  const candidates = config.databases.filter((database) => database.env.includes(env)).map((database) => database.name);
+  if (candidates.length < 2) return fact;
+  const service = config.services.find((candidate) => candidate.name === fact.service);
+  const owned = candidates.find((name) => service?.owns.some((owned) => owned.database === name));
+  const declared = candidates.find((name) => service?.dependsOn.some((dependency) => dependency.database === name));
+  const database = owned ?? declared ?? fact.database;
+  return database === fact.database ? fact : { ...fact, database };
 }
 
 /** The services a file's facts belong to: its owner, or every service whose imports reach it (with the chain). */

@@ -99,6 +99,9 @@ export async function init(root: string, options: InitOptions = {}): Promise<Ini
   };
 }
 
+/** Connection vars with no name of their own in front, which deployments often point at a database each. */
+const PER_DEPLOYMENT_ENV = /^(?:DATABASE|DB|MONGO|MONGODB|REDIS|POSTGRES|POSTGRESQL|PG|MYSQL|MARIADB|SQLITE)_(?:URL|URI|DSN)$/;
+
 function nextSteps(services: ProposedService[], databases: ProposedDatabase[], files: InitFile[]): string[] {
   const steps: string[] = [];
   const kept = files.filter((file) => file.action === "keep").map((file) => file.path);
@@ -118,7 +121,10 @@ function nextSteps(services: ProposedService[], databases: ProposedDatabase[], f
   for (const database of databases) {
     if (database.owner === undefined) {
       steps.push(
-        `Choose the owner of ${database.name} (read by ${database.readers.join(", ")}): list it under owns in that service's manifest; the others should call the owner.`,
+        `Choose the owner of ${database.name} (read by ${database.readers.join(", ")}): list it under owns in that service's manifest; the others should call the owner.` +
+          (database.env.some((env) => PER_DEPLOYMENT_ENV.test(env))
+            ? ` If each service's ${database.env.join("/")} points at a database of its own, declare one database per service with that same env var and let each own its one.`
+            : ""),
       );
     }
   }
