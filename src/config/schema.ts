@@ -131,14 +131,21 @@ export type ConfigInput = z.output<typeof configSchema>;
 export type ManifestInput = z.output<typeof manifestSchema>;
 
 /** The JSON Schemas of topo-lint.config.yaml and of a service manifest (draft-07, which editors support best). */
-export function configJsonSchemas(): { config: object; manifest: object } {
+/** A rule editors can complete under `rules:`. */
+export interface RuleEntry {
+  id: string;
+  description: string;
+}
+
+/** The JSON Schemas; `rules` (the rules/ folder's ids) lets editors complete rule ids under `rules:`. */
+export function configJsonSchemas(rules: readonly RuleEntry[] = []): { config: object; manifest: object } {
   return {
-    config: jsonSchema(configSchema, "topo-lint config"),
-    manifest: jsonSchema(manifestSchema, "topo-lint service manifest"),
+    config: jsonSchema(configSchema, "topo-lint config", rules),
+    manifest: jsonSchema(manifestSchema, "topo-lint service manifest", rules),
   };
 }
 
-function jsonSchema(schema: z.ZodType, title: string): object {
+function jsonSchema(schema: z.ZodType, title: string, rules: readonly RuleEntry[]): object {
   const generated = z.toJSONSchema(schema, {
     target: "draft-07",
     io: "input",
@@ -147,6 +154,10 @@ function jsonSchema(schema: z.ZodType, title: string): object {
       if (zodSchema === dependencySchema) {
         jsonSchema.oneOf = [{ required: ["service"] }, { required: ["database"] }];
       }
+      if (zodSchema === configSchema.shape.rules && rules.length > 0) {
+        const setting = { enum: [...RULE_SETTINGS] };
+        jsonSchema.properties = Object.fromEntries(rules.map((rule) => [rule.id, { ...setting, description: rule.description }]));
+      }
     },
   });
   const { $schema, ...rest } = generated as Record<string, unknown>;
@@ -154,8 +165,8 @@ function jsonSchema(schema: z.ZodType, title: string): object {
 }
 
 /** The committed schema files (under schema/), by file name, exactly as they are written. */
-export function schemaFiles(): Record<string, string> {
-  const { config, manifest } = configJsonSchemas();
+export function schemaFiles(rules: readonly RuleEntry[] = []): Record<string, string> {
+  const { config, manifest } = configJsonSchemas(rules);
   return {
     "topo-lint.config.schema.json": `${JSON.stringify(config, null, 2)}\n`,
     "topo-lint.service.schema.json": `${JSON.stringify(manifest, null, 2)}\n`,

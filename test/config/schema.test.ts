@@ -2,6 +2,9 @@
 import { promises as fs } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { configJsonSchemas, schemaFiles } from "../../src/config/index.js";
+import { loadRules } from "../../src/check/registry.js";
+
+const ruleEntries = async () => (await loadRules()).map(({ meta }) => ({ id: meta.id, description: meta.description }));
 
 interface JsonSchemaNode {
   description?: string;
@@ -46,9 +49,18 @@ describe("JSON Schemas", () => {
   });
 
   it("are committed under schema/ exactly as generated (regenerate: node --import tsx scripts/schema.ts)", async () => {
-    for (const [name, text] of Object.entries(schemaFiles())) {
+    for (const [name, text] of Object.entries(schemaFiles(await ruleEntries()))) {
       expect(await fs.readFile(`schema/${name}`, "utf8"), name).toBe(text);
     }
+  });
+
+  it("let editors complete every rule id under rules:", async () => {
+    const committed = JSON.parse(await fs.readFile("schema/topo-lint.config.schema.json", "utf8")) as {
+      properties: { rules: { properties: Record<string, { enum: string[] }> } };
+    };
+    const rules = committed.properties.rules.properties;
+    expect(Object.keys(rules)).toEqual((await ruleEntries()).map((rule) => rule.id));
+    expect(rules["soft-calls-to-home"].enum).toEqual(["off", "warn", "error"]);
   });
 
   it("describe every field of both files", () => {
