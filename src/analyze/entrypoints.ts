@@ -56,6 +56,9 @@ export function detectEntries(file: ts.SourceFile, graph: CallGraph, checker: ts
       } else if (name !== undefined && SERVER_FACTORIES.has(name)) {
         const label = serverLabel(node, name);
         add(node.arguments.flatMap((argument) => graph.callbacksIn(argument)), "request", node, `request handler ${label}`, label);
+      } else if (isRequestListener(node)) {
+        // `server.on("request", handler)`: the listener form of createServer's argument.
+        add(graph.callbacksIn(node.arguments[1]), "request", node, 'request handler on("request")', 'on("request")');
       } else {
         const route = routeOf(node, checker);
         if (route) {
@@ -72,6 +75,19 @@ export function detectEntries(file: ts.SourceFile, graph: CallGraph, checker: ts
   };
   visit(file);
   return roots;
+}
+
+function isRequestListener(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  const event = call.arguments[0];
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    (callee.name.text === "on" || callee.name.text === "addListener") &&
+    call.arguments.length > 1 &&
+    event !== undefined &&
+    ts.isStringLiteralLike(event) &&
+    event.text === "request"
+  );
 }
 
 /** `http.createServer`, also for `createServer` imported from "node:https" (→ `https.createServer`). */
