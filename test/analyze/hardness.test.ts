@@ -126,6 +126,7 @@ describe("hard and soft, case by case", () => {
     expect(Object.values(http.sites).map(({ hardness }) => hardness.reason)).toEqual([
       "awaited while serving https.createServer",
       "awaited while serving http.createServer",
+      'awaited while serving on("request")',
     ]);
     const nest = await analyseCase("nestjs");
     expect(hardnessAt(nest, `${SRC}/partners.service.ts:7:23 fetch`)).toEqual({
