@@ -3,12 +3,12 @@ import type { Finding, Position } from "../model.js";
 import type { RuleMeta } from "../check/rule.js";
 import type { TopologyGraph } from "../graph/topology.js";
 import type { ReportInput, Reporter } from "./report.js";
+import { renderMermaid } from "../export/mermaid.js";
 import { compareText, countsByRule, plural, positionText, sortedDiagnostics, sortedFindings, summaryText } from "./findings.js";
 
 /** GitHub's job summary takes at most 1 MiB per step. */
 export const MAX_MARKDOWN_BYTES = 1024 * 1024;
 /** GitHub renders a Mermaid diagram only below these sizes. */
-export const MERMAID_LIMITS = { characters: 50_000, edges: 500 };
 
 export interface MarkdownOptions {
   /** The whole output stays under this many UTF-8 bytes (a PR comment takes 65,536 characters). */
@@ -120,134 +120,19 @@ function capitalise(text: string): string {
 
 // ─── The topology diagram ──────────────────────────────────────────────────────
 
-interface DiagramEdge {
-  source: string;
-  target: string;
-  hard: boolean;
-  violating: boolean;
-  /** Lower is kept first when the diagram must shrink. */
-  priority: number;
-}
-
 function diagramSection(graph: TopologyGraph, findings: readonly Finding[]): string[] {
-  const diagram = topologyDiagram(graph, findings);
-  if (diagram === undefined) return [];
+  if (!graph.someNode((_key, attributes) => attributes.kind === "service")) return [];
   return [
     "<details>",
     "<summary>Service topology</summary>",
     "",
     "```mermaid",
-    diagram.text,
+    renderMermaid(graph, { findings: [...findings] }).trimEnd(),
     "```",
     "",
-    `Solid: hard call or connection · dashed: soft call · red: an edge with a finding.${diagram.note ? ` ${diagram.note}` : ""}`,
+    "Solid: hard call or connection · dashed: soft call, reference or import · red: an edge or node with a finding.",
     "",
     "</details>",
     "",
   ];
-}
-
-/**
- * A Mermaid flowchart of services (grouped by placement) and databases, with their calls and connections. When the
- * topology is too big for GitHub's renderer, edges are dropped in order — soft before hard, edges with findings last —
- * and the note says how many are shown.
- */
-export function topologyDiagram(graph: TopologyGraph, findings: readonly Finding[]): { text: string; note?: string } | undefined {
-  const services: { name: string; placement: "home" | "regional" }[] = [];
-  const databases: string[] = [];
-  graph.forEachNode((name, attributes) => {
-    if (attributes.kind === "service") services.push({ name, placement: attributes.placement });
-    else if (attributes.kind === "database") databases.push(name);
-  });
-  if (services.length === 0) return undefined;
-  services.sort((a, b) => compareText(a.name, b.name));
-  databases.sort(compareText);
-
-  const violating = new Set(findings.filter((finding) => finding.service && finding.target).map((finding) => `${finding.service}\u0000${finding.target}`));
-  const known = new Set([...services.map((service) => service.name), ...databases]);
-  const edges: DiagramEdge[] = [];
-  graph.forEachEdge((_key, attributes, source, target) => {
-    if ((attributes.type !== "call" && attributes.type !== "connection") || !known.has(source) || !known.has(target)) return;
-    const hard =
-      attributes.type === "call"
-        ? attributes.kind === "hard"
-        : attributes.evidence.some((fact) => fact.type === "connection" && fact.hardness.kind === "hard");
-    const isViolating = violating.has(`${source}\u0000${target}`);
-    edges.push({ source, target, hard, violating: isViolating, priority: isViolating ? 0 : hard ? 1 : 2 });
-  });
-  // One arrow per pair: a pair with a call and a connection cannot happen (services are called, databases connected).
-  edges.sort((a, b) => a.priority - b.priority || compareText(a.source, b.source) || compareText(a.target, b.target));
-
-  const regions = (placement: "home" | "regional"): string[] => {
-    const found: string[] = [];
-    graph.forEachNode((name, attributes) => {
-      if (attributes.kind === "region" && (placement === "regional" || attributes.home)) found.push(name);
-    });
-    return found.sort(compareText);
-  };
-  const homeRegions = regions("home");
-  const servingRegions = new Set<string>();
-  graph.forEachEdge((_key, attributes, source, target) => {
-    if (attributes.type === "placement" && services.some((service) => service.name === source && service.placement === "regional")) {
-      servingRegions.add(target);
-    }
-  });
-
-  let keep = Math.min(edges.length, MERMAID_LIMITS.edges);
-  for (;;) {
-    // Priority decides what is kept; the diagram itself lists edges by name so it reads the same every run.
-    const kept = edges.slice(0, keep).sort((a, b) => compareText(a.source, b.source) || compareText(a.target, b.target));
-    const everyNode = keep === edges.length;
-    const text = renderFlowchart(services, databases, kept, everyNode, homeRegions, [...servingRegions].sort(compareText));
-    if (text.length <= MERMAID_LIMITS.characters) {
-      const note = everyNode ? undefined : `Showing ${keep} of ${edges.length} edges (those with findings first, then hard ones) and only the services and databases they join.`;
-      return { text, note };
-    }
-    if (keep === 0) return undefined;
-    keep = Math.floor(keep * 0.8);
-  }
-}
-
-function renderFlowchart(
-  services: { name: string; placement: "home" | "regional" }[],
-  databases: string[],
-  edges: DiagramEdge[],
-  everyNode: boolean,
-  homeRegions: string[],
-  servingRegions: string[],
-): string {
-  const touched = new Set(edges.flatMap((edge) => [edge.source, edge.target]));
-  const shown = (name: string): boolean => everyNode || touched.has(name);
-  const ids = new Map<string, string>();
-  services.forEach((service, index) => ids.set(service.name, `s${index}`));
-  databases.forEach((database, index) => ids.set(database, `d${index}`));
-
-  const lines = ["flowchart LR"];
-  for (const placement of ["home", "regional"] as const) {
-    const members = services.filter((service) => service.placement === placement && shown(service.name));
-    if (members.length === 0) continue;
-    const where = placement === "home" ? homeRegions : servingRegions;
-    lines.push(`  subgraph ${placement}_services["${label(`${placement}${where.length > 0 ? ` · ${where.join(", ")}` : ""}`)}"]`);
-    for (const service of members) lines.push(`    ${ids.get(service.name)}["${label(service.name)}"]`);
-    lines.push("  end");
-  }
-  for (const database of databases) if (shown(database)) lines.push(`  ${ids.get(database)}[("${label(database)}")]`);
-  const red: number[] = [];
-  edges.forEach((edge, index) => {
-    lines.push(`  ${ids.get(edge.source)} ${edge.hard ? "-->" : "-.->"} ${ids.get(edge.target)}`);
-    if (edge.violating) red.push(index);
-  });
-  if (red.length > 0) lines.push(`  linkStyle ${red.join(",")} stroke:#d73a49,stroke-width:2px`);
-  return lines.join("\n");
-}
-
-/** Text inside a quoted Mermaid label, with Mermaid's entity codes for the characters that would end or alter it. */
-function label(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, " ")
-    .replace(/#/g, "#35;")
-    .replace(/"/g, "#quot;")
-    .replace(/</g, "#lt;")
-    .replace(/>/g, "#gt;")
-    .replace(/`/g, "#96;");
 }

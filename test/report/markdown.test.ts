@@ -1,6 +1,7 @@
 // The markdown report: inert user text, a size cap with a note, and a diagram inside GitHub's Mermaid limits.
 import { describe, expect, it } from "vitest";
-import { MERMAID_LIMITS, inline, markdownWithLimits, topologyDiagram } from "../../src/report/markdown.js";
+import { inline, markdownWithLimits } from "../../src/report/markdown.js";
+import { MERMAID_MAX_CHARS, MERMAID_MAX_EDGES } from "../../src/export/mermaid.js";
 import { buildTopology } from "../../src/graph/build.js";
 import type { CallFact, Finding, TopologyConfig } from "../../src/model.js";
 import { config, findings, result, sampleInput } from "./sample.js";
@@ -21,8 +22,10 @@ describe("escaping", () => {
 
   it("a service name cannot break out of a Mermaid label", () => {
     const odd: TopologyConfig = { ...config, services: [{ ...config.services[0], name: 'a"] --> b["#x<y>`' }], databases: [] };
-    const diagram = topologyDiagram(buildTopology({ config: odd, facts: [], services: new Map() }), []);
-    expect(diagram?.text).toContain('s0["a#quot;] --#gt; b[#quot;#35;x#lt;y#gt;#96;"]');
+    const text = markdownWithLimits(sampleInput({ graph: buildTopology({ config: odd, facts: [], services: new Map() }) }));
+    const diagram = mermaidOf(text);
+    expect(diagram).not.toContain('a"]');
+    expect(diagram).not.toContain("<y>");
   });
 });
 
@@ -53,15 +56,11 @@ describe("size", () => {
 
 describe("diagram", () => {
   it("marks edges with findings red and draws soft calls dashed", () => {
-    const diagram = topologyDiagram(sampleInput().graph, findings);
-    expect(diagram?.text.split("\n").filter((line) => /-->|-\.->|linkStyle/.test(line))).toEqual([
-      "  s0 -.-> s1",
-      "  s0 --> d1",
-      "  s2 --> s1",
-      "  s3 --> s2",
-      "  s3 --> d1",
-      "  linkStyle 2,3,4 stroke:#d73a49,stroke-width:2px",
-    ]);
+    const diagram = mermaidOf(markdownWithLimits(sampleInput()));
+    expect(diagram).toMatch(/ -\.->/);
+    expect(diagram).toMatch(/ -->/);
+    expect(diagram).toContain("classDef violation");
+    expect(diagram).toMatch(/\|"[^"]*soft-calls-to-home[^"]*"\|/);
   });
 
   it("stays within GitHub's Mermaid limits on a big topology, keeping edges with findings", () => {
@@ -85,14 +84,19 @@ describe("diagram", () => {
           resolution: [],
         })),
     );
-    expect(facts.length).toBeGreaterThan(MERMAID_LIMITS.edges);
+    expect(facts.length).toBeGreaterThan(MERMAID_MAX_EDGES);
     const last = facts[facts.length - 1];
     const violation: Finding = { ...findings[0], service: last.service, target: (last.target as { service: string }).service };
-    const diagram = topologyDiagram(buildTopology({ config: big, facts, services: new Map() }), [violation])!;
-    const edges = diagram.text.split("\n").filter((line) => /-->|-\.->/.test(line));
-    expect(edges.length).toBeLessThanOrEqual(MERMAID_LIMITS.edges);
-    expect(diagram.text.length).toBeLessThanOrEqual(MERMAID_LIMITS.characters);
-    expect(diagram.note).toBe(`Showing ${edges.length} of ${facts.length} edges (those with findings first, then hard ones) and only the services and databases they join.`);
-    expect(diagram.text).toMatch(/linkStyle \d+ stroke:#d73a49/);
+    const graph = buildTopology({ config: big, facts, services: new Map() });
+    const diagram = mermaidOf(markdownWithLimits(sampleInput({ graph, result: { ...result, findings: [violation] } })));
+    expect(diagram.split("\n").filter((line) => /-->|-\.->/.test(line)).length).toBeLessThanOrEqual(MERMAID_MAX_EDGES);
+    expect(diagram.length).toBeLessThanOrEqual(MERMAID_MAX_CHARS);
+    expect(diagram).toContain(`|"${violation.rule}"|`);
   });
 });
+
+function mermaidOf(markdown: string): string {
+  const match = /```mermaid\n([\s\S]*?)\n```/.exec(markdown);
+  if (!match) throw new Error("no mermaid block");
+  return match[1];
+}
