@@ -13,6 +13,8 @@ export interface ProgramView {
   resolveImport(specifier: string, fromFile: string): string | undefined;
   /** Workspace packages (root-relative folders), where shared code and its Prisma schemas live. */
   packages?: readonly { folder: string }[];
+  /** Every analysed file, root-relative (for recognisers that read a framework's wiring, like Nest modules). */
+  files?: readonly string[];
 }
 
 /** A local name bound to a module: `import axios from "axios"` → { module: "axios", name: "*" }. */
