@@ -34,6 +34,22 @@ const ENV_READS = [
 ];
 const ENV_DESTRUCTURE = /\{([^{}]*)\}\s*=\s*process\.env\b/g;
 
+/** `npm run x`, `pnpm x`, `yarn x`, `pnpm run x`: the script a command hands over to. */
+const RUN_SCRIPT = /^(?:npm run|pnpm(?: run)?|yarn(?: run)?)\s+([\w:.-]+)\s*$/;
+/** Commands that only rebuild on change: a library's "start", not a server. */
+const WATCH_ONLY = /\b(?:tsc|rollup|webpack|babel|tsup|vite build|esbuild|swc)\b[^&|;]*(?:-w\b|--watch\b)|^\S*:?watch\b|\bbuild:watch\b|\bwatch:build\b/;
+
+/** Whether the `start` script (followed through `npm run …` hand-overs) runs something other than a build watcher. */
+export function startsAServer(scripts: Record<string, unknown>): boolean {
+  let command = scripts.start;
+  for (let hops = 0; typeof command === "string" && hops < 4; hops++) {
+    const next = RUN_SCRIPT.exec(command.trim());
+    if (next === null) return !WATCH_ONLY.test(command.trim());
+    command = scripts[next[1]];
+  }
+  return false;
+}
+
 /**
  * Scans the package's files, leaving out `skip` (root-relative folders of other packages nested inside it),
  * tests and anything never analysed.
@@ -42,7 +58,7 @@ export async function scanPackage(root: string, pkg: WorkspacePackage, skip: str
   const scan: PackageScan = {
     serverEntries: [],
     dockerfiles: [],
-    hasStartScript: typeof pkg.packageJson?.scripts?.start === "string",
+    hasStartScript: startsAServer(pkg.packageJson?.scripts ?? {}),
     envReads: new Map(),
     prisma: [],
     requestEntrypoints: [],
