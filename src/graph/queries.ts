@@ -224,16 +224,20 @@ export function inReportOrder(findings: RuleFinding[]): RuleFinding[] {
  * Every elementary cycle of hard calls between services, each once, rotated to start at its smallest name;
  * cycles sorted by that start, then by the order of their members. Self-calls are no cycle between services.
  */
-export function hardCallCycles(graph: TopologyGraph): string[][] {
+export function hardCallCycles(graph: TopologyGraph, limit = MAX_CYCLES): string[][] {
   const calls = hardCallsBetweenServices(graph);
   const cycles: string[][] = [];
   const starts = [...calls.keys()].sort(compareText);
+  // Elementary cycles can be exponentially many in a dense graph: stop at `limit` cycles or a fixed amount of work,
+  // always in the same order, so the output stays deterministic and the check always ends.
+  let budget = MAX_CYCLE_STEPS;
   for (const start of starts) {
     // Only names after the start: a cycle through a smaller name was found when that name was the start.
     const path = [start];
     const onPath = new Set(path);
     const walk = (node: string): void => {
-      for (const next of calls.get(node)?.keys() ?? []) {
+      for (const next of [...(calls.get(node)?.keys() ?? [])].sort(compareText)) {
+        if (cycles.length >= limit || --budget < 0) return;
         if (next === start) cycles.push([...path]);
         else if (compareText(next, start) > 0 && !onPath.has(next)) {
           path.push(next);
@@ -248,6 +252,10 @@ export function hardCallCycles(graph: TopologyGraph): string[][] {
   }
   return cycles;
 }
+
+/** At most this many cycles are reported; one is enough to act on, and the rest follow once it is broken. */
+export const MAX_CYCLES = 100;
+const MAX_CYCLE_STEPS = 1_000_000;
 
 /** A finding at a fact's site, for the fact's service, with the fact's evidence as its trace. */
 export function findingAt(fact: CodeFact, target: string, message: string): RuleFinding {

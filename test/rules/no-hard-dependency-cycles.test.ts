@@ -48,3 +48,18 @@ describe("no-hard-dependency-cycles", () => {
     expect(findings).toEqual([]);
   });
 });
+
+describe("hardCallCycles on a dense topology", () => {
+  it("stops at MAX_CYCLES, quickly and in the same order every run", async () => {
+    const { hardCallCycles, MAX_CYCLES } = await import("../../src/graph/queries.js");
+    const { buildTopology } = await import("../../src/graph/build.js");
+    const names = Array.from({ length: 14 }, (_, i) => `s${String(i).padStart(2, "0")}`);
+    const facts = names.flatMap((from, i) => names.filter((to) => to !== from).map((to, j) => hardCall(from, to, i * 20 + j + 1)));
+    const graph = buildTopology({ config: topologyConfig(names.map((name) => service(name, "regional"))), facts, services: new Map() });
+    // Without the cap this enumerates billions of cycles and runs into the test's timeout.
+    const cycles = hardCallCycles(graph);
+    expect(cycles).toHaveLength(MAX_CYCLES);
+    expect(cycles[0]).toEqual(["s00", "s01"]);
+    expect(hardCallCycles(graph)).toEqual(cycles);
+  });
+});
