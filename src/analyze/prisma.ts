@@ -112,21 +112,26 @@ function generatorOutputs(text: string): string[] {
 }
 
 /** `url`/`directUrl`/`shadowDatabaseUrl` settings of `datasource` blocks, with their positions. */
-interface DatasourceUrl {
+export interface DatasourceUrl {
   datasource: string;
+  /** The `provider` of the same block ("postgresql", "mysql"), when set. */
+  provider?: string;
   env?: string;
   literal?: string;
   position: { line: number; column: number };
 }
 
-function datasourceUrls(text: string): DatasourceUrl[] {
+export function datasourceUrls(text: string): DatasourceUrl[] {
+  const providers = new Map(settingsOf(text, "datasource", /^\s*provider\s*=\s*"([^"]+)"/).map(({ block, match }) => [block, match[1]]));
   return settingsOf(text, "datasource", /^\s*(?:url|directUrl|shadowDatabaseUrl)\s*=\s*/).flatMap(({ block, match, line, index }): DatasourceUrl[] => {
     const value = line.slice(match[0].length);
     const position = { line: index + 1, column: match[0].length + 1 };
+    const provider = providers.get(block);
+    const common = provider === undefined ? { datasource: block, position } : { datasource: block, provider, position };
     const env = /^env\(\s*"([^"]+)"\s*\)/.exec(value);
-    if (env) return [{ datasource: block, env: env[1], position }];
+    if (env) return [{ ...common, env: env[1] }];
     const literal = /^"([^"]*)"/.exec(value);
-    return literal ? [{ datasource: block, literal: literal[1], position }] : [];
+    return literal ? [{ ...common, literal: literal[1] }] : [];
   });
 }
 

@@ -2,7 +2,7 @@
 // its Prisma datasources and the files whose exports serve requests. Text patterns only: a first guess to review.
 import path from "node:path";
 import { compareText, exists, readText, walkFolders, type WorkspacePackage } from "./workspace.js";
-import { isPrismaSchema } from "../analyze/prisma.js";
+import { datasourceUrls, isPrismaSchema } from "../analyze/prisma.js";
 
 const CODE_FILE = /\.(?:ts|tsx|js|jsx|mts|cts|mjs|cjs)$/;
 const NOT_CODE = /(?:\.d\.[mc]?ts|\.(?:test|spec)\.[^.]+)$/;
@@ -115,14 +115,9 @@ export function envReadsIn(text: string): string[] {
 
 /** Prisma `datasource <name> { provider = "…" url = env("X") }` blocks. */
 export function prismaDatasources(text: string, file: string): { env: string; provider?: string; file: string }[] {
-  const found: { env: string; provider?: string; file: string }[] = [];
-  for (const block of withoutComments(text).matchAll(/\bdatasource\s+\w+\s*\{([^}]*)\}/g)) {
-    const env = /\burl\s*=\s*env\(\s*"([^"]+)"\s*\)/.exec(block[1])?.[1];
-    if (env === undefined) continue;
-    const provider = /\bprovider\s*=\s*"([^"]+)"/.exec(block[1])?.[1];
-    found.push(provider === undefined ? { env, file } : { env, provider, file });
-  }
-  return found;
+  return datasourceUrls(text).flatMap(({ env, provider }) =>
+    env === undefined ? [] : [provider === undefined ? { env, file } : { env, provider, file }],
+  );
 }
 
 /** Next.js route handlers (`app/**\/route.*`) and API routes (`pages/api/**`), and Lambda-style `handler` exports. */
