@@ -42,9 +42,9 @@ export function importEdgesOf(source: ts.SourceFile, file: string, program: Sour
   // node of every file, descend from the root to each place the text says a call may start.
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement)) {
-      if (!statement.importClause?.isTypeOnly) found.push({ node: statement, specifier: statement.moduleSpecifier });
+      if (!isTypeOnlyImport(statement)) found.push({ node: statement, specifier: statement.moduleSpecifier });
     } else if (ts.isExportDeclaration(statement)) {
-      if (!statement.isTypeOnly && statement.moduleSpecifier) {
+      if (!isTypeOnlyExport(statement) && statement.moduleSpecifier) {
         found.push({ node: statement, specifier: statement.moduleSpecifier });
       }
     } else if (ts.isImportEqualsDeclaration(statement)) {
@@ -67,6 +67,31 @@ export function importEdgesOf(source: ts.SourceFile, file: string, program: Sour
     edges.push({ from: file, to, specifier: specifier.text, location: program.position(node) });
   }
   return edges;
+}
+
+/**
+ * `import type { A }`, and `import { type A, type B }` whose every specifier is a type: TypeScript erases both.
+ * `import {} from "m"` and `import "m"` still load the module.
+ */
+function isTypeOnlyImport(statement: ts.ImportDeclaration): boolean {
+  const clause = statement.importClause;
+  if (clause === undefined) return false;
+  if (clause.isTypeOnly) return true;
+  const named = clause.namedBindings;
+  return (
+    clause.name === undefined &&
+    named !== undefined &&
+    ts.isNamedImports(named) &&
+    named.elements.length > 0 &&
+    named.elements.every((element) => element.isTypeOnly)
+  );
+}
+
+/** `export type { A } from "m"`, and `export { type A } from "m"` whose every specifier is a type. */
+function isTypeOnlyExport(statement: ts.ExportDeclaration): boolean {
+  if (statement.isTypeOnly) return true;
+  const clause = statement.exportClause;
+  return clause !== undefined && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly);
 }
 
 /** The `require(…)` or `import(…)` call whose callee starts at `offset`, outside type positions. */

@@ -421,6 +421,48 @@ describe("files that do not parse", () => {
   });
 });
 
+describe("type-only imports", () => {
+  it("load no code: `import type`, and imports or re-exports whose every specifier is `type`", () => {
+    const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "topo-lint-types-"));
+    try {
+      const files: Record<string, string> = {
+        "svc/a.ts": [
+          "import type { B } from './b';",
+          "import { type C, type D } from './c';",
+          "import { type E, e } from './e';",
+          "import {} from './f';",
+          "import './g';",
+          "export { type H } from './h';",
+          "export { type I, i } from './i';",
+          "export const all: [B, C, D, E] | undefined = e ? undefined : undefined;",
+          "",
+        ].join("\n"),
+        "svc/b.ts": "export type B = 1;\n",
+        "svc/c.ts": "export type C = 1;\nexport type D = 2;\n",
+        "svc/e.ts": "export type E = 1;\nexport const e = 1;\n",
+        "svc/f.ts": "export const f = 1;\n",
+        "svc/g.ts": "export const g = 1;\n",
+        "svc/h.ts": "export type H = 1;\n",
+        "svc/i.ts": "export type I = 1;\nexport const i = 1;\n",
+      };
+      for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(temporary, file)), { recursive: true });
+        fs.writeFileSync(path.join(temporary, file), text);
+      }
+      const config = configFor(temporary, { svc: ["svc"] });
+      const graph = buildModuleGraph(config, createSourceProgram(config));
+      expect(graph.imports.get("svc/a.ts")?.map(edge)).toEqual([
+        "svc/a.ts:3:1 -> svc/e.ts (./e)",
+        "svc/a.ts:4:1 -> svc/f.ts (./f)",
+        "svc/a.ts:5:1 -> svc/g.ts (./g)",
+        "svc/a.ts:7:1 -> svc/i.ts (./i)",
+      ]);
+    } finally {
+      fs.rmSync(temporary, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("import calls", () => {
   let temporary: string | undefined;
   afterEach(() => {
