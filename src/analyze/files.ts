@@ -3,7 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
-import type { TopologyConfig } from "../model.js";
+import type { Diagnostic, TopologyConfig } from "../model.js";
+import { isMissing, readAnalysedFile } from "./read.js";
 
 /** File extensions the analysis reads. */
 export const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"] as const;
@@ -32,19 +33,37 @@ interface IgnoreScope {
  * (following it would list it twice or loop), and one leading out of the root is not the root's code.
  */
 export function listSourceFiles(config: TopologyConfig): string[] {
+  return listSourceFilesWithDiagnostics(config).files;
+}
+
+export interface SourceListing {
+  files: string[];
+  /** Warnings for what the walk could not read: folders, `.gitignore` files, and source files that are not files. */
+  diagnostics: Diagnostic[];
+}
+
+/** `listSourceFiles`, plus a warning naming each folder, `.gitignore` or source entry the walk had to skip. */
+export function listSourceFilesWithDiagnostics(config: TopologyConfig): SourceListing {
   const root = path.resolve(config.root);
   const excluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : () => false;
   const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const warn = (file: string, message: string): void => {
+    diagnostics.push({ severity: "warning", message, location: { file, line: 1, column: 1 } });
+  };
 
   const walk = (folder: string, scopes: IgnoreScope[]): void => {
     const absolute = folder === "" ? root : path.join(root, folder);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(absolute, { withFileTypes: true });
-    } catch {
-      return; // unreadable folder: nothing in it can be analysed
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+      warn(folder === "" ? "." : folder, `folder ${folder === "" ? "." : folder} cannot be read (${code}); nothing in it was analysed`);
+      return;
     }
-    const own = readGitignore(absolute, folder);
+    entries.sort((a, b) => comparePaths(a.name, b.name));
+    const own = readGitignore(root, folder, warn);
     const active = own ? [...scopes, own] : scopes;
     for (const entry of entries) {
       const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
@@ -58,13 +77,24 @@ export function listSourceFiles(config: TopologyConfig): string[] {
         if (!isSourceFileName(entry.name)) continue;
         if (isIgnored(active, relative, false)) continue;
         if (excluded(relative)) continue;
+        try {
+          fs.accessSync(path.join(root, relative), fs.constants.R_OK);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+          warn(relative, `source file ${relative} cannot be read (${code}); it was not analysed`);
+          continue;
+        }
         files.push(relative);
+      } else if (!entry.isSymbolicLink() && isSourceFileName(entry.name)) {
+        // A FIFO, socket or device named like a source file: never opened (a FIFO would block the run).
+        if (isIgnored(active, relative, false) || excluded(relative)) continue;
+        warn(relative, `${relative} is not a regular file; it was not analysed`);
       }
     }
   };
 
   walk("", []);
-  return files.sort(comparePaths);
+  return { files: files.sort(comparePaths), diagnostics };
 }
 
 /** Plain code-unit order, the same on every machine and locale. */
@@ -72,14 +102,14 @@ export function comparePaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function readGitignore(realFolder: string, folder: string): IgnoreScope | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(realFolder, ".gitignore"), "utf8");
-  } catch {
+function readGitignore(root: string, folder: string, warn: (file: string, message: string) => void): IgnoreScope | undefined {
+  const file = folder === "" ? ".gitignore" : `${folder}/.gitignore`;
+  const read = readAnalysedFile(root, file);
+  if ("error" in read) {
+    if (!isMissing(read)) warn(file, `${file} ${read.error}; its patterns were not applied`);
     return undefined;
   }
-  return { folder, rules: ignore().add(text) };
+  return { folder, rules: ignore().add(read.text) };
 }
 
 /** Git semantics: deeper .gitignore files override shallower ones, and a later negation re-includes. */

@@ -2,6 +2,7 @@
 // TypeScript, so they are read here directly, and attributed to the services whose code uses their client.
 import fs from "node:fs";
 import path from "node:path";
+import { readAnalysedFile } from "./read.js";
 import type { ConnectionFact, Hardness, ImportEdge, ModuleGraph, TopologyConfig } from "../model.js";
 
 const PRISMA_HARDNESS: Hardness = { kind: "soft", reason: "declared in the Prisma schema, read at start-up", trace: [] };
@@ -33,7 +34,11 @@ export function prismaConnections(
 
   const facts: ConnectionFact[] = [];
   for (const file of schemas) {
-    const text = fs.readFileSync(path.join(config.root, file), "utf8");
+    // An unsafe or unreadable schema (a FIFO, a link out of the root, too large) declares nothing; the scan of
+    // steering files reports it.
+    const read = readAnalysedFile(config.root, file);
+    if ("error" in read) continue;
+    const text = read.text;
     const consumers = new Map<string, Consumer>();
     const add = (consumer: Consumer) => {
       if (!consumers.has(consumer.service)) consumers.set(consumer.service, consumer);

@@ -6,6 +6,7 @@ import picomatch from "picomatch";
 import ts from "./typescript.cjs";
 import { parse as parseYaml } from "yaml";
 import { EXCLUDED_FOLDERS, comparePaths } from "./files.js";
+import { readAnalysedFile } from "./read.js";
 
 /** A package of the workspace, found through the root's workspace globs. */
 export interface WorkspacePackage {
@@ -71,7 +72,7 @@ export function createModuleResolver(root: string, files: readonly string[]): Mo
   const packages = readWorkspacePackages(root);
   const byName = new Map<string, { pkg: WorkspacePackage; manifest: PackageManifest }>();
   for (const pkg of packages) {
-    const manifest = (readJson(path.join(root, pkg.folder, "package.json")) ?? {}) as PackageManifest;
+    const manifest = (readJson(root, path.join(root, pkg.folder, "package.json")) ?? {}) as PackageManifest;
     byName.set(pkg.name, { pkg, manifest });
     pkg.entry = packageEntry(pkg.folder, manifest, analysed);
   }
@@ -101,7 +102,7 @@ export function createModuleResolver(root: string, files: readonly string[]): Mo
   };
 
   // package.json `imports` (`#internal/*`) of the package holding a file: a workspace package, else the root.
-  const rootManifest = readJson(path.join(root, "package.json")) as PackageManifest | undefined;
+  const rootManifest = readJson(root, path.join(root, "package.json")) as PackageManifest | undefined;
   const byFolderDepth = [...byName.values()].sort((a, b) => b.pkg.folder.length - a.pkg.folder.length);
   const resolveSubpathImport = (specifier: string, fromFile: string): string | undefined => {
     const holder = byFolderDepth.find(({ pkg }) => fromFile.startsWith(`${pkg.folder}/`));
@@ -144,7 +145,7 @@ export function readWorkspacePackages(root: string): WorkspacePackage[] {
   const found = new Map<string, WorkspacePackage>();
   for (const folder of candidateFolders(root, include)) {
     if (!isIncluded(folder) || isExcluded(folder)) continue;
-    const manifest = readJson(path.join(root, folder, "package.json")) as PackageManifest | undefined;
+    const manifest = readJson(root, path.join(root, folder, "package.json")) as PackageManifest | undefined;
     if (!manifest || typeof manifest.name !== "string") continue;
     // Two folders claiming one name: the first in path order wins, as it would for a reader of the tree.
     if (!found.has(manifest.name)) found.set(manifest.name, { name: manifest.name, folder });
@@ -154,11 +155,11 @@ export function readWorkspacePackages(root: string): WorkspacePackage[] {
 
 function workspacePatterns(root: string): string[] {
   const patterns: string[] = [];
-  const manifest = readJson(path.join(root, "package.json")) as PackageManifest | undefined;
+  const manifest = readJson(root, path.join(root, "package.json")) as PackageManifest | undefined;
   const workspaces = manifest?.workspaces;
   if (Array.isArray(workspaces)) patterns.push(...strings(workspaces));
   else if (isRecord(workspaces) && Array.isArray(workspaces.packages)) patterns.push(...strings(workspaces.packages));
-  const pnpm = readText(path.join(root, "pnpm-workspace.yaml")) ?? readText(path.join(root, "pnpm-workspace.yml"));
+  const pnpm = readText(root, path.join(root, "pnpm-workspace.yaml")) ?? readText(root, path.join(root, "pnpm-workspace.yml"));
   if (pnpm !== undefined) {
     try {
       const parsed: unknown = parseYaml(pnpm);
@@ -167,7 +168,7 @@ function workspacePatterns(root: string): string[] {
       // An unreadable pnpm-workspace.yaml declares no packages; pnpm itself would refuse it.
     }
   }
-  const lerna = readJson(path.join(root, "lerna.json"));
+  const lerna = readJson(root, path.join(root, "lerna.json"));
   if (isRecord(lerna) && Array.isArray(lerna.packages)) patterns.push(...strings(lerna.packages));
   return patterns;
 }
@@ -310,14 +311,17 @@ function readPathsScopes(root: string, packages: WorkspacePackage[]): PathsScope
 function readPathsScope(root: string, folder: string, names: string[]): PathsScope | undefined {
   const configFile = names.map((name) => path.join(root, folder, name)).find((file) => fs.existsSync(file));
   if (!configFile) return undefined;
-  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  // Every read goes through the safe reader: a tsconfig (or one it extends) that is a FIFO, a device, too large or
+  // outside the root reads as missing, and the scan of steering files reports it.
+  const readFile = (file: string): string | undefined => readText(root, file);
+  const read = ts.readConfigFile(configFile, readFile);
   if (read.error || !isRecord(read.config)) return undefined;
   // Listing the tsconfig's input files would walk the whole tree; only its options matter here.
   const host: ts.ParseConfigHost = {
     useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
     readDirectory: () => [],
     fileExists: ts.sys.fileExists,
-    readFile: ts.sys.readFile,
+    readFile,
   };
   const parsed = ts.parseJsonConfigFileContent(read.config, host, path.dirname(configFile), undefined, configFile);
   const options = parsed.options as ts.CompilerOptions & { pathsBasePath?: string };
@@ -423,16 +427,14 @@ function insideRoot(root: string, absolute: string): string | undefined {
   return relative;
 }
 
-function readText(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
+/** The text of a file under `root` (absolute path), or undefined when it is missing or unsafe to read. */
+function readText(root: string, file: string): string | undefined {
+  const read = readAnalysedFile(root, path.relative(root, file));
+  return "text" in read ? read.text : undefined;
 }
 
-function readJson(file: string): unknown {
-  const text = readText(file);
+function readJson(root: string, file: string): unknown {
+  const text = readText(root, file);
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as unknown;

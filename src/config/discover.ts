@@ -12,7 +12,8 @@ const NEVER_SEARCHED = new Set(["node_modules", "dist", "build", "coverage", ".g
 export async function configFilesAt(root: string): Promise<string[]> {
   const present: string[] = [];
   for (const name of CONFIG_NAMES) {
-    if (await isFile(path.join(root, name))) present.push(name);
+    // Anything by that name counts (a link, a FIFO): reading it then says what is wrong, rather than "no config".
+    if (await isPresentNonFolder(path.join(root, name))) present.push(name);
   }
   return present;
 }
@@ -20,7 +21,7 @@ export async function configFilesAt(root: string): Promise<string[]> {
 /** Root-relative files that a root-relative glob matches, sorted. */
 export async function filesMatching(root: string, glob: string): Promise<string[]> {
   const scan = picomatch.scan(glob);
-  if (!scan.isGlob) return (await isFile(path.join(root, glob))) ? [glob] : [];
+  if (!scan.isGlob) return (await isPresentNonFolder(path.join(root, glob))) ? [glob] : [];
   const matches = picomatch(glob);
   const found: string[] = [];
   await walk(root, scan.base === "." ? "" : scan.base, (file) => {
@@ -39,10 +40,12 @@ async function walk(root: string, folder: string, visit: (file: string) => void)
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
-    // Symbolic links are not followed: they could loop, and a linked folder is someone else's code.
+    // Linked folders are not followed: they could loop, and a linked folder is someone else's code. Any other
+    // entry a glob matches (a linked file, a FIFO) is listed, so that reading it says what is wrong with it
+    // instead of the manifest vanishing.
     if (entry.isDirectory()) {
       if (!NEVER_SEARCHED.has(entry.name)) await walk(root, relative, visit);
-    } else if (entry.isFile()) {
+    } else {
       visit(relative);
     }
   }
@@ -51,6 +54,15 @@ async function walk(root: string, folder: string, visit: (file: string) => void)
 export async function isFile(file: string): Promise<boolean> {
   try {
     return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether something other than a folder is at `file`, without following a symbolic link there. */
+async function isPresentNonFolder(file: string): Promise<boolean> {
+  try {
+    return !(await fs.lstat(file)).isDirectory();
   } catch {
     return false;
   }

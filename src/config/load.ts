@@ -1,8 +1,8 @@
 // Loads the topology config and the service manifests it points at, checks them against each other and returns the
 // TopologyConfig every later stage reads. Every mistake in them leaves as a UserError at a file:line:column.
-import { promises as fs } from "node:fs";
 import path from "node:path";
 import { didYouMean, UserError } from "../errors.js";
+import { isInside, MAX_TEXT_BYTES, readAnalysedFile, readRegularFile } from "../analyze/read.js";
 import type { DatabaseDecl, DependencyDecl, Position, RuleSetting, ServiceManifest, TopologyConfig } from "../model.js";
 import { isBackstageCatalog, readCatalog, resolveCatalogReferences, type Catalog } from "./backstage.js";
 import { configFilesAt, CONFIG_NAMES, filesMatching, foldersIn, pathKind } from "./discover.js";
@@ -36,7 +36,7 @@ export async function loadConfig(root: string, options: LoadOptions = {}): Promi
 
   const configPath = await locateConfig(absoluteRoot, options.configFile);
   const configFile = path.relative(absoluteRoot, configPath).split(path.sep).join("/");
-  const document = parseSource(configFile, await readText(configPath), configPath.endsWith(".json") ? "json" : "yaml");
+  const document = parseSource(configFile, readText(absoluteRoot, configPath, configFile), configPath.endsWith(".json") ? "json" : "yaml");
   const config = validate(document, configSchema);
 
   const regionNames = readRegions(document, config);
@@ -50,7 +50,7 @@ export async function loadConfig(root: string, options: LoadOptions = {}): Promi
   const services: DeclaredService[] = [];
   const catalogs: Catalog[] = [];
   for (const file of manifestFiles) {
-    const text = await readText(path.join(absoluteRoot, file));
+    const text = readText(absoluteRoot, path.join(absoluteRoot, file), file);
     if (isBackstageCatalog(file, text)) {
       const catalog = await readCatalog(absoluteRoot, file, text);
       catalogs.push(catalog);
@@ -108,15 +108,25 @@ async function locateConfig(root: string, configFile: string | undefined): Promi
   return path.join(root, present[0]);
 }
 
-async function readText(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
-    throw new UserError(`cannot read ${file} (${code})`);
+/**
+ * The text of a config file or manifest, read safely: a file inside the root must stay inside it (a symbolic link
+ * that leads out is refused, and its target never read, so no error can echo it), and must be a regular file no
+ * larger than MAX_TEXT_BYTES. A config named with --config outside the root is the user's own and may be anywhere.
+ */
+function readText(root: string, file: string, shown: string): string {
+  const inside = isInside(root, file);
+  const read = inside ? readAnalysedFile(root, path.relative(root, file)) : readRegularFile(file);
+  if ("error" in read) {
+    throw new UserError(`${shown} ${read.error}`, {
+      location: { file: shown, line: 1, column: 1 },
+      hint: read.error.includes("larger than")
+        ? `config files and manifests may hold at most ${MAX_TEXT_BYTES / (1024 * 1024)} MiB`
+        : read.error.includes("outside")
+          ? "config files and manifests must be regular files inside the analysed root"
+          : undefined,
+    });
   }
-  return text.startsWith("\uFEFF") ? text.slice(1) : text;
+  return read.text.startsWith("\uFEFF") ? read.text.slice(1) : read.text;
 }
 
 /** A name declared somewhere (region, database or service), for the uniqueness check. */

@@ -1,0 +1,147 @@
+// Reads the text files of the analysed tree — which comes from a pull request and may be hostile — without ever
+// blocking, leaving the tree, or reading without bound. Every problem is returned as a reason, never thrown, so
+// the caller can name the path in a diagnostic or an error.
+import fs from "node:fs";
+import path from "node:path";
+
+/** The most a source file, manifest, config, package.json, tsconfig or Prisma schema may hold: 4 MiB. */
+export const MAX_TEXT_BYTES = 4 * 1024 * 1024;
+
+export type ReadResult = { text: string } | { error: string };
+
+/** Flags for opening: never block on a FIFO, never follow a link in the last component (links are resolved first). */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0);
+
+/**
+ * The UTF-8 text of `relativePath` (root-relative, `/` or native separators) inside the analysed `root`, or why it
+ * cannot be read: it does not exist, leaves the root (also through a symbolic link), is not a regular file (a
+ * folder, FIFO, socket or device), is larger than `maxBytes`, or the system refused. Never throws, never blocks.
+ */
+export function readAnalysedFile(root: string, relativePath: string, maxBytes: number = MAX_TEXT_BYTES): ReadResult {
+  const absoluteRoot = path.resolve(root);
+  const absolute = path.resolve(absoluteRoot, relativePath);
+  if (!isInside(absoluteRoot, absolute)) return { error: "is outside the analysed root" };
+  return readRegularFile(absolute, { within: absoluteRoot, maxBytes });
+}
+
+export interface ReadOptions {
+  /** When set, the file's real path (symbolic links resolved) must stay inside this folder. */
+  within?: string;
+  /** Default MAX_TEXT_BYTES. */
+  maxBytes?: number;
+}
+
+/** `readAnalysedFile` for an absolute path; `within` optional, for files the user named themselves (`--config`). */
+export function readRegularFile(absolute: string, options: ReadOptions = {}): ReadResult {
+  const maxBytes = options.maxBytes ?? MAX_TEXT_BYTES;
+  let target = absolute;
+  try {
+    const link = fs.lstatSync(absolute);
+    if (link.isSymbolicLink() || options.within !== undefined) {
+      target = fs.realpathSync(absolute);
+      if (options.within !== undefined) {
+        const realRoot = realpathOr(options.within);
+        if (!isInside(realRoot, target)) {
+          return { error: link.isSymbolicLink() ? "is a symbolic link that leads outside the analysed root" : "is outside the analysed root" };
+        }
+      }
+    }
+  } catch (error) {
+    return { error: reason(error) };
+  }
+
+  let fd: number;
+  try {
+    // Checked before opening too: opening some devices has effects of its own.
+    const before = fs.statSync(target);
+    if (!before.isFile()) return { error: `is not a regular file (${kindOf(before)})` };
+    fd = fs.openSync(target, OPEN_FLAGS);
+  } catch (error) {
+    return { error: reason(error) };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { error: `is not a regular file (${kindOf(stat)})` };
+    if (stat.size > maxBytes) return { error: `is larger than ${describeBytes(maxBytes)} (${describeBytes(stat.size)})` };
+    // The size may be stale or wrong (a file still growing): read at most one byte past the cap to know.
+    const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(stat.size + 1, 64 * 1024)));
+    let chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const room = Math.min(buffer.length, maxBytes + 1 - total);
+      if (room <= 0) break;
+      const read = fs.readSync(fd, buffer, 0, room, null);
+      if (read === 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, read)));
+      total += read;
+    }
+    if (total > maxBytes) return { error: `is larger than ${describeBytes(maxBytes)}` };
+    const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+    chunks = [];
+    return { text: bytes.toString("utf8") };
+  } catch (error) {
+    return { error: reason(error) };
+  } finally {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // nothing more can be done about a failed close of a read-only descriptor
+    }
+  }
+}
+
+/** Whether `inner` (absolute) is `outer` or inside it. */
+export function isInside(outer: string, inner: string): boolean {
+  const relative = path.relative(outer, inner);
+  return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+function realpathOr(folder: string): string {
+  try {
+    return fs.realpathSync(folder);
+  } catch {
+    return path.resolve(folder);
+  }
+}
+
+function kindOf(stat: fs.Stats): string {
+  if (stat.isDirectory()) return "a folder";
+  if (stat.isFIFO()) return "a FIFO";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  return "not a file";
+}
+
+function describeBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  return `${bytes} bytes`;
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return "does not exist";
+    case "ELOOP":
+      return "is a symbolic link that loops (or was replaced by one)";
+    case "EACCES":
+    case "EPERM":
+      return "cannot be read (permission denied)";
+    case "EISDIR":
+      return "is not a regular file (a folder)";
+    case "ENOTDIR":
+      return "does not exist (a parent is not a folder)";
+    case "EAGAIN":
+    case "EWOULDBLOCK":
+      return "is not a regular file (it would block)";
+    default:
+      return `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+  }
+}
+
+/** Whether a read failed because nothing is there (callers that treat a missing file as "none" stay quiet then). */
+export function isMissing(result: ReadResult): boolean {
+  return "error" in result && result.error.startsWith("does not exist");
+}
