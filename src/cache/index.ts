@@ -4,7 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { TopologyConfig } from "../model.js";
 import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "../analyze/index.js";
-import { analysisKey, textHash, type HashedFile } from "./key.js";
+import type { Diagnostic } from "../model.js";
+import { analysisInputs, analysisKey, textHash, type HashedFile } from "./key.js";
+import { cacheSecret } from "./secret.js";
+import { isInside, readAnalysedFile } from "../analyze/read.js";
 import { deserializeAnalysis, serializeAnalysis } from "./serialize.js";
 import { readEntry, writeEntry } from "./store.js";
 
@@ -17,6 +20,8 @@ export interface CacheOptions {
   /** Where entries live; default `<root>/node_modules/.cache/topo-lint`. Relative paths resolve from the working directory. */
   cacheDir?: string;
   onProgress?: (progress: AnalysisProgress) => void;
+  /** Told when the cache cannot be used (no secret, a folder that cannot be read or written); default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -42,30 +47,91 @@ async function analyze(config: TopologyConfig, options: AnalyzeOptions): Promise
   return (await import("../analyze/index.js")).analyze(config, options);
 }
 
-/** Analyses `config.root`, through the cache unless `cache` is false. */
+/** Analyses `config.root`, through the cache unless `cache` is false. Never fails because of the cache. */
 export async function analyzeCached(config: TopologyConfig, options: CacheOptions = {}): Promise<CachedAnalysis> {
   const progress = options.onProgress;
-  if (options.cache === false) return { analysis: await analyze(config, { onProgress: progress }), cache: "off" };
+  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`topo-lint: warning: ${message}\n`));
+  const inputs = analysisInputs(config);
+  const fresh = async (): Promise<SourceAnalysis> =>
+    withDiagnostics(await analyze(config, { files: inputs.files, onProgress: progress }), inputs.diagnostics);
+  if (options.cache === false) return { analysis: await fresh(), cache: "off" };
 
   const dir = options.cacheDir !== undefined ? path.resolve(options.cacheDir) : defaultCacheDir(config.root);
-  const { key, files } = analysisKey(config, progress ? (done, total) => progress({ phase: "reading", done, total }) : undefined);
+  const secret = cacheSecret(config.root);
+  if ("error" in secret) {
+    warn(`the analysis cache is off: ${secret.error}`);
+    return { analysis: await fresh(), cache: "off" };
+  }
+  const { key, files } = analysisKey(config, progress ? (done, total) => progress({ phase: "reading", done, total }) : undefined, inputs);
   progress?.({ phase: "loading", done: 0, total: files.length });
-  const stored = readEntry(dir, key);
+  const unusable = cacheDirProblem(dir, options.cacheDir === undefined ? config.root : undefined);
+  if (unusable !== undefined) {
+    warn(`the analysis cache is off: ${unusable}`);
+    return { analysis: await fresh(), cache: "off" };
+  }
+  const stored = readEntry(dir, key, secret.secret);
   if (stored !== undefined) {
     try {
       const analysis = deserializeAnalysis(stored, config);
-      return { analysis: { ...analysis, config, sourceText: lazySourceText(config.root, files) }, cache: "hit" };
+      return {
+        analysis: withDiagnostics({ ...analysis, config, sourceText: lazySourceText(config.root, files) }, inputs.diagnostics),
+        cache: "hit",
+      };
     } catch {
       // Not the shape this version writes: analysed again below, and the entry overwritten.
     }
   }
 
   const analysis = await analyze(config, { files: files.map(({ file }) => file), onProgress: progress });
-  // A file edited between hashing and parsing would store an analysis under a key it does not match.
-  if (files.every(({ file, hash }) => textHash(analysis.sourceText(file) ?? "") === hash)) {
-    writeEntry(dir, key, serializeAnalysis(analysis));
+  // A file edited between hashing and parsing would store an analysis under a key it does not match. Files no
+  // service reaches were never parsed (no text) and cannot have changed the result.
+  const unchanged = files.every(({ file, hash }) => {
+    const text = analysis.sourceText(file);
+    return text === undefined || textHash(text) === hash;
+  });
+  if (unchanged) {
+    if (!writeEntry(dir, key, serializeAnalysis(analysis), secret.secret)) {
+      warn(`cannot write the analysis cache in ${dir}; the next run analyses everything again`);
+    }
   }
-  return { analysis, cache: "miss" };
+  return { analysis: withDiagnostics(analysis, inputs.diagnostics), cache: "miss" };
+}
+
+/**
+ * Why `dir` cannot hold the cache (something other than a folder is there, or it cannot be read), if it cannot. The
+ * default folder lies in the analysed tree, so it must also stay there: a committed link leading out is refused.
+ */
+function cacheDirProblem(dir: string, root: string | undefined): string | undefined {
+  if (root !== undefined) {
+    let existing = dir;
+    while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    try {
+      if (!isInside(fs.realpathSync(root), fs.realpathSync(existing))) return `${dir} leads outside the analysed root`;
+    } catch (error) {
+      return `cannot use ${dir} (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`;
+    }
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined; // made on first write
+    return `cannot use ${dir} (${code ?? "unknown error"})`;
+  }
+  if (!stat.isDirectory()) return `${dir} is not a folder`;
+  try {
+    fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+  } catch (error) {
+    return `cannot read and write ${dir} (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`;
+  }
+  return undefined;
+}
+
+/** The analysis with the warnings about unreadable inputs added, in a stable order. */
+function withDiagnostics(analysis: SourceAnalysis, extra: readonly Diagnostic[]): SourceAnalysis {
+  if (extra.length === 0) return analysis;
+  return { ...analysis, diagnostics: [...analysis.diagnostics, ...extra] };
 }
 
 /**
@@ -80,12 +146,8 @@ function lazySourceText(root: string, files: HashedFile[]): (file: string) => st
     const hash = hashes.get(file);
     let text: string | undefined;
     if (hash !== undefined) {
-      try {
-        text = fs.readFileSync(path.join(root, file), "utf8");
-        if (textHash(text) !== hash) text = undefined;
-      } catch {
-        text = undefined;
-      }
+      const read = readAnalysedFile(root, file);
+      text = "text" in read && textHash(read.text) === hash ? read.text : undefined;
     }
     texts.set(file, text);
     return text;

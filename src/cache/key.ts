@@ -4,8 +4,9 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TopologyConfig } from "../model.js";
-import { comparePaths, EXCLUDED_FOLDERS, listSourceFiles } from "../analyze/files.js";
+import type { Diagnostic, TopologyConfig } from "../model.js";
+import { comparePaths, EXCLUDED_FOLDERS, listSourceFilesWithDiagnostics } from "../analyze/files.js";
+import { isMissing, readAnalysedFile } from "../analyze/read.js";
 
 /** Bumped whenever the stored form of an analysis changes shape. */
 export const CACHE_SCHEMA = 1;
@@ -21,6 +22,8 @@ export interface AnalysisKey {
   key: string;
   /** The analysed files, root-relative and sorted, with their hashes. */
   files: HashedFile[];
+  /** Warnings about inputs that could not be read (see `analysisInputs`). */
+  diagnostics: Diagnostic[];
 }
 
 /** Progress of the hashing pass, once per file read. */
@@ -46,43 +49,185 @@ export function textHash(text: string): string {
   return createHash("sha1").update(text, "utf8").digest("hex");
 }
 
-function fileHash(absolute: string): string {
-  try {
-    return textHash(fs.readFileSync(absolute, "utf8"));
-  } catch {
-    return "missing";
+/** The hash of a root-relative file as the analysis reads it, or why it cannot be read (which keys the same way). */
+function fileHash(root: string, file: string): string {
+  const read = readAnalysedFile(root, file);
+  return "text" in read ? textHash(read.text) : `unreadable: ${read.error}`;
+}
+
+/** What the analysis will read besides its source files, and the warnings about any of it that cannot be read. */
+export interface AnalysisInputs {
+  /** The analysed source files, sorted. */
+  files: string[];
+  /** Steering files (and every file a tsconfig `extends`), root-relative and sorted, with their hashes. */
+  steering: HashedFile[];
+  /** One warning per folder, source file or steering file that cannot be read safely. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Lists the analysed files and reads every steering file once. Done whether or not the cache is used: the warnings
+ * it gives (an unreadable folder, a package.json that is a link to a device, a FIFO named tsconfig.json) are part
+ * of every run's report.
+ */
+export function analysisInputs(config: TopologyConfig): AnalysisInputs {
+  const root = path.resolve(config.root);
+  const listing = listSourceFilesWithDiagnostics(config);
+  const diagnostics = [...listing.diagnostics];
+  const steering: HashedFile[] = [];
+  const seen = new Set<string>();
+  const queue = steeringFiles(root);
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const read = readAnalysedFile(root, file);
+    if ("error" in read) {
+      steering.push({ file, hash: `unreadable: ${read.error}` });
+      if (!isMissing(read)) {
+        diagnostics.push({
+          severity: "warning",
+          message: `${file} ${read.error}; it was not read`,
+          location: { file, line: 1, column: 1 },
+        });
+      }
+      continue;
+    }
+    steering.push({ file, hash: textHash(read.text) });
+    if (isTsconfigLike(file)) queue.push(...extendedConfigs(root, file, read.text).filter((next) => !seen.has(next)));
   }
+  steering.sort((a, b) => comparePaths(a.file, b.file));
+  return { files: listing.files, steering, diagnostics };
 }
 
 /**
  * Lists the analysed files of `config.root`, reads each once to hash it, and combines those hashes with the other
- * inputs of the analysis into the key. The root's absolute path is left out so a fresh clone elsewhere still hits.
+ * inputs of the analysis into the key. The key includes the real path of the root: an entry is only ever used for
+ * the tree it was made from.
  */
-export function analysisKey(config: TopologyConfig, onFile?: HashProgress): AnalysisKey {
+export function analysisKey(config: TopologyConfig, onFile?: HashProgress, inputs: AnalysisInputs = analysisInputs(config)): AnalysisKey {
   const root = path.resolve(config.root);
-  const listed = listSourceFiles(config);
   const files: HashedFile[] = [];
-  for (const file of listed) {
-    files.push({ file, hash: fileHash(path.join(root, file)) });
-    onFile?.(files.length, listed.length);
+  for (const file of inputs.files) {
+    files.push({ file, hash: fileHash(root, file) });
+    onFile?.(files.length, inputs.files.length);
   }
 
   const hash = createHash("sha256");
   const line = (...parts: string[]) => hash.update(`${JSON.stringify(parts)}\n`);
   line("topo-lint-analysis", String(CACHE_SCHEMA), TOOL_VERSION, analyzerCodeHash());
+  line("root", realRoot(root));
   line("config", JSON.stringify({ ...config, root: undefined }));
-  line("config-file", config.configFile, fileHash(path.join(root, config.configFile)));
+  line("config-file", config.configFile, fileHash(root, config.configFile));
   for (const manifest of [...new Set(config.services.map((service) => service.manifest))].sort(comparePaths)) {
-    line("manifest", manifest, fileHash(path.join(root, manifest)));
+    line("manifest", manifest, fileHash(root, manifest));
   }
   for (const { file, hash: text } of files) line("source", file, text);
-  for (const file of steeringFiles(root)) line("steering", file, fileHash(path.join(root, file)));
-  return { key: hash.digest("hex"), files };
+  for (const { file, hash: text } of inputs.steering) line("steering", file, text);
+  return { key: hash.digest("hex"), files, diagnostics: inputs.diagnostics };
+}
+
+function realRoot(root: string): string {
+  try {
+    return fs.realpathSync(root);
+  } catch {
+    return root;
+  }
+}
+
+function isTsconfigLike(file: string): boolean {
+  const name = path.posix.basename(file);
+  return name.endsWith(".json") && (name.startsWith("tsconfig") || name.startsWith("jsconfig"));
+}
+
+/**
+ * The root-relative files a tsconfig's `extends` (a string or a list) may name, whatever their names: a relative
+ * path (with `.json` added when TypeScript would add it), or a package's config under a `node_modules` folder
+ * between the tsconfig and the root. Candidates that do not exist are listed too, so creating one changes the key.
+ */
+export function extendedConfigs(root: string, file: string, text: string): string[] {
+  const written = extendsOf(text);
+  const folder = path.posix.dirname(file);
+  const out: string[] = [];
+  const add = (candidate: string) => {
+    const normalised = path.posix.normalize(candidate);
+    if (normalised === ".." || normalised.startsWith("../") || path.posix.isAbsolute(normalised)) return;
+    out.push(normalised);
+  };
+  for (const target of written) {
+    if (target.startsWith("./") || target.startsWith("../") || target === "." || target === "..") {
+      const base = path.posix.join(folder, target);
+      add(base);
+      if (!base.endsWith(".json")) add(`${base}.json`);
+      continue;
+    }
+    if (path.isAbsolute(target)) {
+      const relative = path.relative(root, target).split(path.sep).join("/");
+      add(relative);
+      if (!relative.endsWith(".json")) add(`${relative}.json`);
+      continue;
+    }
+    // A package: node_modules/<target>, its .json, and its tsconfig.json, in each folder up to the root.
+    for (let at = folder; ; at = path.posix.dirname(at)) {
+      const modules = at === "." ? "node_modules" : `${at}/node_modules`;
+      add(`${modules}/${target}`);
+      add(`${modules}/${target}.json`);
+      add(`${modules}/${target}/tsconfig.json`);
+      add(`${modules}/${target}/package.json`);
+      if (at === "." || at === "") break;
+    }
+  }
+  return out;
+}
+
+/** The `extends` of a tsconfig's text (JSON with comments and trailing commas), as written. */
+function extendsOf(text: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stripJsonComments(text));
+  } catch {
+    const match = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text);
+    if (!match) return [];
+    try {
+      parsed = { extends: JSON.parse(stripJsonComments(match[1])) as unknown };
+    } catch {
+      return [];
+    }
+  }
+  if (parsed === null || typeof parsed !== "object") return [];
+  const value = (parsed as { extends?: unknown }).extends;
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((item): item is string => typeof item === "string" && item !== "");
+}
+
+/** JSON with comments → JSON: comments outside strings and trailing commas removed. */
+function stripJsonComments(text: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out.replace(/,(\s*[}\]])/g, "$1");
 }
 
 /**
  * Every steering file under the root, outside the always-excluded folders. `.gitignore` and `exclude` are not
  * applied: the workspace and Prisma lookups of the analysis do not apply them either, so neither may the key.
+ * Entries that are not plain files (a link, a FIFO) are listed too, so reading them can say what is wrong.
  */
 function steeringFiles(root: string): string[] {
   const found: string[] = [];
@@ -91,13 +236,13 @@ function steeringFiles(root: string): string[] {
     try {
       entries = fs.readdirSync(folder === "" ? root : path.join(root, folder), { withFileTypes: true });
     } catch {
-      return;
+      return; // the listing of source files reports unreadable folders
     }
     for (const entry of entries) {
       const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
       if (entry.isDirectory()) {
         if (!EXCLUDED_FOLDERS.has(entry.name)) walk(relative);
-      } else if (entry.isFile() && isSteeringFile(entry.name)) {
+      } else if (isSteeringFile(entry.name)) {
         found.push(relative);
       }
     }

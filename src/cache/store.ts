@@ -1,13 +1,18 @@
-// Cache entries on disk: one file per key, written whole or not at all, checked before anything in it is trusted,
-// and the oldest pruned so the folder stays small.
-import { createHash, randomBytes } from "node:crypto";
+// Cache entries on disk: one file per key, written whole or not at all, authenticated (an HMAC under a secret kept
+// outside the analysed tree) and checked before anything in it is trusted, and the oldest pruned so the folder stays
+// small.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { readRegularFile } from "../analyze/read.js";
 import { CACHE_SCHEMA, TOOL_VERSION } from "./key.js";
 
 const FORMAT = "topo-lint-analysis-cache";
 const ENTRY = /^[0-9a-f]{64}\.json$/;
 const TEMPORARY = /^[0-9a-f]{64}\.json\.[0-9a-z-]+\.tmp$/;
+
+/** An entry larger than this is not read (a cache of a 20,000-file monorepo is far smaller). */
+const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
 
 /** Entries kept in one cache folder: a few branches' worth, so switching back and forth still hits. */
 export const MAX_ENTRIES = 4;
@@ -23,6 +28,19 @@ interface Header {
   key: string;
   sha1: string;
   length: number;
+  /** Hex HMAC-SHA256, under the cache secret, of the header's other fields and the payload. */
+  mac: string;
+}
+
+function mac(secret: Buffer, header: Omit<Header, "mac">, payload: string): string {
+  const fields = [header.format, header.schema, header.version, header.key, header.sha1, header.length];
+  return createHmac("sha256", secret).update(`${JSON.stringify(fields)}\n`).update(payload, "utf8").digest("hex");
+}
+
+function sameHex(a: string, b: string): boolean {
+  const left = Buffer.from(a, "hex");
+  const right = Buffer.from(b, "hex");
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
 }
 
 export function entryPath(dir: string, key: string): string {
@@ -30,17 +48,15 @@ export function entryPath(dir: string, key: string): string {
 }
 
 /**
- * The payload stored under `key`, or undefined when there is none or it cannot be trusted: unreadable, truncated,
- * written by another version or for another key, or not matching its checksum. Never throws.
+ * The payload stored under `key`, or undefined when there is none or it cannot be trusted: unreadable, not a
+ * regular file, truncated, written by another version or for another key, or not matching its checksum or its
+ * HMAC under `secret`. Never throws.
  */
-export function readEntry(dir: string, key: string): unknown {
+export function readEntry(dir: string, key: string, secret: Buffer): unknown {
   const file = entryPath(dir, key);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
+  const read = readRegularFile(file, { maxBytes: MAX_ENTRY_BYTES });
+  if ("error" in read) return undefined;
+  const text = read.text;
   try {
     const newline = text.indexOf("\n");
     if (newline < 0) return undefined;
@@ -54,7 +70,9 @@ export function readEntry(dir: string, key: string): unknown {
       header.version !== TOOL_VERSION ||
       header.key !== key ||
       header.length !== payload.length ||
-      header.sha1 !== createHash("sha1").update(payload, "utf8").digest("hex")
+      header.sha1 !== createHash("sha1").update(payload, "utf8").digest("hex") ||
+      typeof header.mac !== "string" ||
+      !sameHex(header.mac, mac(secret, header as Header, payload))
     ) {
       return undefined;
     }
@@ -67,9 +85,9 @@ export function readEntry(dir: string, key: string): unknown {
 }
 
 /** Writes `value` under `key` through a temporary file and a rename, then prunes; false when it could not. */
-export function writeEntry(dir: string, key: string, value: unknown): boolean {
+export function writeEntry(dir: string, key: string, value: unknown, secret: Buffer): boolean {
   const payload = JSON.stringify(value);
-  const header: Header = {
+  const fields: Omit<Header, "mac"> = {
     format: FORMAT,
     schema: CACHE_SCHEMA,
     version: TOOL_VERSION,
@@ -77,6 +95,7 @@ export function writeEntry(dir: string, key: string, value: unknown): boolean {
     sha1: createHash("sha1").update(payload, "utf8").digest("hex"),
     length: payload.length,
   };
+  const header: Header = { ...fields, mac: mac(secret, fields, payload) };
   const file = entryPath(dir, key);
   const temporary = `${file}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {

@@ -204,8 +204,11 @@ describe("analysis cache", () => {
     await reports(other, { cache: true, cacheDir });
     expect(entries(cacheDir)).toHaveLength(1);
     expect(existsSync(path.join(other, "node_modules"))).toBe(false);
-    // Another root with the same content hits the same entry: the key leaves the root's own path out.
+    // Another root with the same content never uses that entry: the key holds the root's real path, so an entry
+    // is only ever read for the tree it was made from.
+    expect((await reports(root, { cache: true, cacheDir })).cache).toBe("miss");
     expect((await reports(root, { cache: true, cacheDir })).cache).toBe("hit");
+    expect((await reports(other, { cache: true, cacheDir })).cache).toBe("hit");
   });
 
   it(`keeps the ${MAX_ENTRIES} most recently used entries and leaves files not its own alone`, async () => {
