@@ -3,6 +3,7 @@
 import ts from "./typescript.cjs";
 import type { Position } from "../model.js";
 import { type CallGraph, type FunctionNode, calleeName, isFunctionNode, isSchedulerCall, unwrap } from "./callgraph.js";
+import { type ShapeContext, shapesFor } from "./conventions/index.js";
 
 export type EntryKind = "request" | "health" | "background";
 
@@ -42,10 +43,29 @@ const NEST_BACKGROUND = new Set(["Cron", "Interval", "Timeout", "OnEvent", "Proc
  */
 export function detectEntries(file: ts.SourceFile, graph: CallGraph, checker: ts.TypeChecker, where: (node: ts.Node) => Position): EntryRoot[] {
   const roots: EntryRoot[] = [];
-  const add = (fns: FunctionNode[], kind: EntryKind, at: ts.Node, note: string, label: string): void => {
+  const add = (fns: readonly FunctionNode[], kind: EntryKind, at: ts.Node, note: string, label: string): void => {
     for (const fn of fns) roots.push({ fn, kind, at, note, label });
   };
+  const isApp = (receiver: ts.Expression): boolean => isAppReceiver(receiver, checker);
+  const addRoute = (call: ts.CallExpression, accepts: (receiver: ts.Expression) => boolean): boolean => {
+    const route = routeOf(call, accepts);
+    if (route === undefined) return false;
+    const fns = route.handlers.flatMap((h) => (isFunctionNode(h) ? [h] : graph.callbacksIn(h as ts.Expression)));
+    add(fns, "request", call, route.note, route.label);
+    return true;
+  };
+  // What conventions (src/analyze/conventions) see: the same graph, and the same ways to report an entry.
+  const context: ShapeContext = {
+    graph,
+    checker,
+    request: (fns, node, label) => add(fns, "request", node, `request handler ${label}`, label),
+    background: (fns, node, what) => add(fns, "background", node, `background ${what}`, `${what} at ${at(where(node))}`),
+    isApp,
+    route: addRoute,
+    exportsOf: (source) => exportedFunctions(source, graph, checker),
+  };
   const visit = (node: ts.Node): void => {
+    for (const shape of shapesFor(node.kind)) shape.detect(node, context);
     if (ts.isCallExpression(node)) {
       let name = calleeName(node);
       if (isSchedulerCall(node)) {
@@ -60,11 +80,7 @@ export function detectEntries(file: ts.SourceFile, graph: CallGraph, checker: ts
         // `server.on("request", handler)`: the listener form of createServer's argument.
         add(graph.callbacksIn(node.arguments[1]), "request", node, 'request handler on("request")', 'on("request")');
       } else {
-        const route = routeOf(node, checker);
-        if (route) {
-          const fns = route.handlers.flatMap((h) => (isFunctionNode(h) ? [h] : graph.callbacksIn(h as ts.Expression)));
-          add(fns, "request", node, route.note, route.label);
-        }
+        addRoute(node, isApp);
       }
     } else if (ts.isNewExpression(node) && calleeName(node) === "Worker" && node.arguments && node.arguments.length > 1) {
       add(graph.callbacksIn(node.arguments[1]), "background", node, "background BullMQ Worker", `BullMQ Worker at ${at(where(node))}`);
@@ -121,7 +137,7 @@ function at(position: Position): string {
 /** `app.get('/x', h)`, `router.use(mw)`, `app.route('/x').get(h)`, `fastify.route({ method, url, handler })`. */
 function routeOf(
   call: ts.CallExpression,
-  checker: ts.TypeChecker,
+  isApp: (receiver: ts.Expression) => boolean,
 ): { label: string; note: string; handlers: (ts.Expression | FunctionNode)[] } | undefined {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
@@ -129,7 +145,7 @@ function routeOf(
   const receiver = unwrap(callee.expression);
   if (method === "route") {
     const options = call.arguments[0];
-    if (!isAppReceiver(receiver, checker) || !options || !ts.isObjectLiteralExpression(options)) return undefined;
+    if (!isApp(receiver) || !options || !ts.isObjectLiteralExpression(options)) return undefined;
     const property = (key: string): ts.ObjectLiteralElementLike | undefined =>
       options.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === key);
     const value = (key: string): ts.Expression | undefined => {
@@ -150,9 +166,9 @@ function routeOf(
   let prefix: string | undefined;
   if (ts.isCallExpression(receiver) && ts.isPropertyAccessExpression(receiver.expression) && receiver.expression.name.text === "route") {
     // express `app.route('/x').get(h)`
-    if (!isAppReceiver(unwrap(receiver.expression.expression), checker)) return undefined;
+    if (!isApp(unwrap(receiver.expression.expression))) return undefined;
     prefix = receiver.arguments[0] ? pathText(receiver.arguments[0]) : undefined;
-  } else if (!isAppReceiver(receiver, checker)) {
+  } else if (!isApp(receiver)) {
     return undefined;
   }
   const args = [...call.arguments];
@@ -196,7 +212,7 @@ function isAppReceiver(receiver: ts.Expression, checker: ts.TypeChecker): boolea
 function classEntries(
   cls: ts.ClassLikeDeclaration,
   where: (node: ts.Node) => Position,
-  add: (fns: FunctionNode[], kind: EntryKind, at: ts.Node, note: string, label: string) => void,
+  add: (fns: readonly FunctionNode[], kind: EntryKind, at: ts.Node, note: string, label: string) => void,
 ): void {
   const controller = decoratorsOf(cls).find((d) => d.name === "Controller");
   const prefix = controller ? (controller.argument ?? "") : undefined;
@@ -288,6 +304,35 @@ export function exportedFunctions(file: ts.SourceFile, graph: CallGraph, checker
     }
   }
   return found;
+}
+
+/**
+ * What a framework calls for each export of a conventional module: the exported functions, and for an export whose
+ * value is a call (`export default defineEventHandler(fn)`, `export const GET = withAuth(fn)`), the functions
+ * handed to that call.
+ */
+export function exportedHandlers(file: ts.SourceFile, graph: CallGraph, checker: ts.TypeChecker): ExportedFunction[] {
+  const found = exportedFunctions(file, graph, checker);
+  const moduleSymbol = checker.getSymbolAtLocation(file);
+  if (moduleSymbol === undefined) return found;
+  const named = new Set(found.map((exported) => exported.name.split(".")[0]));
+  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+    if (named.has(exported.name)) continue;
+    let symbol = exported;
+    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    for (const declaration of symbol.declarations ?? []) {
+      let value: ts.Expression | undefined;
+      if (ts.isExportAssignment(declaration)) value = declaration.expression;
+      else if (ts.isVariableDeclaration(declaration)) value = declaration.initializer;
+      const call = value === undefined ? undefined : unwrap(value);
+      if (call === undefined || !(ts.isCallExpression(call) || ts.isNewExpression(call))) continue;
+      const at = ts.isVariableDeclaration(declaration) ? declaration.name : declaration;
+      for (const argument of call.arguments ?? []) {
+        for (const fn of graph.callbacksIn(argument)) found.push({ name: exported.name, fn, at });
+      }
+    }
+  }
+  return found.sort((a, b) => compare(a.name, b.name));
 }
 
 function isPrivate(member: ts.MethodDeclaration): boolean {

@@ -20,7 +20,8 @@ import {
   localHardness,
   unwrap,
 } from "./callgraph.js";
-import { type EntryKind, type EntryRoot, detectEntries, exportedFunctions } from "./entrypoints.js";
+import { fileConventionsFor } from "./conventions/index.js";
+import { type EntryKind, type EntryRoot, detectEntries, exportedFunctions, exportedHandlers } from "./entrypoints.js";
 
 /** What hardness needs from the analysed program (a subset of the source program every analysis shares). */
 export interface HardnessProgram {
@@ -84,6 +85,7 @@ class Hardnesses implements HardnessIndex {
   private readonly analyses = new Map<string, ServiceAnalysis>();
   private readonly bindings = new Map<ts.Symbol, string | undefined>();
   private readonly exportRootsOf = new Map<string, EntryRoot[]>();
+  private readonly conventionRootsOf = new Map<string, EntryRoot[]>();
   /** Positions of the hops traces pass through; deep call chains repeat them in many traces. */
   private readonly positions = new Map<ts.Node, Position>();
 
@@ -199,9 +201,50 @@ class Hardnesses implements HardnessIndex {
   private requestRoots(service: string): EntryRoot[] {
     const roots = [
       ...this.exportRoots(this.manifest(service)).filter((root) => root.kind !== "background"),
+      ...this.conventionRoots(this.manifest(service)),
       ...this.detectedRoots(service).filter((root) => root.kind !== "background"),
     ];
     return sortRoots(roots, this.program);
+  }
+
+  /**
+   * The exports that frameworks call per request by convention (`GET` of a Next.js `route.ts` under `app/`, …), in the files
+   * inside the service's `source`. Convention paths count from the manifest's folder and from each `source` folder.
+   */
+  private conventionRoots(manifest: ServiceManifest | undefined): EntryRoot[] {
+    if (manifest === undefined) return [];
+    const known = this.conventionRootsOf.get(manifest.name);
+    if (known !== undefined) return known;
+    const roots: EntryRoot[] = [];
+    const folder = manifest.manifest.includes("/") ? manifest.manifest.slice(0, manifest.manifest.lastIndexOf("/")) : "";
+    const bases = [...new Set([folder, ...manifest.source])];
+    for (const file of this.modules.files) {
+      if (this.modules.ownerOf.get(file) !== manifest.name) continue;
+      const matches = bases.flatMap((base) => {
+        if (base !== "" && !file.startsWith(`${base}/`)) return [];
+        const relative = base === "" ? file : file.slice(base.length + 1);
+        return fileConventionsFor(relative).map((convention) => ({ convention, relative }));
+      });
+      if (matches.length === 0) continue;
+      const source = this.program.sourceFile(file);
+      if (source === undefined) continue;
+      const exports = exportedHandlers(source, this.graph, this.checker);
+      const seen = new Set<string>();
+      for (const { convention, relative } of matches) {
+        if (convention.accepts !== undefined && !convention.accepts(source)) continue;
+        for (const exported of exports) {
+          if (!convention.exports(exported.name)) continue;
+          const label = convention.label(relative, exported.name);
+          // The same module seen from two bases (the manifest's folder is a source folder) counts once.
+          const key = `${exported.name}\0${exported.fn.pos}\0${label}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          roots.push({ fn: exported.fn, kind: "request", at: exported.at, note: `request handler ${label}`, label });
+        }
+      }
+    }
+    this.conventionRootsOf.set(manifest.name, roots);
+    return roots;
   }
 
   /** Handlers and background contexts registered in the files the service reaches. */

@@ -1,0 +1,83 @@
+// fastify plugins: the routes a plugin function declares on the instance it is given. A plugin is a function
+// registered with `app.register(fn)` (inline, or named and imported from another module), wrapped in
+// `fastify-plugin` (`fp(fn)`), typed as a `FastifyPluginAsync` / `FastifyPluginCallback`, or taking a parameter
+// typed `FastifyInstance`; plugins it registers in turn are followed. (`fastify.route({ handler })` and routes on
+// instances named like an app are found with the other web frameworks.)
+import ts from "../typescript.cjs";
+import { type FunctionNode, isFunctionNode, unwrap } from "../callgraph.js";
+import { type Convention, type ShapeContext, methodName, receiverOf } from "./convention.js";
+
+const WRAPPERS = new Set(["fp", "fastifyPlugin"]);
+const PLUGIN_TYPE = /^Fastify(Plugin\w*)\b/;
+const INSTANCE_TYPE = /^Fastify(Instance)?\b/;
+
+/** Registers the routes declared on a plugin's instance parameter, and follows the plugins it registers. */
+function scanPlugin(plugin: FunctionNode, context: ShapeContext, seen: Set<FunctionNode>): void {
+  if (seen.has(plugin) || seen.size > 200) return;
+  seen.add(plugin);
+  const first = plugin.parameters[0];
+  if (first === undefined || !ts.isIdentifier(first.name)) return;
+  const instance = context.checker.getSymbolAtLocation(first.name);
+  if (instance === undefined) return;
+  const isInstance = (receiver: ts.Expression): boolean =>
+    ts.isIdentifier(receiver) && context.checker.getSymbolAtLocation(receiver) === instance;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const receiver = receiverOf(node);
+      if (receiver !== undefined && isInstance(receiver)) {
+        if (methodName(node) === "register" && node.arguments[0]) {
+          for (const nested of context.graph.callbacksIn(node.arguments[0])) scanPlugin(nested, context, seen);
+        } else {
+          context.route(node, isInstance);
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (plugin.body) visit(plugin.body);
+}
+
+/** Whether a function is declared as a fastify plugin by its types. */
+function typedAsPlugin(fn: FunctionNode): boolean {
+  const first = fn.parameters[0];
+  if (first?.type && INSTANCE_TYPE.test(first.type.getText())) return true;
+  let holder: ts.Node = fn;
+  while (holder.parent && (ts.isParenthesizedExpression(holder.parent) || ts.isAsExpression(holder.parent) || ts.isSatisfiesExpression(holder.parent))) {
+    holder = holder.parent;
+  }
+  const declaration = holder.parent;
+  if (declaration && ts.isVariableDeclaration(declaration) && declaration.type) return PLUGIN_TYPE.test(declaration.type.getText());
+  if (declaration && (ts.isAsExpression(declaration) || ts.isSatisfiesExpression(declaration))) {
+    return PLUGIN_TYPE.test(declaration.type.getText());
+  }
+  return false;
+}
+
+const fastify: Convention = {
+  name: "fastify",
+  shapes: [
+    {
+      kinds: [ts.SyntaxKind.CallExpression],
+      detect(node, context) {
+        const call = node as ts.CallExpression;
+        const first = call.arguments[0];
+        if (first === undefined) return;
+        const callee = unwrap(call.expression);
+        const wrapped = ts.isIdentifier(callee) && WRAPPERS.has(callee.text);
+        const receiver = receiverOf(call);
+        const registered = methodName(call) === "register" && receiver !== undefined && context.isApp(receiver);
+        if (!wrapped && !registered) return;
+        const seen = new Set<FunctionNode>();
+        for (const plugin of context.graph.callbacksIn(first)) scanPlugin(plugin, context, seen);
+      },
+    },
+    {
+      kinds: [ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction],
+      detect(node, context) {
+        if (isFunctionNode(node) && typedAsPlugin(node)) scanPlugin(node, context, new Set());
+      },
+    },
+  ],
+};
+
+export default fastify;
