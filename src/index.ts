@@ -44,6 +44,8 @@ export interface LoadOptions {
   cacheDir?: string;
   /** Told where a long analysis is; `{ phase: "done" }` comes last, also when the run fails. */
   onProgress?: (progress: AnalysisProgress) => void;
+  /** Told when the cache cannot be used (the run goes on without it); default: a line on stderr. */
+  onWarning?: (message: string) => void;
   // ── end analysis cache ──
 }
 
@@ -78,6 +80,7 @@ export async function loadTopology(root: string, options: LoadOptions = {}): Pro
       cache: options.cache === true,
       cacheDir: options.cacheDir,
       onProgress: options.onProgress,
+      onWarning: options.onWarning,
     });
     return { config, analysis, graph: buildTopology(analysis), cache };
   } finally {

@@ -77,6 +77,8 @@ export function analysisInputs(config: TopologyConfig): AnalysisInputs {
   const steering: HashedFile[] = [];
   const seen = new Set<string>();
   const queue = steeringFiles(root);
+  // Files reached through `extends` are tsconfigs whatever their names, and their own `extends` are followed too.
+  const extended = new Set<string>();
   while (queue.length > 0) {
     const file = queue.shift()!;
     if (seen.has(file)) continue;
@@ -94,7 +96,12 @@ export function analysisInputs(config: TopologyConfig): AnalysisInputs {
       continue;
     }
     steering.push({ file, hash: textHash(read.text) });
-    if (isTsconfigLike(file)) queue.push(...extendedConfigs(root, file, read.text).filter((next) => !seen.has(next)));
+    if (isTsconfigLike(file) || extended.has(file)) {
+      for (const next of extendedConfigs(root, file, read.text)) {
+        extended.add(next);
+        if (!seen.has(next)) queue.push(next);
+      }
+    }
   }
   steering.sort((a, b) => comparePaths(a.file, b.file));
   return { files: listing.files, steering, diagnostics };
