@@ -32,7 +32,7 @@ const APP_NAME = /^(app|router|server|api|fastify|hono|instance|routes)$|(App|Ro
 /** Factories whose result is a web app or router. */
 const APP_FACTORIES = new Set(["express", "Router", "Koa", "KoaRouter", "fastify", "Fastify", "Hono", "Express"]);
 const SERVER_FACTORIES = new Set(["createServer", "createSecureServer"]);
-const NEST_ROUTES = new Set(["Get", "Post", "Put", "Patch", "Delete", "All", "Head", "Options", "MessagePattern"]);
+const NEST_ROUTES = new Set(["Get", "Post", "Put", "Patch", "Delete", "All", "Head", "Options"]);
 /** GraphQL operations of a Nest `@Resolver` class: each answers a request. */
 const NEST_GRAPHQL = new Set(["Query", "Mutation", "ResolveField", "Subscription"]);
 const NEST_BACKGROUND = new Set(["Cron", "Interval", "Timeout", "OnEvent", "Process", "EventPattern"]);
@@ -221,8 +221,7 @@ function classEntries(
     if (!ts.isMethodDeclaration(member) || !isFunctionNode(member)) continue;
     for (const decorator of decoratorsOf(member)) {
       if (prefix !== undefined && NEST_ROUTES.has(decorator.name)) {
-        const verb = decorator.name === "MessagePattern" ? "MESSAGE" : decorator.name.toUpperCase();
-        const label = `${verb} ${joinPath(prefix, decorator.argument ?? "")}`;
+        const label = `${decorator.name.toUpperCase()} ${joinPath(prefix, decorator.argument ?? "")}`;
         add([member], "request", decorator.node, `request handler ${label}`, label);
       } else if (resolver && NEST_GRAPHQL.has(decorator.name)) {
         const label = `GraphQL @${decorator.name} ${memberName(member)}`;

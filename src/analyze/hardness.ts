@@ -16,6 +16,7 @@ import {
   type CallEdge,
   type FunctionNode,
   enclosingFunction,
+  functionName,
   isFunctionNode,
   localHardness,
   unwrap,
@@ -39,6 +40,17 @@ export interface HardnessIndex {
   storedInto(call: ts.Node): string | undefined;
   /** Whether the service has a health entrypoint, and the module-level state code reachable from it reads. */
   serviceAnalysis(service: string): ServiceAnalysis;
+  /** Every entrypoint of the service: request and health ones first, then background ones, each in source order. */
+  entrypoints(service: string): Entrypoint[];
+}
+
+/** Where a service starts running code, as a person reads it. */
+export interface Entrypoint {
+  kind: EntryKind;
+  /** Where it is registered or declared, with the note a trace starts with ("request handler Next.js GET /links"). */
+  at: TraceStep;
+  /** The function that runs: "file#name". */
+  function: string;
 }
 
 /** How a function was first reached: from an entry, or from a caller through one edge. */
@@ -151,6 +163,14 @@ class Hardnesses implements HardnessIndex {
     return analysis;
   }
 
+  entrypoints(service: string): Entrypoint[] {
+    return [...this.requestRoots(service), ...this.backgroundRoots(service)].map((root) => ({
+      kind: root.kind,
+      at: this.step(root.at, root.note),
+      function: `${this.program.relative(root.fn.getSourceFile().fileName)}#${functionName(root.fn)}`,
+    }));
+  }
+
   // ─── Reachability ────────────────────────────────────────────────────────────
 
   private manifest(service: string): ServiceManifest | undefined {
@@ -188,14 +208,17 @@ class Hardnesses implements HardnessIndex {
 
   private background(service: string, reach: ServiceReach): Map<FunctionNode, Arrival> {
     if (reach.background === undefined) {
-      const manifest = this.manifest(service);
-      const roots = [
-        ...this.exportRoots(manifest).filter((root) => root.kind === "background"),
-        ...this.detectedRoots(service).filter((root) => root.kind === "background"),
-      ];
-      reach.background = explore(sortRoots(roots, this.program), this.graph, () => true);
+      reach.background = explore(this.backgroundRoots(service), this.graph, () => true);
     }
     return reach.background;
+  }
+
+  private backgroundRoots(service: string): EntryRoot[] {
+    const roots = [
+      ...this.exportRoots(this.manifest(service)).filter((root) => root.kind === "background"),
+      ...this.detectedRoots(service).filter((root) => root.kind === "background"),
+    ];
+    return sortRoots(roots, this.program);
   }
 
   private requestRoots(service: string): EntryRoot[] {
@@ -507,7 +530,10 @@ function explore(roots: EntryRoot[], graph: CallGraph, follow: (edge: CallEdge) 
   return reached;
 }
 
-/** Roots in file and source order, so that ties between equally short paths break the same way every run. */
+/**
+ * Roots in file and source order, so that ties between equally short paths break the same way every run. A handler
+ * found twice (a fastify plugin's route, seen from the plugin's file and from where it is registered) counts once.
+ */
 function sortRoots(roots: EntryRoot[], program: HardnessProgram): EntryRoot[] {
   const keyed = roots.map((root) => ({ root, position: program.position(root.at) }));
   keyed.sort(
@@ -517,5 +543,14 @@ function sortRoots(roots: EntryRoot[], program: HardnessProgram): EntryRoot[] {
       a.position.column - b.position.column ||
       a.root.fn.pos - b.root.fn.pos,
   );
-  return keyed.map((entry) => entry.root);
+  const seen = new Map<FunctionNode, Set<ts.Node>>();
+  return keyed
+    .map((entry) => entry.root)
+    .filter((root) => {
+      const at = seen.get(root.fn) ?? new Set<ts.Node>();
+      seen.set(root.fn, at);
+      if (at.has(root.at)) return false;
+      at.add(root.at);
+      return true;
+    });
 }
