@@ -62,7 +62,7 @@ export function detectEntries(file: ts.SourceFile, graph: CallGraph, checker: ts
     background: (fns, node, what) => add(fns, "background", node, `background ${what}`, `${what} at ${at(where(node))}`),
     isApp,
     route: addRoute,
-    exportsOf: (source) => exportedFunctions(source, graph, checker),
+    exportsOf: (source) => exportedHandlers(source, graph, checker),
   };
   const visit = (node: ts.Node): void => {
     for (const shape of shapesFor(node.kind)) shape.detect(node, context);

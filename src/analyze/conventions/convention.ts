@@ -37,7 +37,7 @@ export interface ShapeContext {
    * receiver; says whether it did.
    */
   route(call: ts.CallExpression, isApp: (receiver: ts.Expression) => boolean): boolean;
-  /** The functions a module exports (as for `entrypoints.requests` files). */
+  /** The functions a module exports, and those handed to a call an export holds (`export const a = wrap(fn)`). */
   exportsOf(file: ts.SourceFile): ExportedFunction[];
 }
 

@@ -8,8 +8,8 @@ import { type FunctionNode, isFunctionNode, unwrap } from "../callgraph.js";
 import { type Convention, type ShapeContext, methodName, receiverOf } from "./convention.js";
 
 const WRAPPERS = new Set(["fp", "fastifyPlugin"]);
-const PLUGIN_TYPE = /^Fastify(Plugin\w*)\b/;
-const INSTANCE_TYPE = /^Fastify(Instance)?\b/;
+const PLUGIN_TYPE = /^FastifyPlugin/;
+const INSTANCE_TYPE = /^FastifyInstance$/;
 
 /** Registers the routes declared on a plugin's instance parameter, and follows the plugins it registers. */
 function scanPlugin(plugin: FunctionNode, context: ShapeContext, seen: Set<FunctionNode>): void {
@@ -37,20 +37,24 @@ function scanPlugin(plugin: FunctionNode, context: ShapeContext, seen: Set<Funct
   if (plugin.body) visit(plugin.body);
 }
 
+/** The name a type reference is written with: "FastifyInstance" for `FastifyInstance<…>`, `fastify.FastifyInstance`. */
+function typeName(type: ts.TypeNode | undefined): string | undefined {
+  if (type === undefined || !ts.isTypeReferenceNode(type)) return undefined;
+  return ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+}
+
 /** Whether a function is declared as a fastify plugin by its types. */
 function typedAsPlugin(fn: FunctionNode): boolean {
-  const first = fn.parameters[0];
-  if (first?.type && INSTANCE_TYPE.test(first.type.getText())) return true;
+  const first = typeName(fn.parameters[0]?.type);
+  if (first !== undefined && INSTANCE_TYPE.test(first)) return true;
   let holder: ts.Node = fn;
-  while (holder.parent && (ts.isParenthesizedExpression(holder.parent) || ts.isAsExpression(holder.parent) || ts.isSatisfiesExpression(holder.parent))) {
-    holder = holder.parent;
-  }
+  while (holder.parent && ts.isParenthesizedExpression(holder.parent)) holder = holder.parent;
   const declaration = holder.parent;
-  if (declaration && ts.isVariableDeclaration(declaration) && declaration.type) return PLUGIN_TYPE.test(declaration.type.getText());
-  if (declaration && (ts.isAsExpression(declaration) || ts.isSatisfiesExpression(declaration))) {
-    return PLUGIN_TYPE.test(declaration.type.getText());
-  }
-  return false;
+  let type: ts.TypeNode | undefined;
+  if (declaration && ts.isVariableDeclaration(declaration)) type = declaration.type;
+  else if (declaration && (ts.isAsExpression(declaration) || ts.isSatisfiesExpression(declaration))) type = declaration.type;
+  const plugin = typeName(type);
+  return plugin !== undefined && PLUGIN_TYPE.test(plugin);
 }
 
 const fastify: Convention = {
