@@ -1,5 +1,6 @@
 // Finds where a service starts running code: request handlers (routes, http servers, Nest controllers, exports of
-// `entrypoints.requests`/`health` files) and background contexts (timers, schedulers, queue workers).
+// `entrypoints.requests`/`health` files) and background contexts (timers, schedulers, queue workers). The shapes of
+// conventions/ (tRPC procedures, fastify plugins, consumers, "use server", …) are looked for in the same walk.
 import ts from "./typescript.cjs";
 import type { Position } from "../model.js";
 import { type CallGraph, type FunctionNode, calleeName, isFunctionNode, isSchedulerCall, unwrap } from "./callgraph.js";

@@ -79,8 +79,8 @@ const VALUE_TRANSFORMS = new Set(["map", "filter", "flatMap", "reduce", "slice",
  * entrypoints outwards, and call edges are read only for functions something reaches.
  *
  * Request entrypoints are the exports of `entrypoints.requests`/`health` files (functions, `const` arrows,
- * CommonJS `exports.f`, and the public methods of exported classes and object literals) plus the handlers
- * registered in the files the service reaches. A site is hard when some path from one of them reaches it through
+ * CommonJS `exports.f`, and the public methods of exported classes and object literals), the exports frameworks call
+ * by convention in the service's own files (conventions/), plus the handlers registered in the files it reaches. A site is hard when some path from one of them reaches it through
  * hops that are all waited on and the site itself is waited on; hard wins over every soft path. A trace runs
  * from the entrypoint through each hop into the site's function; the site itself is the fact's location.
  */

@@ -1,5 +1,5 @@
 // Cron jobs: node-cron `cron.schedule(expression, fn)`; the `cron` package's `new CronJob(expression, onTick)`,
-// `CronJob.from({ cronTime, onTick })`.
+// `new CronJob({ cronTime, onTick })` and `CronJob.from({ cronTime, onTick })`.
 import ts from "../typescript.cjs";
 import { calleeName, unwrap } from "../callgraph.js";
 import { type Convention, functionArgument, methodName, propertyFunctions } from "./convention.js";
@@ -15,10 +15,12 @@ const cron: Convention = {
         const first = args[0] ? unwrap(args[0]) : undefined;
         if (first === undefined) return;
         const name = calleeName(call);
-        if (ts.isCallExpression(call) && methodName(call) === "schedule" && ts.isStringLiteralLike(first) && args.length >= 2) {
+        if (ts.isCallExpression(call) && methodName(call) === "schedule" && args.length >= 2) {
           context.background(functionArgument(args[1], context.graph), call, "node-cron schedule");
         } else if (name === "CronJob" && args.length >= 2) {
           context.background(functionArgument(args[1], context.graph), call, "cron CronJob");
+        } else if (name === "CronJob" && ts.isObjectLiteralExpression(first)) {
+          context.background(propertyFunctions(first, "onTick", context.graph), call, "cron CronJob");
         } else if (
           ts.isCallExpression(call) &&
           name === "from" &&
