@@ -1,6 +1,7 @@
 // The public API of topo-lint: load a root, analyse its code, check the rules. The CLI is one client of it.
 import type { Analysis, CheckResult, TopologyConfig } from "./model.js";
 import { loadConfig } from "./config/index.js";
+import { UserError } from "./errors.js";
 import { buildTopology } from "./graph/build.js";
 import type { TopologyGraph } from "./graph/topology.js";
 import { runRules } from "./check/check.js";
@@ -92,7 +93,10 @@ export async function loadTopology(root: string, options: LoadOptions = {}): Pro
 export async function check(root: string, options: CheckOptions = {}): Promise<CheckRun> {
   const topology = await loadTopology(root, options);
   const rules = await loadRules();
-  const changed = options.changedSince ? await changedScope(topology.config, options.changedSince) : {};
+  if (options.changedSince !== undefined && options.changedSince.trim() === "") {
+    throw new UserError("--changed-since needs a git ref; it was given an empty one");
+  }
+  const changed = options.changedSince !== undefined ? await changedScope(topology.config, options.changedSince) : {};
   let result = runRules(topology.analysis, topology.graph, rules, changed);
   let staleBaselineEntries = 0;
   if (options.baseline) {

@@ -1,9 +1,13 @@
 // Baselines: a file of known findings, by fingerprint and count, hidden so a team can adopt topo-lint and fix later.
-import { readFileSync } from "node:fs";
+import nodePath from "node:path";
+import { readRegularFile } from "../analyze/read.js";
 import type { Finding, Position } from "../model.js";
 import { UserError } from "../errors.js";
 import { jsonSyntaxProblem } from "../config/document.js";
 import { compareText } from "./order.js";
+
+/** The largest baseline read: far more findings than any repository should carry. */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
 export interface BaselineEntry {
   fingerprint: string;
@@ -41,16 +45,14 @@ export function writeBaseline(findings: readonly Finding[]): string {
 
 /** Reads and checks a baseline file; a mistake in it is the user's, reported with its position. */
 export function readBaseline(path: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(code === "ENOENT" ? `baseline file ${path} does not exist` : `cannot read baseline file ${path} (${code ?? "unknown error"})`, {
+  // A regular file of bounded size: a baseline committed as a FIFO or a link to a device must not hang the run.
+  const read = readRegularFile(nodePath.resolve(path), { maxBytes: MAX_BASELINE_BYTES });
+  if ("error" in read) {
+    throw new UserError(read.error === "does not exist" ? `baseline file ${path} does not exist` : `baseline file ${path} ${read.error}`, {
       hint: "write one with --baseline <file> --update-baseline",
     });
   }
-  return parseBaseline(text, path);
+  return parseBaseline(read.text, path);
 }
 
 /** Parses a baseline's text; `file` names it in errors. */
@@ -78,7 +80,10 @@ export function parseBaseline(text: string, file: string): Baseline {
     const { fingerprint, rule, count } = item;
     if (typeof fingerprint !== "string" || fingerprint === "") return wrong(`${at}.fingerprint must be a non-empty string`);
     if (typeof rule !== "string" || rule === "") return wrong(`${at}.rule must be a non-empty string`);
-    if (typeof count !== "number" || !Number.isInteger(count) || count < 1) return wrong(`${at}.count must be a whole number ≥ 1`);
+    if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 1) {
+      // Safe integers only: 1e308 is a whole number too, and would sum to Infinity.
+      return wrong(`${at}.count must be a whole number ≥ 1`);
+    }
     const entry: BaselineEntry = { fingerprint, rule, count };
     if (item.file !== undefined) {
       if (typeof item.file !== "string") return wrong(`${at}.file must be a string`);

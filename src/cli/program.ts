@@ -192,6 +192,9 @@ async function runCheck(root: string, flags: CheckFlags): Promise<number> {
   }
   if (flags.output && flags.outputDir) throw new UserError("use either --output or --output-dir, not both");
   if (flags.updateBaseline && !flags.baseline) throw new UserError("--update-baseline needs --baseline <file>");
+  if (flags.changedSince !== undefined && flags.changedSince.trim() === "") {
+    throw new UserError("--changed-since needs a git ref; it was given an empty one", { hint: "for example --changed-since origin/main" });
+  }
 
   const lib = await library();
   const run = await lib.check(root, {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { didYouMean, UserError } from "../errors.js";
 import type { DatabaseDecl, DependencyDecl, Placement, Position, ServiceManifest } from "../model.js";
 import { foldersIn, pathKind } from "./discover.js";
-import { SourceDocument } from "./document.js";
+import { plainValue, sameKey, SourceDocument } from "./document.js";
 import { validate } from "./issues.js";
 import type { DeclaredService } from "./load.js";
 import { resolvePath } from "./paths.js";
@@ -82,7 +82,7 @@ export function isBackstageCatalog(file: string, text: string): boolean {
 /** Reads every entity of one multi-document catalog file; positions are in the whole file. */
 export async function readCatalog(root: string, file: string, text: string): Promise<Catalog> {
   const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: sameKey });
   const catalog: Catalog = { file, services: [], databases: [], ignored: [], entities: [], pending: [] };
   const list = Array.isArray(documents) ? documents : [];
   for (const document of list) {
@@ -96,7 +96,7 @@ export async function readCatalog(root: string, file: string, text: string): Pro
   const folder = path.posix.dirname(file) === "." ? "" : path.posix.dirname(file);
   for (const document of list) {
     if (document.contents === null || (isScalar(document.contents) && document.contents.value === null)) continue;
-    const source = new SourceDocument(file, document.toJS({ maxAliasCount: 1000 }), document, lines);
+    const source = new SourceDocument(file, plainValue(file, document, lines), document, lines);
     if (!isMap(document.contents)) {
       throw new UserError("expected a Backstage entity (a mapping with apiVersion, kind and metadata)", {
         location: source.start(),

@@ -85,15 +85,104 @@ export function parseSource(file: string, text: string, format: "yaml" | "json")
       });
     }
   }
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  let document: Document;
+  try {
+    document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: sameKey });
+  } catch (error) {
+    throw tooDeep(error, { file, line: 1, column: 1 });
+  }
   const error = document.errors[0];
   if (error) {
     const { line, col } = lines.linePos(error.pos[0]);
+    if (/call stack/i.test(error.message)) throw tooDeep(new RangeError(error.message), { file, line, column: col });
     throw new UserError(`${format === "json" ? "JSON" : "YAML"} syntax error: ${yamlMessage(error.code, error.message)}`, {
       location: { file, line, column: col },
     });
   }
-  return new SourceDocument(file, document.toJS({ maxAliasCount: 1000 }), document, lines);
+  return new SourceDocument(file, plainValue(file, document, lines), document, lines);
+}
+
+/** How deep a config or manifest may nest mappings and lists; real ones stay under ten. */
+export const MAX_NESTING = 64;
+
+/** Aliases a config may expand (yaml's count of expanded nodes); far above any real use, far below a bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * YAML mapping keys are compared by their text, so `1` and `"1"` (which both become the property "1") are a
+ * duplicate rather than one silently replacing the other.
+ */
+export function sameKey(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const left = isScalar(a) ? a.value : a;
+  const right = isScalar(b) ? b.value : b;
+  if (left === right) return true;
+  const plain = (value: unknown) => value === null || ["string", "number", "boolean", "bigint"].includes(typeof value);
+  return plain(left) && plain(right) && String(left) === String(right);
+}
+
+/**
+ * The plain value of a parsed document, after checks that keep a hostile file from crashing the run: nesting at most
+ * MAX_NESTING deep, no `__proto__` key (which a plain object cannot hold: it would vanish), and aliases that expand to
+ * at most MAX_ALIAS_COUNT nodes. Each is a UserError at its position.
+ */
+export function plainValue(file: string, document: Document, lines: LineCounter): unknown {
+  const at = (node: Node | undefined): Position => {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return { file, line: 1, column: 1 };
+    const { line, col } = lines.linePos(offset);
+    return { file, line, column: col };
+  };
+  let firstAlias: Node | undefined;
+  // Iterative, so that the check itself cannot overflow the stack on the files it is there to refuse.
+  const stack: { node: unknown; depth: number }[] = [{ node: document.contents, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (isAlias(node)) {
+      if (firstAlias === undefined || (node.range?.[0] ?? 0) < (firstAlias.range?.[0] ?? 0)) firstAlias = node;
+      continue;
+    }
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= MAX_NESTING) {
+      throw new UserError(`nested more than ${MAX_NESTING} levels deep`, {
+        location: at(node),
+        hint: "a config or manifest needs only a few levels; this file is not one",
+      });
+    }
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        if (isScalar(item.key) && item.key.value === "__proto__") {
+          throw new UserError(`the key "__proto__" is not allowed`, {
+            location: at(item.key),
+            hint: "it names no setting, and a name of that spelling cannot be stored; choose another name",
+          });
+        }
+        stack.push({ node: item.key, depth: depth + 1 });
+        stack.push({ node: item.value, depth: depth + 1 });
+      } else {
+        stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new UserError(`aliases expand to too much data (more than ${MAX_ALIAS_COUNT} nodes)`, {
+        location: at(firstAlias),
+        hint: "a YAML alias bomb? write the repeated values out, or use fewer aliases",
+      });
+    }
+    throw tooDeep(error, at(firstAlias));
+  }
+}
+
+/** A stack overflow while parsing becomes the user's error it is; anything else stays a bug. */
+function tooDeep(error: unknown, location: Position): unknown {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return new UserError(`nested too deeply to read`, { location, hint: `configs and manifests nest at most ${MAX_NESTING} levels` });
+  }
+  return error;
 }
 
 function yamlMessage(code: string, message: string): string {
@@ -119,7 +208,7 @@ function positionInText(text: string, offset: number): { line: number; column: n
  * The first strict-JSON syntax problem in `text`, with its offset. JSON.parse's own messages differ between Node
  * versions and do not always carry a position, so the check is done here.
  */
-export function jsonSyntaxProblem(text: string): { offset: number; message: string } | undefined {
+export function jsonSyntaxProblem(text: string, maxDepth: number = MAX_NESTING): { offset: number; message: string } | undefined {
   let i = 0;
   const fail = (message: string, at = i): never => {
     throw new JsonProblem(at, message);
@@ -154,68 +243,83 @@ export function jsonSyntaxProblem(text: string): { offset: number; message: stri
     }
     fail("unterminated string");
   };
-  const value = (): void => {
-    skipSpace();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      skipSpace();
-      if (text[i] === "}") {
-        i++;
+  // Iterative (an explicit stack of open containers), so a file nested thousands deep is an error, not a crash.
+  const open: ("{" | "[")[] = [];
+  const push = (container: "{" | "["): void => {
+    if (open.length >= maxDepth) fail(`nested more than ${maxDepth} levels deep`);
+    open.push(container);
+    i++;
+  };
+  const scalar = (): void => {
+    if (text[i] === '"') return string();
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (literal && literal[0].length < 400 && !/[\w.]/.test(text[i + literal[0].length] ?? "")) {
+      i += literal[0].length;
+      return;
+    }
+    if (literal && literal[0].length >= 400) {
+      // A number longer than the window: scan it whole.
+      const long = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
+      if (long && !/[\w.]/.test(text[i + long[0].length] ?? "")) {
+        i += long[0].length;
         return;
       }
-      for (;;) {
-        skipSpace();
+    }
+    fail(`expected a value, found ${describe()}`);
+  };
+  type State = "value" | "key" | "after";
+  const run = (): void => {
+    let state: State = "value";
+    for (;;) {
+      skipSpace();
+      if (state === "value") {
+        const c = text[i];
+        if (c === "{") {
+          push("{");
+          skipSpace();
+          if (text[i] === "}") {
+            i++;
+            open.pop();
+            state = "after";
+          } else state = "key";
+        } else if (c === "[") {
+          push("[");
+          skipSpace();
+          if (text[i] === "]") {
+            i++;
+            open.pop();
+            state = "after";
+          } else state = "value";
+        } else {
+          scalar();
+          state = "after";
+        }
+      } else if (state === "key") {
         if (text[i] !== '"') fail(`expected a double-quoted property name, found ${describe()}`);
         string();
         skipSpace();
         if (text[i] !== ":") fail(`expected ":" after a property name, found ${describe()}`);
         i++;
-        value();
-        skipSpace();
+        state = "value";
+      } else {
+        const top = open[open.length - 1];
+        if (top === undefined) return;
         if (text[i] === ",") {
           i++;
-          continue;
-        }
-        if (text[i] === "}") {
+          state = top === "{" ? "key" : "value";
+        } else if ((top === "{" && text[i] === "}") || (top === "[" && text[i] === "]")) {
           i++;
-          return;
+          open.pop();
+        } else if (top === "{") {
+          fail(`expected "," or "}" after a property value, found ${describe()}`);
+        } else {
+          fail(`expected "," or "]" after a list item, found ${describe()}`);
         }
-        fail(`expected "," or "}" after a property value, found ${describe()}`);
       }
     }
-    if (c === "[") {
-      i++;
-      skipSpace();
-      if (text[i] === "]") {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        skipSpace();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "]") {
-          i++;
-          return;
-        }
-        fail(`expected "," or "]" after a list item, found ${describe()}`);
-      }
-    }
-    if (c === '"') return string();
-    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i));
-    if (literal && !/[\w.]/.test(text[i + literal[0].length] ?? "")) {
-      i += literal[0].length;
-      return;
-    }
-    fail(`expected a value, found ${describe()}`);
   };
   try {
-    skipSpace();
-    value();
+    run();
     skipSpace();
     if (i < text.length) fail(`unexpected ${describe()} after the end of the JSON value`);
     return undefined;
