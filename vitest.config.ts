@@ -5,6 +5,8 @@ export default defineConfig({
   oxc: { include: /\.(?:[cm]?ts|[jt]sx)$/ },
   test: {
     include: ["test/**/*.test.ts"],
+    // Builds dist/ once before any test file: the CLI tests run the built CLI, the HTML export inlines the viewer.
+    globalSetup: ["test/setup/build-dist.ts"],
     // The JSON report lets CI print one plain closing line ("N passed, N failed").
     reporters: ["default", "json"],
     outputFile: { json: "test-output/vitest.json" },

@@ -9,7 +9,6 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportGraph } from "../../src/export/index.js";
 import { findings, fixtureGraph, hostileFindings, hostileGraph, HOSTILE_SERVICE } from "../export/topology-fixture.js";
-import { buildViewerBundle } from "../export/viewer-bundle.js";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../test-output/browser/", import.meta.url));
 
@@ -41,7 +40,6 @@ describe.runIf(runBrowser)("html in chromium", () => {
 
   beforeAll(async () => {
     if (executablePath === undefined) throw new Error("chromium is not installed (apt-get install chromium)");
-    buildViewerBundle();
     folder = mkdtempSync(join(tmpdir(), "topo-html-"));
     browser = await chromium.launch({
       executablePath,

@@ -2,10 +2,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, copyFixture, runCli } from "../cli/run-cli.js";
+import { describe, expect, it } from "vitest";
+import { copyFixture, runCli } from "../cli/run-cli.js";
 
-beforeAll(buildCli);
 
 const FIXTURE = "fixtures/violations/soft-calls-to-home";
 

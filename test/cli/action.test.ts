@@ -4,10 +4,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
-import { REPO, buildCli, copyFixture } from "./run-cli.js";
+import { describe, expect, it } from "vitest";
+import { REPO, copyFixture } from "./run-cli.js";
 
-beforeAll(buildCli);
 
 interface Action {
   inputs: Record<string, { default: string }>;

@@ -1,10 +1,9 @@
 // Adopting topo-lint in a repository that already has violations: a baseline hides them, and only new ones fail.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, copyFixture, runCli } from "./run-cli.js";
+import { describe, expect, it } from "vitest";
+import { copyFixture, runCli } from "./run-cli.js";
 
-beforeAll(buildCli);
 
 interface Report {
   findings: { rule: string; location: { file: string; line: number } }[];

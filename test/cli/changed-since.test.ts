@@ -2,10 +2,9 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, copyFixture, runCli } from "./run-cli.js";
+import { describe, expect, it } from "vitest";
+import { copyFixture, runCli } from "./run-cli.js";
 
-beforeAll(buildCli);
 
 function repository(): string {
   const root = copyFixture("fixtures/violations/soft-calls-to-home");

@@ -1,10 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, copyFixture, runCli } from "./run-cli.js";
+import { describe, expect, it } from "vitest";
+import { copyFixture, runCli } from "./run-cli.js";
 
-beforeAll(buildCli);
 
 describe("topo-lint check, run as a user runs it", () => {
   it("exits 0 on the reference services and says so", () => {

@@ -1,12 +1,10 @@
 // The HTML export: one deterministic, self-contained page whose embedded data cannot run script.
 import { createHash } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { exportGraph } from "../../src/export/index.js";
 import { scriptJson } from "../../src/export/html.js";
 import { fixtureGraph, findings, hostileFindings, hostileGraph, HOSTILE_FILE, HOSTILE_SERVICE, modules } from "./topology-fixture.js";
-import { buildViewerBundle } from "./viewer-bundle.js";
 
-beforeAll(() => buildViewerBundle());
 
 function embeddedData(html: string): { nodes: { id: string; x: number; y: number }[]; edges: { evidence: { location: { file: string } }[] }[] } {
   const match = /<script type="application\/json" id="topo-data">([^<]*)<\/script>/.exec(html);

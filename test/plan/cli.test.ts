@@ -2,13 +2,12 @@
 // arguments exits 2 with a message that says what to change.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
-import { REPO, buildCli, copyFixture, runCli } from "../cli/run-cli.js";
+import { describe, expect, test } from "vitest";
+import { REPO, copyFixture, runCli } from "../cli/run-cli.js";
 
 const SPLIT = ["--service", "shop", "--extract", "services/shop/src/links/**", "--into", "links"];
 const golden = (name: string): string => readFileSync(path.join(REPO, "test/plan/golden", name), "utf8");
 
-beforeAll(() => buildCli(), 180_000);
 
 describe("topo-lint plan", () => {
   test("writes the golden markdown and JSON reports, the same bytes on every run", () => {

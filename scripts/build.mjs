@@ -1,0 +1,45 @@
+// `npm run build`: compiles src/ and rules/ (tsc) and bundles the HTML viewer into a fresh folder beside dist/, then
+// swaps it in. So renamed or deleted sources never linger in dist/, and a CLI started while a build runs (another
+// test run, `npm start`) finds the previous dist/ or the new one, never a half-written or deleted one.
+import { spawnSync } from "node:child_process";
+import { renameSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const at = (name) => fileURLToPath(new URL(`../${name}`, import.meta.url));
+const staging = `dist.build-${process.pid}`;
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+
+/** Runs a node script; on failure exits with its status (its own output says why), leaving dist/ as it was. */
+function run(args) {
+  const { status, signal } = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+  if (status !== 0) {
+    rmSync(at(staging), { recursive: true, force: true });
+    console.error(`build failed: node ${args.join(" ")} ${signal ? `was killed (${signal})` : `exited ${status}`}`);
+    process.exit(status || 1);
+  }
+}
+
+try {
+  run([tsc, "-p", "tsconfig.build.json", "--outDir", staging]);
+  run([at("scripts/build-viewer.mjs"), at(`${staging}/viewer/viewer.js`)]);
+  // Another build may swap its dist/ in at the same moment: move whatever is there aside until ours takes its place.
+  for (let attempt = 0; ; attempt++) {
+    const previous = `dist.old-${process.pid}-${attempt}`;
+    try {
+      renameSync(at("dist"), at(previous));
+    } catch (error) {
+      if (error.code !== "ENOENT") throw error;
+    }
+    rmSync(at(previous), { recursive: true, force: true });
+    try {
+      renameSync(at(staging), at("dist"));
+      break;
+    } catch (error) {
+      if (!["ENOTEMPTY", "EEXIST"].includes(error.code) || attempt >= 10) throw error;
+    }
+  }
+} finally {
+  rmSync(at(staging), { recursive: true, force: true });
+}
