@@ -1,24 +1,59 @@
-// `npm run bench`: times topo-lint check against tuned dependency-cruiser on seeded synthetic monorepos,
-// alternating the two in one run, and prints times, peak memory and ratios.
-// Usage: npm run bench [-- --sizes 2000,20000] [--repo <path>] [--runs 3]
+// `npm run bench`: times topo-lint check against tuned dependency-cruiser on seeded synthetic monorepos (two shapes)
+// and on real repositories, alternating the two tools in one run, and prints times, peak memory and ratios.
+// Usage: npm run bench [-- --sizes 2000,20000] [--shape chain|dense|both] [--repo <path>]... [--runs 2]
+//   --sizes   synthetic sizes in files (default 2000,20000; e.g. --sizes 500 for a quick run)
+//   --shape   which synthetic shape (default both): chain = each file imports the next one; dense = each file
+//             imports two siblings (cycles included), a fetch every 7th file and an env read every 11th
+//   --repo    a real repository to time as well (repeatable), in a temporary copy; it needs a topo-lint config.
+//             Its own .dependency-cruiser.{cjs,js,mjs,json} is used when there is one, else a tuned default
+//   --touch   for --repo: the file (relative to the repository) that "one file changed" appends to and restores;
+//             by default the first analysed source file the topology's evidence names
+//   --runs    cold runs of each tool per root, the best counts (default 2)
+//   --cli     the topo-lint build to time (default: a copy of this repository's dist/ taken at the start, so a
+//             build finishing during the bench changes nothing); e.g. another checkout's dist/src/cli/main.js
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
-const CLI = path.join(REPO, "dist/src/cli/main.js");
+let CLI = path.join(REPO, "dist/src/cli/main.js");
 const DEPCRUISE = path.join(REPO, "node_modules/dependency-cruiser/bin/dependency-cruise.mjs");
+const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+export type Shape = "chain" | "dense";
 
 interface Measurement {
   seconds: number;
   peakMiB: number;
 }
 
+interface RootResult {
+  label: string;
+  shape?: Shape;
+  size?: number;
+  /** Source files in the root (synthetic roots only). */
+  files?: number;
+  cruise: Measurement;
+  cold: Measurement;
+  warm: Measurement;
+  /** Undefined when the changed file was not analysed (the run hit the cache), so the row would mean nothing. */
+  changed?: Measurement;
+  summary: string;
+}
+
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function argumentList(name: string): string[] {
+  const values: string[] = [];
+  process.argv.forEach((value, index) => {
+    if (value === name && process.argv[index + 1] !== undefined) values.push(process.argv[index + 1]);
+  });
+  return values;
 }
 
 /** A small deterministic PRNG so every run generates the same monorepo. */
@@ -33,14 +68,26 @@ function random(seed: number): () => number {
   };
 }
 
-/** Writes a monorepo of about `files` source files: services with manifests, imports, calls, env reads, a shared package. */
-export function generateMonorepo(dir: string, files: number, seed = 42): void {
+/**
+ * Writes a monorepo of about `files` source files: `files / 200` services with manifests (even ones home, odd ones
+ * regional, each calling the service two further on, same placement), one database per service and a shared
+ * workspace package. Returns the number of source files written.
+ *
+ * - `chain`: each file imports the next one (a 200-deep request path); 30% import the shared package, 10% make a
+ *   `fetch` to another service's address, the first file of each service reads its database's env var.
+ * - `dense`: each file imports two siblings — the next one (wrapping around, so every service is one import cycle)
+ *   and a seeded random other one — and calls both; 30% import the shared package, every 7th file makes a `fetch`
+ *   to the called service's env var, every 11th reads its database's env var.
+ */
+export function generateMonorepo(dir: string, files: number, seed = 42, shape: Shape = "chain"): number {
   const next = random(seed);
   const services = Math.max(4, Math.round(files / 200));
   const perService = Math.floor((files - 20) / services);
+  let written = 0;
   const write = (file: string, text: string) => {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
+    if (SOURCE.test(file)) written++;
   };
   write("package.json", JSON.stringify({ name: "bench", private: true, workspaces: ["services/*", "packages/*"] }, null, 2));
   write("tsconfig.json", JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", strict: true } }, null, 2));
@@ -66,7 +113,7 @@ export function generateMonorepo(dir: string, files: number, seed = 42): void {
   for (let s = 0; s < services; s++) {
     const name = `svc${s}`;
     const regional = s % 2 === 1;
-    const callee = `svc${(s + 2) % services}`; // same placement parity: regional calls regional, home calls home
+    const callee = (s + 2) % services; // same placement parity: regional calls regional, home calls home
     write(
       `services/${name}/topo.service.yaml`,
       [
@@ -80,7 +127,7 @@ export function generateMonorepo(dir: string, files: number, seed = 42): void {
         "  requests: [src/server.ts]",
         `owns: [db-${s}]`,
         "dependsOn:",
-        `  - { service: ${callee}, kind: ${regional ? "hard" : "hard"} }`,
+        `  - { service: svc${callee}, kind: hard }`,
         `  - { database: db-${s} }`,
         "",
       ].join("\n"),
@@ -90,32 +137,56 @@ export function generateMonorepo(dir: string, files: number, seed = 42): void {
       `import { handle0 } from "./f0.js";\nexport async function serve(id: string): Promise<string> {\n  return handle0(id);\n}\n`,
     );
     for (let f = 0; f < perService; f++) {
-      const imports: string[] = [];
-      const body: string[] = [];
-      if (f + 1 < perService) {
-        imports.push(`import { handle${f + 1} } from "./f${f + 1}.js";`);
-        body.push(`  const inner = await handle${f + 1}(id);`);
-      } else {
-        body.push("  const inner = id;");
-      }
-      if (next() < 0.3) {
-        const h = Math.floor(next() * 18);
-        imports.push(`import { helper${h} } from "@bench/shared";`);
-        body.push(`  const n = helper${h}(inner.length);`);
-      } else {
-        body.push("  const n = inner.length;");
-      }
-      if (next() < 0.1) body.push(`  const res = await fetch(\`\${process.env.SVC${(s + 2) % services}_URL}/items/\${n}\`);\n  await res.text();`);
-      if (f === 0) body.push(`  const db = process.env.DB_${s}_URL;\n  void db;`);
-      write(
-        `services/${name}/src/f${f}.ts`,
-        `${imports.join("\n")}\n\nexport async function handle${f}(id: string): Promise<string> {\n${body.join("\n")}\n  return \`\${inner}:\${n}\`;\n}\n`,
-      );
+      const text = shape === "chain" ? chainFile(next, s, f, perService, callee) : denseFile(next, s, f, perService, callee);
+      write(`services/${name}/src/f${f}.ts`, text);
     }
   }
+  return written;
 }
 
-function measure(command: string[], cwd: string): Measurement {
+function chainFile(next: () => number, s: number, f: number, perService: number, callee: number): string {
+  const imports: string[] = [];
+  const body: string[] = [];
+  if (f + 1 < perService) {
+    imports.push(`import { handle${f + 1} } from "./f${f + 1}.js";`);
+    body.push(`  const inner = await handle${f + 1}(id);`);
+  } else {
+    body.push("  const inner = id;");
+  }
+  if (next() < 0.3) {
+    const h = Math.floor(next() * 18);
+    imports.push(`import { helper${h} } from "@bench/shared";`);
+    body.push(`  const n = helper${h}(inner.length);`);
+  } else {
+    body.push("  const n = inner.length;");
+  }
+  if (next() < 0.1) body.push(`  const res = await fetch(\`\${process.env.SVC${callee}_URL}/items/\${n}\`);\n  await res.text();`);
+  if (f === 0) body.push(`  const db = process.env.DB_${s}_URL;\n  void db;`);
+  return `${imports.join("\n")}\n\nexport async function handle${f}(id: string): Promise<string> {\n${body.join("\n")}\n  return \`\${inner}:\${n}\`;\n}\n`;
+}
+
+function denseFile(next: () => number, s: number, f: number, perService: number, callee: number): string {
+  const first = (f + 1) % perService;
+  // A second sibling other than this file and the first one (when the service has that many files).
+  let second = Math.floor(next() * perService);
+  if (perService >= 3) while (second === f || second === first) second = (second + 1) % perService;
+  const siblings = [...new Set([first, second])].filter((sibling) => sibling !== f);
+  const imports = siblings.map((sibling) => `import { handle${sibling} } from "./f${sibling}.js";`);
+  const body = ["  if (depth > 3) return id;", "  let inner = id;"];
+  for (const sibling of siblings) body.push(`  inner = await handle${sibling}(inner, depth + 1);`);
+  if (next() < 0.3) {
+    const h = Math.floor(next() * 18);
+    imports.push(`import { helper${h} } from "@bench/shared";`);
+    body.push(`  const n = helper${h}(inner.length);`);
+  } else {
+    body.push("  const n = inner.length;");
+  }
+  if (f % 7 === 0) body.push(`  const res = await fetch(\`\${process.env.SVC${callee}_URL}/items/\${n}\`);\n  await res.text();`);
+  if (f % 11 === 0) body.push(`  const db = process.env.DB_${s}_URL;\n  void db;`);
+  return `${imports.join("\n")}\n\nexport async function handle${f}(id: string, depth = 0): Promise<string> {\n${body.join("\n")}\n  return \`\${inner}:\${n}\`;\n}\n`;
+}
+
+function measure(command: string[], cwd: string): Measurement & { stdout: string } {
   const report = path.join(tmpdir(), `topo-lint-bench-time-${process.pid}`);
   const started = process.hrtime.bigint();
   const result = spawnSync("/usr/bin/time", ["-f", "%M", "-o", report, ...command], { cwd, encoding: "utf8", maxBuffer: 1 << 30 });
@@ -123,9 +194,9 @@ function measure(command: string[], cwd: string): Measurement {
   if (result.status !== 0 && result.status !== 1) {
     throw new Error(`${command.join(" ")} failed (${result.status}): ${result.stderr.slice(0, 2000)}`);
   }
-  const kib = Number(spawnSync("tail", ["-n", "1", report], { encoding: "utf8" }).stdout.trim());
+  const kib = Number(readFileSync(report, "utf8").trim().split("\n").at(-1));
   rmSync(report, { force: true });
-  return { seconds, peakMiB: kib / 1024 };
+  return { seconds, peakMiB: kib / 1024, stdout: result.stdout };
 }
 
 function best(measurements: Measurement[]): Measurement {
@@ -135,47 +206,253 @@ function best(measurements: Measurement[]): Measurement {
   };
 }
 
-function benchRoot(label: string, root: string, runs: number): void {
-  const topo = (extra: string[] = []) => [process.execPath, CLI, "check", root, "--format", "json", "--no-progress", ...extra];
-  const cruise = [process.execPath, DEPCRUISE, "--config", ".dependency-cruiser.cjs", "-T", "json", "-f", "/dev/null", "services", "packages"];
-  const cold: Measurement[] = [];
-  const depcruise: Measurement[] = [];
-  for (let run = 0; run < runs; run++) {
-    depcruise.push(measure(cruise, root));
-    cold.push(measure(topo(["--no-cache"]), root));
+/** Every `location.file` of a JSON graph export that is a source file, sorted. */
+function evidenceFiles(json: string): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value !== null && typeof value === "object") {
+      const record = value as Record<string, unknown>;
+      const location = record.location as { file?: unknown } | undefined;
+      if (location !== undefined && typeof location.file === "string" && SOURCE.test(location.file)) found.add(location.file);
+      Object.values(record).forEach(visit);
+    }
+  };
+  visit(JSON.parse(json));
+  return [...found].sort();
+}
+
+/** dependency-cruiser's command for a root: its own config when it has one, else a tuned default over the whole root. */
+function cruiseCommand(root: string, scratch: string, synthetic: boolean): string[] {
+  const base = [process.execPath, DEPCRUISE, "-T", "json", "-f", "/dev/null"];
+  if (synthetic) return [...base, "--config", ".dependency-cruiser.cjs", "services", "packages"];
+  const own = [".dependency-cruiser.cjs", ".dependency-cruiser.js", ".dependency-cruiser.mjs", ".dependency-cruiser.json"].find((name) =>
+    existsSync(path.join(root, name)),
+  );
+  let config = own === undefined ? undefined : path.join(root, own);
+  if (config === undefined) {
+    config = path.join(scratch, "dependency-cruiser.cjs");
+    const tsConfig = existsSync(path.join(root, "tsconfig.json")) ? `, tsConfig: { fileName: ${JSON.stringify(path.join(root, "tsconfig.json"))} }` : "";
+    writeFileSync(
+      config,
+      `module.exports = { options: { doNotFollow: { path: 'node_modules' }, exclude: { path: '(^|/)(node_modules|dist|build|coverage|\\\\.git)/' }, tsPreCompilationDeps: true${tsConfig} } };\n`,
+    );
   }
-  const warmFirst = measure(topo(), root); // fills the cache
-  const warm = best([warmFirst, measure(topo(), root)]);
-  appendFileSync(path.join(root, "services/svc0/src/f1.ts"), "\nexport const touched = 1;\n");
-  const changed = measure(topo(), root);
-  const d = best(depcruise);
-  const c = best(cold);
-  const line = (name: string, m: Measurement) =>
-    `  ${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(7)} s  ${m.peakMiB.toFixed(0).padStart(6)} MiB   time ×${(m.seconds / d.seconds).toFixed(2)}  memory ×${(m.peakMiB / d.peakMiB).toFixed(2)}`;
-  console.log(`\n${label}`);
+  return [...base, "--config", config, "."];
+}
+
+/** The findings count of a JSON report; a run that printed none failed (a crash also exits 1). */
+function summaryOf(stdout: string): string {
+  const { summary } = JSON.parse(stdout) as { summary: { errors: number; warnings: number } };
+  return `${summary.errors} errors, ${summary.warnings} warnings`;
+}
+
+function benchRoot(label: string, root: string, runs: number, options: { synthetic: boolean; touch?: string }): RootResult {
+  const scratch = mkdtempSync(path.join(tmpdir(), "topo-lint-bench-scratch-"));
+  const cacheDir = path.join(scratch, "cache");
+  try {
+    const topo = (command: "check" | "graph", extra: string[]) => [process.execPath, CLI, command, root, "--no-progress", ...extra];
+    const check = (extra: string[] = []) => topo("check", ["--format", "json", "--cache-dir", cacheDir, ...extra]);
+    const cruise = cruiseCommand(root, scratch, options.synthetic);
+    const cold: Measurement[] = [];
+    const depcruise: Measurement[] = [];
+    let summary = "";
+    for (let run = 0; run < runs; run++) {
+      depcruise.push(measure(cruise, root));
+      const measured = measure(check(["--no-cache"]), root);
+      summary = summaryOf(measured.stdout);
+      cold.push(measured);
+    }
+    const checked = (extra: string[] = []) => {
+      const measured = measure(check(extra), root);
+      summaryOf(measured.stdout);
+      return measured;
+    };
+    const warmFirst = checked(); // fills the cache
+    const warm = best([warmFirst, checked()]);
+
+    const touch =
+      options.touch ??
+      (options.synthetic
+        ? "services/svc0/src/f1.ts"
+        : evidenceFiles(measure(topo("graph", ["--format", "json", "--level", "module", "--cache-dir", cacheDir]), root).stdout)[0]);
+    let changed: Measurement | undefined;
+    if (touch !== undefined) {
+      const file = path.join(root, touch);
+      const original = readFileSync(file);
+      const entriesBefore = readdirSync(cacheDir).length;
+      try {
+        writeFileSync(file, Buffer.concat([original, Buffer.from("\nexport const touched = 1;\n")]));
+        changed = checked();
+      } finally {
+        writeFileSync(file, original);
+      }
+      // A run that analysed again writes a new cache entry; without one the touched file was not analysed.
+      if (readdirSync(cacheDir).length <= entriesBefore) changed = undefined;
+    }
+    const result: RootResult = { label, cruise: best(depcruise), cold: best(cold), warm, changed, summary };
+    printRoot(result, touch);
+    return result;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function printRoot(result: RootResult, touched: string | undefined): void {
+  const d = result.cruise;
+  const line = (name: string, m: Measurement | undefined) =>
+    m === undefined
+      ? `  ${name.padEnd(26)} n/a (${touched ?? "no source file"} was not analysed; pass --touch)`
+      : `  ${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(7)} s  ${m.peakMiB.toFixed(0).padStart(6)} MiB   time ×${(m.seconds / d.seconds).toFixed(2)}  memory ×${(m.peakMiB / d.peakMiB).toFixed(2)}`;
+  console.log(`\n${result.label} — topo-lint reports ${result.summary}`);
   console.log(`  ${"dependency-cruiser (tuned)".padEnd(26)} ${d.seconds.toFixed(2).padStart(7)} s  ${d.peakMiB.toFixed(0).padStart(6)} MiB   (baseline)`);
-  console.log(line("topo-lint cold", c));
-  console.log(line("topo-lint warm", warm));
-  console.log(line("topo-lint one file changed", changed));
+  console.log(line("topo-lint cold", result.cold));
+  console.log(line("topo-lint warm", result.warm));
+  console.log(line("topo-lint one file changed", result.changed));
+}
+
+const seconds = (m: Measurement) => `${m.seconds.toFixed(2)} s`;
+const mebibytes = (m: Measurement) => `${m.peakMiB.toFixed(0)} MiB`;
+const ratio = (value: number) => `×${value.toFixed(2)}`;
+const thousands = (n: number) => n.toLocaleString("en-US");
+
+/** Which build is timed: the commit of this checkout, marked when the working tree has changes. */
+function cli(): string {
+  const git = (args: string[]) => spawnSync("git", args, { cwd: REPO, encoding: "utf8" }).stdout?.trim() ?? "";
+  const commit = git(["rev-parse", "--short", "HEAD"]);
+  const dirty = git(["status", "--porcelain", "--", "src", "rules"]) !== "";
+  return CLI.startsWith(REPO) ? `topo-lint at ${commit || "?"}${dirty ? " with uncommitted changes in src/ or rules/" : ""}` : `topo-lint from ${CLI}`;
+}
+
+/** The closing table: every row a ratio against dependency-cruiser measured in the same run. */
+function printSummary(results: RootResult[]): void {
+  const rows: [string, string, string, string][] = [];
+  const synthetic = results.filter((r) => r.shape !== undefined);
+  const shapes = [...new Set(synthetic.map((r) => r.shape!))];
+  const sizes = [...new Set(synthetic.map((r) => r.size!))].sort((a, b) => a - b);
+  const of = (shape: Shape, size: number) => synthetic.find((r) => r.shape === shape && r.size === size);
+  const largest = sizes.at(-1);
+  const smallest = sizes[0];
+  for (const shape of shapes) {
+    for (const size of sizes) {
+      const r = of(shape, size)!;
+      rows.push([`cold, ${shape}, ${thousands(size)} files`, seconds(r.cold), seconds(r.cruise), ratio(r.cold.seconds / r.cruise.seconds)]);
+    }
+    if (largest !== undefined) {
+      const r = of(shape, largest)!;
+      rows.push([`peak memory (cold), ${shape}, ${thousands(largest)} files`, mebibytes(r.cold), mebibytes(r.cruise), ratio(r.cold.peakMiB / r.cruise.peakMiB)]);
+    }
+    for (const size of sizes) {
+      const r = of(shape, size)!;
+      rows.push([`warm (nothing changed), ${shape}, ${thousands(size)} files`, seconds(r.warm), seconds(r.cruise), ratio(r.warm.seconds / r.cruise.seconds)]);
+    }
+    for (const size of sizes) {
+      const r = of(shape, size)!;
+      rows.push(
+        r.changed === undefined
+          ? [`one file changed, ${shape}, ${thousands(size)} files`, "n/a", seconds(r.cruise), "n/a"]
+          : [`one file changed, ${shape}, ${thousands(size)} files`, seconds(r.changed), seconds(r.cruise), ratio(r.changed.seconds / r.cruise.seconds)],
+      );
+    }
+    if (smallest !== undefined && largest !== undefined && largest !== smallest) {
+      const small = of(shape, smallest)!;
+      const large = of(shape, largest)!;
+      const perFile = (m: Measurement, r: RootResult) => (m.seconds * 1000) / r.files!;
+      const topo = [perFile(small.cold, small), perFile(large.cold, large)];
+      const cruise = [perFile(small.cruise, small), perFile(large.cruise, large)];
+      rows.push([
+        `time per file, ${shape}, ${thousands(largest)} vs ${thousands(smallest)} files*`,
+        `${topo[1].toFixed(2)} vs ${topo[0].toFixed(2)} ms (${ratio(topo[1] / topo[0])})`,
+        `${cruise[1].toFixed(2)} vs ${cruise[0].toFixed(2)} ms (${ratio(cruise[1] / cruise[0])})`,
+        ratio(topo[1] / topo[0]),
+      ]);
+    }
+  }
+  for (const r of results.filter((result) => result.shape === undefined)) {
+    rows.push([`cold, ${r.label}`, seconds(r.cold), seconds(r.cruise), ratio(r.cold.seconds / r.cruise.seconds)]);
+    rows.push([`peak memory (cold), ${r.label}`, mebibytes(r.cold), mebibytes(r.cruise), ratio(r.cold.peakMiB / r.cruise.peakMiB)]);
+    rows.push([`warm (nothing changed), ${r.label}`, seconds(r.warm), seconds(r.cruise), ratio(r.warm.seconds / r.cruise.seconds)]);
+    rows.push(
+      r.changed === undefined
+        ? [`one file changed, ${r.label}`, "n/a", seconds(r.cruise), "n/a"]
+        : [`one file changed, ${r.label}`, seconds(r.changed), seconds(r.cruise), ratio(r.changed.seconds / r.cruise.seconds)],
+    );
+  }
+  const header: [string, string, string, string] = ["case", "topo-lint", "dependency-cruiser (cold)", "ratio"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const format = (row: string[]) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ")} |`;
+  console.log("\nSummary (ratio: topo-lint ÷ dependency-cruiser in the same run)");
+  console.log(format(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? ":" : "-") + "-".repeat(w) + (i === 0 ? "-" : ":")).join("|")}|`);
+  for (const row of rows) console.log(format(row));
+  if (rows.some((row) => row[0].endsWith("*"))) {
+    console.log("* cold time per source file at the larger size vs the smaller; ratio: topo-lint's larger ÷ smaller (dependency-cruiser's in its column)");
+  }
 }
 
 function main(): void {
   const runs = Number(argument("--runs") ?? "2");
-  const repo = argument("--repo");
-  if (repo) {
-    benchRoot(`repository ${repo}`, path.resolve(repo), runs);
-    return;
+  const shapeArgument = argument("--shape") ?? "both";
+  if (!["chain", "dense", "both"].includes(shapeArgument)) throw new Error(`--shape must be chain, dense or both, not ${shapeArgument}`);
+  const shapes: Shape[] = shapeArgument === "both" ? ["chain", "dense"] : [shapeArgument as Shape];
+  const sizes = (argument("--sizes") ?? "2000,20000").split(",").filter((size) => size !== "").map(Number);
+  if (sizes.some((size) => !Number.isInteger(size) || size < 100)) throw new Error("--sizes takes whole numbers of files, each at least 100");
+  const repos = argumentList("--repo");
+  const touch = argument("--touch");
+  const cli = argument("--cli");
+  let snapshot: string | undefined;
+  if (cli !== undefined) CLI = path.resolve(cli);
+  else {
+    // A private copy of dist/ (with package.json, where the CLI reads its version), under node_modules so the
+    // copy still resolves this repository's dependencies.
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm run bench does)`);
+    mkdirSync(path.join(REPO, "node_modules/.cache"), { recursive: true });
+    snapshot = mkdtempSync(path.join(REPO, "node_modules/.cache/topo-lint-bench-"));
+    cpSync(path.join(REPO, "dist"), path.join(snapshot, "dist"), { recursive: true });
+    copyFileSync(path.join(REPO, "package.json"), path.join(snapshot, "package.json"));
+    CLI = path.join(snapshot, "dist/src/cli/main.js");
   }
-  const sizes = (argument("--sizes") ?? "2000,20000").split(",").map(Number);
-  for (const size of sizes) {
-    const dir = mkdtempSync(path.join(tmpdir(), `topo-lint-bench-${size}-`));
-    generateMonorepo(dir, size);
-    try {
-      benchRoot(`synthetic monorepo, ${size} files (seed 42)`, dir, runs);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing`);
+  try {
+    bench(runs, shapes, sizes, repos, touch);
+  } finally {
+    if (snapshot !== undefined) rmSync(snapshot, { recursive: true, force: true });
+  }
+}
+
+function bench(runs: number, shapes: Shape[], sizes: number[], repos: string[], touch: string | undefined): void {
+  console.log(`topo-lint bench: ${cli()}, node ${process.version}, ${runs} cold run(s) per root (best time, largest peak memory)`);
+  const results: RootResult[] = [];
+  for (const shape of shapes) {
+    for (const size of sizes) {
+      const dir = mkdtempSync(path.join(tmpdir(), `topo-lint-bench-${shape}-${size}-`));
+      try {
+        const files = generateMonorepo(dir, size, 42, shape);
+        const result = benchRoot(`synthetic monorepo, ${shape}, ${thousands(size)} files (${thousands(files)} source files, seed 42)`, dir, runs, {
+          synthetic: true,
+        });
+        results.push({ ...result, shape, size, files });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
+  for (const repo of repos) {
+    // Measured in a copy (without .git and old caches), so the bench never writes into a repository it times.
+    const root = path.resolve(repo);
+    const copy = mkdtempSync(path.join(tmpdir(), "topo-lint-bench-repo-"));
+    try {
+      cpSync(root, copy, {
+        recursive: true,
+        verbatimSymlinks: true,
+        filter: (source) => !/(^|\/)(\.git|node_modules\/\.cache)$/.test(path.relative(root, source)),
+      });
+      results.push(benchRoot(`repository ${path.basename(root)}`, copy, runs, { synthetic: false, touch }));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }
+  printSummary(results);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
