@@ -1,5 +1,6 @@
 // The one error type for the user's mistakes (bad config, bad flags), kept apart from bugs.
 import type { Position } from "./model.js";
+import { escapeTerminal, escapeTerminalLines } from "./report/escape.js";
 
 export class UserError extends Error {
   /** Where the mistake is, when it is in a file. */
@@ -14,10 +15,13 @@ export class UserError extends Error {
     this.hint = options.hint;
   }
 
-  /** `file:line:column: message (hint)` — the form every user error is printed in. */
+  /**
+   * `file:line:column: message (hint)` — the form every user error is printed in. Names and paths in it can come
+   * from the analysed tree, so control characters and bidi controls are shown as visible escapes.
+   */
   format(): string {
-    const where = this.location ? `${this.location.file}:${this.location.line}:${this.location.column}: ` : "";
-    return `${where}${this.message}${this.hint ? `\n  ${this.hint}` : ""}`;
+    const where = this.location ? `${escapeTerminal(this.location.file)}:${this.location.line}:${this.location.column}: ` : "";
+    return `${where}${escapeTerminal(this.message)}${this.hint ? `\n  ${escapeTerminalLines(this.hint)}` : ""}`;
   }
 }
 

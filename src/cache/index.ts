@@ -7,6 +7,7 @@ import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "../analyz
 import type { Diagnostic } from "../model.js";
 import { analysisInputs, analysisKey, textHash, type HashedFile } from "./key.js";
 import { cacheSecret } from "./secret.js";
+import { escapeTerminal } from "../report/escape.js";
 import { isInside, readAnalysedFile } from "../analyze/read.js";
 import { deserializeAnalysis, serializeAnalysis } from "./serialize.js";
 import { readEntry, writeEntry } from "./store.js";
@@ -50,7 +51,7 @@ async function analyze(config: TopologyConfig, options: AnalyzeOptions): Promise
 /** Analyses `config.root`, through the cache unless `cache` is false. Never fails because of the cache. */
 export async function analyzeCached(config: TopologyConfig, options: CacheOptions = {}): Promise<CachedAnalysis> {
   const progress = options.onProgress;
-  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`topo-lint: warning: ${message}\n`));
+  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`topo-lint: warning: ${escapeTerminal(message)}\n`));
   const inputs = analysisInputs(config);
   const fresh = async (): Promise<SourceAnalysis> =>
     withDiagnostics(await analyze(config, { files: inputs.files, onProgress: progress }), inputs.diagnostics);

@@ -3,6 +3,7 @@
 import { CommanderError } from "commander";
 import { UserError } from "../errors.js";
 import { createProgram } from "./program.js";
+import { escapeTerminalLines } from "../report/escape.js";
 
 async function main(argv: string[]): Promise<number> {
   const program = createProgram();
@@ -26,7 +27,7 @@ function exitCodeFor(error: unknown): number {
     return 2;
   }
   const detail = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`topo-lint: internal error: ${detail}\n`);
+  process.stderr.write(`topo-lint: internal error: ${escapeTerminalLines(detail)}\n`);
   if (process.env.TOPO_LINT_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   else process.stderr.write("  This is a bug in topo-lint; set TOPO_LINT_DEBUG=1 to see where it happened.\n");
   return 2;

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { UserError } from "../errors.js";
+import { escapeTerminal, escapeTerminalLines } from "../report/escape.js";
 import { reporters, type Format } from "../report/index.js";
 import type { ReportInput } from "../report/report.js";
 import { writeBaseline } from "../check/baseline.js";
@@ -27,7 +28,7 @@ export function createProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(escapeTerminalLines(text)) });
 
   program
     .command("check")
@@ -206,7 +207,7 @@ async function runCheck(root: string, flags: CheckFlags): Promise<number> {
 
   if (flags.updateBaseline) {
     writeOutputs([{ path: flags.baseline!, text: writeBaseline(run.result.findings) }]);
-    process.stderr.write(`topo-lint: wrote ${run.result.findings.length} finding(s) to ${flags.baseline}\n`);
+    process.stderr.write(`topo-lint: wrote ${run.result.findings.length} finding(s) to ${escapeTerminal(flags.baseline!)}\n`);
     return 0;
   }
   if (run.staleBaselineEntries > 0) {

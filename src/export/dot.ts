@@ -19,9 +19,16 @@ export const COLORS = {
   quiet: "#888888",
 } as const;
 
-/** A DOT double-quoted string: quotes and backslashes escaped, line breaks as \n. */
+/**
+ * A DOT double-quoted string: quotes and backslashes escaped, line breaks as \n. DOT has no escape for NUL and
+ * Graphviz refuses a file holding one, so a NUL is shown as the two characters `\0`.
+ */
 export function dotString(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r?\n|\r/g, "\\n")}"`;
+  return `"${text
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/\r?\n|\r/g, "\\n")
+    .replace(/\u0000/g, "\\\\0")}"`;
 }
 
 function attributes(list: Record<string, string | number | undefined>): string {

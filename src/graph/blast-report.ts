@@ -1,5 +1,6 @@
 // Blast radius as text, JSON or Markdown; the text and Markdown lead with what a home-region outage takes down.
 import type { TopologyConfig } from "../model.js";
+import { escapeTerminal } from "../report/escape.js";
 import { blastRadius, type BlastRadius, type Failure } from "./blast.js";
 import type { TopologyGraph } from "./topology.js";
 
@@ -28,7 +29,8 @@ export function blastText(radius: BlastRadius, headline: string, config: Topolog
     lines.push(`  down:     ${failure.down.length > 0 ? failure.down.join(", ") : "none"}`);
     lines.push(`  degraded: ${failure.degraded.length > 0 ? failure.degraded.join(", ") : "none"}`);
   }
-  return `${lines.join("\n")}\n`;
+  // Each entry is one line: control characters or bidi controls inside a name are shown escaped.
+  return `${lines.map(escapeTerminal).join("\n")}\n`;
 }
 
 export function blastJson(radius: BlastRadius): string {

@@ -2,6 +2,7 @@
 // the chain from the request entrypoint (or background context) to the site, and why it is hard or soft.
 import type { CallKind, CodeFact, EdgeType, ImportEdge, Purpose, TraceStep } from "../model.js";
 import { didYouMean, UserError } from "../errors.js";
+import { escapeTerminal } from "../report/escape.js";
 import type { TopologyGraph } from "./topology.js";
 
 export interface EvidenceChain {
@@ -120,7 +121,7 @@ export function explainText(explanation: Explanation, graph?: TopologyGraph): st
     const reverse =
       graph !== undefined &&
       graph.outEdges(to).some((key) => graph.target(key) === from && graph.getEdgeAttribute(key, "type") !== "placement");
-    return `nothing in the code leads from ${from} to ${to}${reverse ? ` (but ${to} leads to ${from}: topo-lint explain ${to} ${from})` : ""}\n`;
+    return `${escapeTerminal(`nothing in the code leads from ${from} to ${to}${reverse ? ` (but ${to} leads to ${from}: topo-lint explain ${to} ${from})` : ""}`)}\n`;
   }
   const lines: string[] = [];
   for (const edge of explanation.edges) {
@@ -148,5 +149,6 @@ export function explainText(explanation: Explanation, graph?: TopologyGraph): st
     });
     lines.push("");
   }
-  return `${lines.join("\n").trimEnd()}\n`;
+  // Every line is one line: a newline, escape sequence or bidi control inside a name or note is shown escaped.
+  return `${lines.map(escapeTerminal).join("\n").trimEnd()}\n`;
 }

@@ -1,4 +1,5 @@
 // Markdown for a pull-request comment or a GitHub job summary: counts by rule, the findings, and a topology diagram.
+import { escapeTerminal } from "./escape.js";
 import type { Finding, Position } from "../model.js";
 import type { RuleMeta } from "../check/rule.js";
 import type { TopologyGraph } from "../graph/topology.js";
@@ -83,17 +84,30 @@ function findingLines(finding: Finding, rules: readonly RuleMeta[]): string[] {
 
 /** `[path:line:column](path#Lline)`: relative, so it resolves against the repository the comment is shown in. */
 function locationLink(position: Position): string {
-  const href = `${position.file.split("/").map(encodeURIComponent).join("/")}#L${position.line}`;
+  const href = `${position.file.split("/").map(linkSegment).join("/")}#L${position.line}`;
   return `[${codeSpan(positionText(position))}](${href})`;
 }
 
 function ruleLink(rule: string, docs: string | undefined): string {
-  return docs ? `[${codeSpan(rule)}](${docs})` : codeSpan(rule);
+  return docs ? `[${codeSpan(rule)}](${linkDestination(docs)})` : codeSpan(rule);
+}
+
+/**
+ * One path segment of a link destination: percent-encoded, parentheses included (encodeURIComponent leaves them,
+ * and an unbalanced ")" would end the destination early).
+ */
+export function linkSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/[()'*!]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** A whole URL as a link destination: spaces, parentheses, angle brackets and controls percent-encoded. */
+export function linkDestination(url: string): string {
+  return url.replace(/[\s()<>\u0000-\u001f\u007f]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
 /** A code span that survives backticks in its content. */
 function codeSpan(text: string): string {
-  const clean = text.replace(/\r?\n|\r/g, " ");
+  const clean = escapeTerminal(text.replace(/\r?\n|\r/g, " "));
   const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
   const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
@@ -105,8 +119,8 @@ function codeSpan(text: string): string {
  * and "@" gets a zero-width space so a package or host name never mentions a GitHub user or team.
  */
 export function inline(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, " ")
+  // Controls and bidi overrides are escaped first, visibly: rendered, they could make a name read as another.
+  return escapeTerminal(text.replace(/\r?\n|\r/g, " "))
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

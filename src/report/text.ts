@@ -1,6 +1,7 @@
 // The terminal report, shaped like ESLint's "stylish": findings grouped by file, each with a code frame and its trace.
 import type { Finding, Position, TraceStep } from "../model.js";
 import type { Reporter } from "./report.js";
+import { escapeTerminal, escapeTerminalKeepTabs } from "./escape.js";
 import { compareText, plural, positionText, severityWord, sortedDiagnostics, sortedFindings, summaryText } from "./findings.js";
 
 /** Lines of context shown above and below the finding's line. */
@@ -75,7 +76,7 @@ export const textReport: Reporter = (input) => {
     const group = byFile.get(file)!.sort(
       (a, b) => a.position.line - b.position.line || a.position.column - b.position.column || compareText(a.rule, b.rule) || compareText(a.message, b.message),
     );
-    out.push(paint.underline(file));
+    out.push(paint.underline(escapeTerminal(file)));
     const positionWidth = Math.max(...group.map((row) => positionOf(row).length));
     const severityWidth = Math.max(...group.map((row) => row.severity.length));
     const messageWidth = Math.max(...group.map((row) => singleLine(row.message).length));
@@ -85,12 +86,12 @@ export const textReport: Reporter = (input) => {
         paint.dim(positionOf(row).padEnd(positionWidth)),
         row.severity === "error" ? paint.red(severity) : paint.yellow(severity),
         row.rule ? singleLine(row.message).padEnd(messageWidth) : singleLine(row.message),
-        paint.dim(row.rule),
+        paint.dim(escapeTerminal(row.rule)),
       ];
       out.push(`  ${cells.join("  ")}`.trimEnd());
       const details = [
         ...codeFrame(input.sourceText(file), row.position, row.severity, paint),
-        ...row.trace.map((step) => paint.dim(`    ↳ ${positionText(step)} ${singleLine(step.note)}`.trimEnd())),
+        ...row.trace.map((step) => paint.dim(`    ↳ ${escapeTerminal(positionText(step))} ${singleLine(step.note)}`.trimEnd())),
       ];
       if (details.length > 0) out.push(...details, "");
     }
@@ -117,7 +118,7 @@ function positionOf(row: Row): string {
 
 /** Messages and notes are one line in the table; a stray newline or escape would break the columns. */
 function singleLine(text: string): string {
-  return printable(text.replace(/\r?\n|\r/g, " ").replace(/\t/g, " "));
+  return escapeTerminal(text.replace(/\r?\n|\r/g, " ").replace(/\t/g, " "));
 }
 
 /** The finding's line with two lines around it and a caret under the column, indented under the finding. */
@@ -155,7 +156,7 @@ function visibleSlice(line: string, column: number): { shown: string; caretAt: n
   return { shown: `${before}${line.slice(start, end)}${after}`, caretAt: index - start + before.length };
 }
 
-/** Control characters in source would move the terminal's cursor or colours; show them as "?" instead. */
+/** Control characters in source would move the terminal's cursor or colours; show them as visible escapes. */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?");
+  return escapeTerminalKeepTabs(text);
 }

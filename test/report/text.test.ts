@@ -40,6 +40,6 @@ describe("text code frames", () => {
 
   it("a message with newlines or escapes stays on its row", () => {
     const text = report({ ...at(1, 1), message: "one\ntwo\u001b[2J" }, undefined);
-    expect(text.split("\n")[1]).toBe("  1:1  error  one two?[2J  home-unaware-of-regions");
+    expect(text.split("\n")[1]).toBe("  1:1  error  one two\\u{1b}[2J  home-unaware-of-regions");
   });
 });
