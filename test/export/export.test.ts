@@ -2,6 +2,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import { describe, expect, it } from "vitest";
+import { expectGolden } from "../golden.js";
 import { exportGraph, renderMermaid } from "../../src/export/index.js";
 import { UserError } from "../../src/errors.js";
 import { buildTopology } from "../../src/graph/build.js";
@@ -14,34 +15,28 @@ describe("exporters, compared whole", () => {
   const graph = fixtureGraph();
 
   it("dot at service level marks violations", async () => {
-    await expect(exportGraph(graph, { format: "dot", findings })).toMatchFileSnapshot(golden("service.dot"));
+    expectGolden(exportGraph(graph, { format: "dot", findings }), golden("service.dot"));
   });
   it("dot at module level clusters files by service", async () => {
-    await expect(exportGraph(graph, { format: "dot", level: "module", modules, findings })).toMatchFileSnapshot(
-      golden("module.dot"),
-    );
+    expectGolden(exportGraph(graph, { format: "dot", level: "module", modules, findings }), golden("module.dot"));
   });
   it("mermaid at service level", async () => {
-    await expect(exportGraph(graph, { format: "mermaid", findings })).toMatchFileSnapshot(golden("service.mmd"));
+    expectGolden(exportGraph(graph, { format: "mermaid", findings }), golden("service.mmd"));
   });
   it("mermaid at module level", async () => {
-    await expect(exportGraph(graph, { format: "mermaid", level: "module", modules, findings })).toMatchFileSnapshot(
-      golden("module.mmd"),
-    );
+    expectGolden(exportGraph(graph, { format: "mermaid", level: "module", modules, findings }), golden("module.mmd"));
   });
   it("json is graphology's serialisation, sorted", async () => {
-    await expect(exportGraph(graph, { format: "json", findings })).toMatchFileSnapshot(golden("service.json"));
+    expectGolden(exportGraph(graph, { format: "json", findings }), golden("service.json"));
   });
   it("json under a focus keeps the service and its neighbours", async () => {
-    await expect(exportGraph(graph, { format: "json", focus: "links" })).toMatchFileSnapshot(golden("focus-links.json"));
+    expectGolden(exportGraph(graph, { format: "json", focus: "links" }), golden("focus-links.json"));
   });
   it("graphml at service level", async () => {
-    await expect(exportGraph(graph, { format: "graphml", findings })).toMatchFileSnapshot(golden("service.graphml"));
+    expectGolden(exportGraph(graph, { format: "graphml", findings }), golden("service.graphml"));
   });
   it("graphml at module level", async () => {
-    await expect(exportGraph(graph, { format: "graphml", level: "module", modules })).toMatchFileSnapshot(
-      golden("module.graphml"),
-    );
+    expectGolden(exportGraph(graph, { format: "graphml", level: "module", modules }), golden("module.graphml"));
   });
 });
 
