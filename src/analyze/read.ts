@@ -38,7 +38,7 @@ export function readRegularFile(absolute: string, options: ReadOptions = {}): Re
   try {
     const link = fs.lstatSync(absolute);
     if (link.isSymbolicLink() || options.within !== undefined) {
-      target = fs.realpathSync(absolute);
+      target = fs.realpathSync.native(absolute);
       if (options.within !== undefined) {
         const realRoot = realpathOr(options.within);
         if (!isInside(realRoot, target)) {
@@ -96,12 +96,21 @@ export function isInside(outer: string, inner: string): boolean {
   return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
+/** Real paths of analysed roots, resolved once each: every file read of a run asks for the same one. */
+const realRoots = new Map<string, string>();
+
 function realpathOr(folder: string): string {
+  const known = realRoots.get(folder);
+  if (known !== undefined) return known;
+  let real: string;
   try {
-    return fs.realpathSync(folder);
+    real = fs.realpathSync.native(folder);
   } catch {
     return path.resolve(folder);
   }
+  if (realRoots.size > 64) realRoots.clear();
+  realRoots.set(folder, real);
+  return real;
 }
 
 function kindOf(stat: fs.Stats): string {

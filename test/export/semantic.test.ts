@@ -47,7 +47,7 @@ interface GraphvizJson {
 /** Nodes and edges of a DOT text as Graphviz itself reads them. */
 async function dotTopology(dot: string): Promise<{ nodes: string[]; edges: string[] }> {
   const graphviz = await Graphviz.load();
-  const parsed = JSON.parse(graphviz.layout(dot, "json0", "dot")) as GraphvizJson;
+  const parsed = JSON.parse(graphviz.layout(dot, "json", "dot")) as GraphvizJson;
   const objects = parsed.objects ?? [];
   const byId = new Map(objects.map((object) => [object._gvid, object]));
   const nodes = objects.filter((object) => object.nodes === undefined && object.subgraphs === undefined).map((object) => object.name);
