@@ -1,0 +1,93 @@
+// The safe reader of the analysed tree: regular files inside the root, bounded, never blocking, never throwing.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { MAX_TEXT_BYTES, readAnalysedFile, readRegularFile } from "../../src/analyze/read.js";
+import { listSourceFiles, listSourceFilesWithDiagnostics } from "../../src/analyze/files.js";
+import type { TopologyConfig } from "../../src/model.js";
+
+function root(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "topo-lint-read-"));
+  mkdirSync(path.join(dir, "src"));
+  writeFileSync(path.join(dir, "src/a.ts"), "export const a = 1;\n");
+  return dir;
+}
+
+const outside = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), "topo-lint-read-outside-"));
+  writeFileSync(path.join(dir, "secret.txt"), "secret\n");
+  return dir;
+};
+
+describe("readAnalysedFile", () => {
+  it("reads a regular file inside the root", () => {
+    expect(readAnalysedFile(root(), "src/a.ts")).toEqual({ text: "export const a = 1;\n" });
+  });
+
+  it("says why it cannot read, and never throws", () => {
+    const dir = root();
+    expect(readAnalysedFile(dir, "src/missing.ts")).toEqual({ error: "does not exist" });
+    expect(readAnalysedFile(dir, "src")).toEqual({ error: "is not a regular file (a folder)" });
+    expect(readAnalysedFile(dir, "../etc/passwd")).toEqual({ error: "is outside the analysed root" });
+    expect(readAnalysedFile(dir, "/etc/passwd")).toEqual({ error: "is outside the analysed root" });
+    expect(readAnalysedFile(dir, "src/a.ts/x")).toEqual({ error: expect.stringMatching(/does not exist/) });
+    expect(readAnalysedFile(dir, "src/nul\u0000.ts")).toEqual({ error: expect.stringMatching(/cannot be read/) });
+  });
+
+  it("follows a link only while its real path stays inside the root", () => {
+    const dir = root();
+    const away = outside();
+    symlinkSync("a.ts", path.join(dir, "src/inside.ts"));
+    symlinkSync(path.join(away, "secret.txt"), path.join(dir, "src/out.ts"));
+    symlinkSync(away, path.join(dir, "linked-folder"));
+    symlinkSync("/dev/zero", path.join(dir, "zero"));
+    symlinkSync("loop", path.join(dir, "loop"));
+    expect(readAnalysedFile(dir, "src/inside.ts")).toEqual({ text: "export const a = 1;\n" });
+    expect(readAnalysedFile(dir, "src/out.ts")).toEqual({ error: "is a symbolic link that leads outside the analysed root" });
+    expect(readAnalysedFile(dir, "linked-folder/secret.txt")).toEqual({ error: "is outside the analysed root" });
+    expect(readAnalysedFile(dir, "zero")).toEqual({ error: "is a symbolic link that leads outside the analysed root" });
+    expect(readAnalysedFile(dir, "loop")).toEqual({ error: expect.stringMatching(/loops/) });
+  });
+
+  it("never opens a FIFO for a blocking read", () => {
+    const dir = root();
+    execFileSync("mkfifo", [path.join(dir, "pipe.ts")]);
+    expect(readAnalysedFile(dir, "pipe.ts")).toEqual({ error: "is not a regular file (a FIFO)" });
+  });
+
+  it("refuses a file over the cap, and reads one at it", () => {
+    const dir = root();
+    writeFileSync(path.join(dir, "at.ts"), "x".repeat(1000));
+    writeFileSync(path.join(dir, "over.ts"), "x".repeat(1001));
+    expect(readAnalysedFile(dir, "at.ts", 1000)).toEqual({ text: "x".repeat(1000) });
+    expect(readAnalysedFile(dir, "over.ts", 1000)).toEqual({ error: "is larger than 1000 bytes (1001 bytes)" });
+    expect(MAX_TEXT_BYTES).toBe(4 * 1024 * 1024);
+  });
+
+  it("readRegularFile without a root still refuses devices", () => {
+    expect(readRegularFile("/dev/zero")).toEqual({ error: "is not a regular file (a character device)" });
+  });
+});
+
+describe("listSourceFilesWithDiagnostics", () => {
+  const config = (dir: string): TopologyConfig => ({ root: dir, exclude: [] }) as unknown as TopologyConfig;
+
+  it("warns about a .gitignore it cannot read and a FIFO named like a source file; the file list is unchanged", () => {
+    const dir = root();
+    symlinkSync("/dev/zero", path.join(dir, ".gitignore"));
+    execFileSync("mkfifo", [path.join(dir, "src/pipe.ts")]);
+    const listing = listSourceFilesWithDiagnostics(config(dir));
+    expect(listing.files).toEqual(["src/a.ts"]);
+    expect(listSourceFiles(config(dir))).toEqual(["src/a.ts"]);
+    expect(listing.diagnostics.map((diagnostic) => [diagnostic.severity, diagnostic.location.file, diagnostic.message])).toEqual([
+      ["warning", ".gitignore", ".gitignore is a symbolic link that leads outside the analysed root; its patterns were not applied"],
+      ["warning", "src/pipe.ts", "src/pipe.ts is not a regular file; it was not analysed"],
+    ]);
+  });
+
+  it("a missing .gitignore is no warning", () => {
+    expect(listSourceFilesWithDiagnostics(config(root())).diagnostics).toEqual([]);
+  });
+});
