@@ -2,6 +2,7 @@
 // applications and turbo.json (which uses the package manager's workspaces).
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { readRegularFile } from "../analyze/read.js";
 import picomatch from "picomatch";
 import { parse as parseYaml } from "yaml";
 
@@ -143,12 +144,10 @@ function normaliseGlob(glob: string): string {
   return normal;
 }
 
+/** A regular file's text (never a FIFO or device, at most 4 MiB), or undefined. */
 export async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, "utf8");
-  } catch {
-    return undefined;
-  }
+  const read = readRegularFile(file);
+  return "text" in read ? read.text : undefined;
 }
 
 export async function readJson<T>(file: string): Promise<T | undefined> {
