@@ -37,18 +37,35 @@ const CALL_START = /\b(?:require|import)\s*\(/g;
  * so they are left out.
  */
 export function importEdgesOf(source: ts.SourceFile, file: string, program: SourceProgram): ImportEdge[] {
+  const edges: ImportEdge[] = [];
+  for (const { node, specifier } of runtimeImportsOf(source)) {
+    const to = program.resolveImport(specifier.text, file);
+    if (to === undefined) continue;
+    edges.push({ from: file, to, specifier: specifier.text, location: program.position(node) });
+  }
+  return edges;
+}
+
+/**
+ * The runtime imports of a parsed file (with `types`, its type-only imports too), in source order, each with the node
+ * that makes it and its literal specifier.
+ */
+export function runtimeImportsOf(
+  source: ts.SourceFile,
+  { types = false }: { types?: boolean } = {},
+): { node: ts.Node; specifier: ts.StringLiteralLike }[] {
   const found: { node: ts.Node; specifier: ts.Expression }[] = [];
   // Declarations that import sit at the top level only; calls can be anywhere, so rather than walking every
   // node of every file, descend from the root to each place the text says a call may start.
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement)) {
-      if (!isTypeOnlyImport(statement)) found.push({ node: statement, specifier: statement.moduleSpecifier });
+      if (types || !isTypeOnlyImport(statement)) found.push({ node: statement, specifier: statement.moduleSpecifier });
     } else if (ts.isExportDeclaration(statement)) {
-      if (!isTypeOnlyExport(statement) && statement.moduleSpecifier) {
+      if ((types || !isTypeOnlyExport(statement)) && statement.moduleSpecifier) {
         found.push({ node: statement, specifier: statement.moduleSpecifier });
       }
     } else if (ts.isImportEqualsDeclaration(statement)) {
-      if (!statement.isTypeOnly && ts.isExternalModuleReference(statement.moduleReference)) {
+      if ((types || !statement.isTypeOnly) && ts.isExternalModuleReference(statement.moduleReference)) {
         found.push({ node: statement, specifier: statement.moduleReference.expression });
       }
     }
@@ -58,15 +75,7 @@ export function importEdgesOf(source: ts.SourceFile, file: string, program: Sour
     if (call) found.push({ node: call, specifier: call.arguments[0] });
   }
   found.sort((a, b) => a.node.pos - b.node.pos);
-
-  const edges: ImportEdge[] = [];
-  for (const { node, specifier } of found) {
-    if (!ts.isStringLiteralLike(specifier)) continue;
-    const to = program.resolveImport(specifier.text, file);
-    if (to === undefined) continue;
-    edges.push({ from: file, to, specifier: specifier.text, location: program.position(node) });
-  }
-  return edges;
+  return found.flatMap(({ node, specifier }) => (ts.isStringLiteralLike(specifier) ? [{ node, specifier }] : []));
 }
 
 /**
@@ -112,7 +121,7 @@ function importCallAt(source: ts.SourceFile, offset: number): ts.CallExpression 
 }
 
 /** The service whose `source` folder holds each file; the deepest folder wins should two ever nest. */
-function ownersOf(config: TopologyConfig, files: string[]): Map<string, string> {
+export function ownersOf(config: TopologyConfig, files: readonly string[]): Map<string, string> {
   const folders = config.services
     .flatMap((service) => service.source.map((folder) => ({ folder: folder.replace(/\/+$/, ""), service: service.name })))
     .sort((a, b) => b.folder.length - a.folder.length || comparePaths(a.folder, b.folder));

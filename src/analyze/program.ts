@@ -1,17 +1,21 @@
-// Parses every analysed file exactly once into one TypeScript program whose module resolution is ours, so the
-// recognisers and the type checker see the same source files and follow imports into workspace packages.
-import fs from "node:fs";
+// Parses what the services reach — their own files and everything those import, transitively — exactly once into one
+// TypeScript program whose module resolution is ours, so the recognisers and the type checker see the same source
+// files and follow imports into workspace packages. A file no service reaches (a front end, a script) is never parsed.
 import path from "node:path";
 import ts from "./typescript.cjs";
 import type { Diagnostic, Position, TopologyConfig } from "../model.js";
 import { comparePaths, listSourceFiles } from "./files.js";
+import { ownersOf, runtimeImportsOf } from "./modules.js";
+import { readAnalysedFile } from "./read.js";
 import { createModuleResolver, type ModuleResolver, type WorkspacePackage } from "./workspaces.js";
 
 export interface SourceProgram {
   /** Absolute path of the analysed root. */
   root: string;
-  /** Analysed files, root-relative, sorted. */
+  /** Analysed files — the services' own files and what they import — root-relative, sorted. */
   files: string[];
+  /** How many source files the root lists; those no service reaches are not parsed. */
+  listed: number;
   program: ts.Program;
   /** The type checker, created on first use (binding every file costs time that not every command needs). */
   checker(): ts.TypeChecker;
@@ -27,7 +31,7 @@ export interface SourceProgram {
   text(file: string): string | undefined;
   /** Workspace packages of the root, sorted by name. */
   packages: WorkspacePackage[];
-  /** One warning per file that does not parse, at its first syntax error. */
+  /** One warning per file that does not parse (at its first syntax error) or cannot be read. */
   parseErrors: Diagnostic[];
 }
 
@@ -65,14 +69,19 @@ const EXTENSIONS: Record<string, { extension: ts.Extension; kind: ts.ScriptKind 
   ".cjs": { extension: ts.Extension.Cjs, kind: ts.ScriptKind.JS },
 };
 
-/** Parses `files` (default: every analysed file of `config.root`) into one program. */
+/**
+ * Parses what the services of `config` reach among `files` (default: every source file of `config.root`) into one
+ * program.
+ */
 export function createSourceProgram(config: TopologyConfig, files?: string[]): SourceProgram {
   const root = path.resolve(config.root);
-  const analysed = [...(files ?? listSourceFiles(config))].sort(comparePaths);
-  const resolver = createModuleResolver(root, analysed);
+  const listed = [...(files ?? listSourceFiles(config))].sort(comparePaths);
+  const resolver = createModuleResolver(root, listed);
 
   // TypeScript names files with `/` separators on every platform.
   const toAbsolute = (file: string): string => ts.sys.resolvePath(path.join(root, file)).split(path.sep).join("/");
+  const { parsed, unreadable } = parseReached(root, config, listed, resolver, toAbsolute);
+  const analysed = [...parsed.keys()].sort(comparePaths);
   const absoluteOf = new Map<string, string>();
   const relativeOf = new Map<string, string>();
   for (const file of analysed) {
@@ -83,7 +92,7 @@ export function createSourceProgram(config: TopologyConfig, files?: string[]): S
   const relative = (fileName: string): string =>
     relativeOf.get(fileName) ?? path.relative(root, fileName).split(path.sep).join("/");
 
-  const host = createHost(root, relativeOf, resolver, relative);
+  const host = createHost(root, relativeOf, parsed, resolver, relative);
   const program = ts.createProgram({ rootNames: [...absoluteOf.values()], options: COMPILER_OPTIONS, host });
 
   let checker: ts.TypeChecker | undefined;
@@ -100,6 +109,7 @@ export function createSourceProgram(config: TopologyConfig, files?: string[]): S
   return {
     root,
     files: analysed,
+    listed: listed.length,
     program,
     checker: () => (checker ??= program.getTypeChecker()),
     sourceFile,
@@ -108,37 +118,70 @@ export function createSourceProgram(config: TopologyConfig, files?: string[]): S
     resolveImport: (specifier, fromFile) => resolver.resolve(specifier, fromFile),
     text: (file) => sourceFile(file)?.text,
     packages: resolver.packages,
-    parseErrors: parseErrorsOf(analysed, sourceFile),
+    parseErrors: [...unreadable, ...parseErrorsOf(analysed, sourceFile)],
   };
 }
 
-/** A compiler host that reads only analysed files and resolves modules with our resolver. */
+/**
+ * Parses the services' own files, then every listed file their imports reach, breadth first. Each file is read and
+ * parsed once; the program is then built from these parsed files. A file that cannot be read is a warning.
+ */
+function parseReached(
+  root: string,
+  config: TopologyConfig,
+  listed: readonly string[],
+  resolver: ModuleResolver,
+  toAbsolute: (file: string) => string,
+): { parsed: Map<string, ts.SourceFile>; unreadable: Diagnostic[] } {
+  const parsed = new Map<string, ts.SourceFile>();
+  const unreadable: Diagnostic[] = [];
+  const queue = [...ownersOf(config, listed).keys()];
+  const queued = new Set(queue);
+  for (let i = 0; i < queue.length; i++) {
+    const file = queue[i];
+    const read = readAnalysedFile(root, file);
+    if ("error" in read) {
+      unreadable.push({
+        severity: "warning",
+        message: `${file} ${read.error}: it was not analysed.`,
+        location: { file, line: 1, column: 1 },
+      });
+      continue;
+    }
+    const kind = EXTENSIONS[path.posix.extname(file)]?.kind ?? ts.ScriptKind.TS;
+    const source = ts.createSourceFile(toAbsolute(file), read.text, {
+      languageVersion: ts.ScriptTarget.ESNext,
+      // JSDoc carries types in JavaScript files only; skipping it in TypeScript files is what tsc does, and faster.
+      jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
+    }, true, kind);
+    parsed.set(file, source);
+    // Type-only imports are followed too: the checker needs the declarations behind a typed receiver.
+    for (const { specifier } of runtimeImportsOf(source, { types: true })) {
+      const target = resolver.resolve(specifier.text, file);
+      if (target === undefined || queued.has(target)) continue;
+      queued.add(target);
+      queue.push(target);
+    }
+  }
+  return { parsed, unreadable };
+}
+
+/** A compiler host that hands TypeScript the files parsed already and resolves modules with our resolver. */
 function createHost(
   root: string,
   relativeOf: Map<string, string>,
+  parsed: Map<string, ts.SourceFile>,
   resolver: ModuleResolver,
   relative: (fileName: string) => string,
 ): ts.CompilerHost {
   const absoluteOf = new Map([...relativeOf].map(([absolute, file]) => [file, absolute]));
-  const readFile = (fileName: string): string | undefined => {
-    if (!relativeOf.has(fileName)) return undefined;
-    try {
-      return fs.readFileSync(fileName, "utf8");
-    } catch {
-      return undefined;
-    }
+  const parsedFile = (fileName: string): ts.SourceFile | undefined => {
+    const file = relativeOf.get(fileName);
+    return file === undefined ? undefined : parsed.get(file);
   };
   return {
-    getSourceFile(fileName, languageVersion) {
-      const file = relativeOf.get(fileName);
-      if (file === undefined) return undefined; // nothing outside the analysed files enters the program
-      const text = readFile(fileName);
-      if (text === undefined) return undefined;
-      const kind = EXTENSIONS[path.posix.extname(file)]?.kind ?? ts.ScriptKind.TS;
-      return ts.createSourceFile(fileName, text, languageVersion, true, kind);
-    },
-    // JSDoc carries types in JavaScript files only; skipping it in TypeScript files is what tsc does, and faster.
-    jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
+    // Nothing outside the analysed files enters the program.
+    getSourceFile: (fileName) => parsedFile(fileName),
     getDefaultLibFileName: () => "lib.d.ts",
     writeFile: () => undefined,
     getCurrentDirectory: () => root.split(path.sep).join("/"),
@@ -146,7 +189,7 @@ function createHost(
     useCaseSensitiveFileNames: () => true,
     getNewLine: () => "\n",
     fileExists: (fileName) => relativeOf.has(fileName),
-    readFile,
+    readFile: (fileName) => parsedFile(fileName)?.text,
     directoryExists: () => false,
     getDirectories: () => [],
     resolveModuleNameLiterals(moduleLiterals, containingFile) {

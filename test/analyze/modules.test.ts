@@ -87,11 +87,14 @@ describe("npm workspaces", () => {
   const { program, graph } = load("npm", { links: ["services/links/src"], config: ["services/config/src"] });
 
   it("resolves packages to their source, subpaths, exports, imports and a main pointing at missing dist/", () => {
+    // package.json `imports` of the package holding the file, even one no service reaches.
+    expect(program.resolveImport("#internal/only", "packages/lib/src/flags.ts")).toBe("packages/lib/src/internal/only.ts");
+    expect(program.listed).toBe(11);
     expect(plain(graph)).toEqual({
       files: [
         "packages/exported/src/client/index.ts",
         "packages/exported/src/index.ts",
-        "packages/lib/src/flags.ts",
+        // packages/lib/src/flags.ts is imported by no service: it is never parsed.
         "packages/lib/src/format.ts",
         "packages/lib/src/index.ts",
         "packages/lib/src/internal/only.ts",
@@ -104,10 +107,6 @@ describe("npm workspaces", () => {
       imports: {
         "packages/exported/src/client/index.ts": [],
         "packages/exported/src/index.ts": [],
-        // package.json `imports` of the package holding the file.
-        "packages/lib/src/flags.ts": [
-          "packages/lib/src/flags.ts:1:1 -> packages/lib/src/internal/only.ts (#internal/only)",
-        ],
         "packages/lib/src/format.ts": [],
         "packages/lib/src/index.ts": ["packages/lib/src/index.ts:1:1 -> packages/lib/src/format.ts (./format.js)"],
         "packages/lib/src/internal/only.ts": [],
@@ -219,7 +218,7 @@ describe("pnpm workspace", () => {
     expect(plain(graph)).toEqual({
       files: [
         "apps/web/src/main.tsx",
-        "libs/legacy/index.js",
+        // libs/legacy/index.js is listed, but nothing reaches it.
         "libs/nested/deep/lib/main.ts",
         "libs/ui/src/button.tsx",
         "libs/ui/src/index.tsx",
@@ -230,7 +229,6 @@ describe("pnpm workspace", () => {
           "apps/web/src/main.tsx:1:1 -> libs/ui/src/index.tsx (@p/ui)",
           "apps/web/src/main.tsx:2:1 -> libs/nested/deep/lib/main.ts (@p/deep)",
         ],
-        "libs/legacy/index.js": [],
         "libs/nested/deep/lib/main.ts": [],
         "libs/ui/src/button.tsx": [],
         "libs/ui/src/index.tsx": ["libs/ui/src/index.tsx:1:1 -> libs/ui/src/button.tsx (./button)"],
