@@ -122,7 +122,8 @@ export interface Hardness {
 export type CallTarget =
   | { kind: "service"; service: string; /** a concrete region the address pins, if any */ region?: string }
   | { kind: "external"; host: string }
-  | { kind: "unknown"; text: string };
+  /** `reason`: why no service, database or external host could be told from the code (for `unresolved-call`). */
+  | { kind: "unknown"; text: string; reason?: string };
 
 interface FactBase {
   /** The service whose code this is (for shared code: every service that reaches it gets its own fact). */

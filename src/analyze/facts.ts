@@ -38,6 +38,16 @@ interface FoundCall {
   recogniser: string;
   target: CallTarget;
   resolution: TraceStep[];
+  /** The file of the `new` that gave a client class its target: only the services reaching it make this call. */
+  constructedIn?: string;
+}
+
+/** A call's target as resolved at one of its callers (or at one `new` of its client class). */
+interface Resolution {
+  site: ts.CallExpression | ts.NewExpression;
+  resolved: ResolvedTarget & { undecidedBecause?: ts.SignatureDeclaration };
+  /** The `new` of a client class whose constructor argument decided the target: only services reaching it call so. */
+  constructedAt?: ts.NewExpression | ts.CallExpression;
 }
 
 /** How many wrapper functions deep a call's target is followed to the callers that decide it. */
@@ -66,6 +76,8 @@ export function collectFacts(
   /**
    * Resolves a recognised call; when its target hangs on a parameter of the function around it (a wrapper such as
    * `getJson(url)`), the call is resolved again at each call of that function, with its arguments, and reported there.
+   * When it hangs on a constructor parameter (a client class keeping its base URL in a field), it is resolved again
+   * at each `new` of the class and stays reported at the network call, for the services that reach that `new`.
    */
   const throughCallers = (
     recognised: Extract<Recognised, { kind: "call" }>,
@@ -73,7 +85,7 @@ export function collectFacts(
     site: ts.CallExpression | ts.NewExpression,
     args: ReadonlyMap<ts.ParameterDeclaration, ts.Expression>,
     depth: number,
-  ): { site: ts.CallExpression | ts.NewExpression; resolved: ResolvedTarget }[] => {
+  ): Resolution[] => {
     const resolved = targets.resolveCall(recognised, inner, args);
     const undecided =
       resolved.target.kind === "unknown" || (resolved.target.kind === "service" && resolved.target.region === UNKNOWN_REGION);
@@ -81,17 +93,23 @@ export function collectFacts(
     if (!undecided || wrapper === undefined || depth >= MAX_WRAPPER_DEPTH) return [{ site, resolved }];
     callSites ??= new CallSites(resolver, attributed.map((entry) => entry.sourceFile));
     const callers = callSites.of(wrapper);
-    if (callers.length === 0) return [{ site, resolved }];
-    const step: TraceStep = { ...targets.position(site), note: `call made inside ${functionName(wrapper)}()` };
+    if (callers.length === 0) return [{ site, resolved: { ...resolved, undecidedBecause: wrapper } }];
+    const constructed = ts.isConstructorDeclaration(wrapper);
+    const inside: TraceStep = { ...targets.position(site), note: `call made inside ${functionName(wrapper)}()` };
     return callers.flatMap((caller) => {
       const filled = new Map(args);
       wrapper.parameters.forEach((parameter, index) => {
-        const argument = caller.arguments[index];
+        const argument = caller.arguments?.[index] ?? parameter.initializer;
         if (argument) filled.set(parameter, argument);
       });
-      return throughCallers(recognised, inner, caller, filled, depth + 1).map((found) => ({
-        site: found.site,
-        resolved: { ...found.resolved, resolution: [...found.resolved.resolution, step] },
+      const next = constructed ? site : caller;
+      const steps: TraceStep[] = constructed
+        ? [{ ...targets.position(caller), note: `new ${textOf(caller.expression)}(…)` }]
+        : [inside];
+      return throughCallers(recognised, inner, next, filled, depth + 1).map((found) => ({
+        ...found,
+        ...(constructed && found.constructedAt === undefined ? { constructedAt: caller } : {}),
+        resolved: { ...found.resolved, resolution: [...found.resolved.resolution, ...steps] },
       }));
     });
   };
@@ -112,11 +130,21 @@ export function collectFacts(
         }
         return;
       }
-      for (const { site, resolved } of throughCallers(recognised, node, node, new Map(), 0)) {
+      for (const { site, resolved, constructedAt } of throughCallers(recognised, node, node, new Map(), 0)) {
         // A call to a database's host is a connection: its evidence stays at the read, reported below.
         if (resolved.database !== undefined) continue;
         for (const read of resolved.nodes) consumed.add(read);
-        calls.push({ node: site, recogniser: recognised.recogniser ?? recogniser, target: resolved.target, resolution: resolved.resolution });
+        let target = resolved.target;
+        if (target.kind === "unknown" && resolved.undecidedBecause !== undefined && target.reason !== undefined) {
+          target = { ...target, reason: `${target.reason}, which no analysed code calls` };
+        }
+        calls.push({
+          node: site,
+          recogniser: recognised.recogniser ?? recogniser,
+          target,
+          resolution: resolved.resolution,
+          ...(constructedAt !== undefined ? { constructedIn: resolver.fileOf(constructedAt) } : {}),
+        });
       }
     });
   }
@@ -138,7 +166,9 @@ export function collectFacts(
     });
 
     for (const call of callsByFile.get(file) ?? []) {
+      const constructors = call.constructedIn === undefined ? undefined : new Set(attributionOf(call.constructedIn, modules).map((a) => a.service));
       for (const service of attribution) {
+        if (constructors !== undefined && !constructors.has(service.service)) continue;
         const storesInto = hardness.storedInto(call.node);
         const fact: CallFact = {
           type: "call",
@@ -359,9 +389,9 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The calls of each function of the program, indexed on first use. */
+/** The calls of each function of the program, and the `new`s of each class constructor, indexed on first use. */
 class CallSites {
-  private readonly calls = new Map<ts.Node, ts.CallExpression[]>();
+  private readonly calls = new Map<ts.Node, (ts.CallExpression | ts.NewExpression)[]>();
 
   constructor(
     private readonly resolver: CodeResolver,
@@ -369,18 +399,31 @@ class CallSites {
   ) {
     for (const sourceFile of sourceFiles) {
       visit(sourceFile, (node) => {
-        if (!ts.isCallExpression(node)) return;
-        const called = this.calledFunction(node.expression);
+        let called: ts.Node | undefined;
+        if (ts.isCallExpression(node)) called = this.calledFunction(node.expression);
+        else if (ts.isNewExpression(node)) called = this.constructorOf(node.expression);
         if (called === undefined) return;
         const known = this.calls.get(called);
-        if (known) known.push(node);
-        else this.calls.set(called, [node]);
+        if (known) known.push(node as ts.CallExpression | ts.NewExpression);
+        else this.calls.set(called, [node as ts.CallExpression | ts.NewExpression]);
       });
     }
   }
 
-  of(fn: ts.Node): ts.CallExpression[] {
+  of(fn: ts.Node): (ts.CallExpression | ts.NewExpression)[] {
     return this.calls.get(fn) ?? [];
+  }
+
+  /** The constructor of the class a `new` names (local, imported, or a namespace member). */
+  private constructorOf(callee: ts.Expression): ts.ConstructorDeclaration | undefined {
+    const node = skipOuter(callee);
+    let declaration: ts.Node | undefined;
+    if (ts.isIdentifier(node)) declaration = this.imported(node) ?? this.resolver.declarationOf(node);
+    else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+      declaration = this.namespaceMember(node.expression, node.name.text);
+    }
+    if (declaration === undefined || !ts.isClassLike(declaration)) return undefined;
+    return declaration.members.find(ts.isConstructorDeclaration);
   }
 
   /** The function a callee names: a local or imported function, a namespace member, or a method of `this`. */
@@ -435,6 +478,11 @@ function classMethod(node: ts.Node, name: string): ts.Node | undefined {
   return owner.members.find(
     (member) => ts.isMethodDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name,
   );
+}
+
+function textOf(node: ts.Node): string {
+  const text = node.getText().replace(/\s+/g, " ");
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** A function's name for notes: its own, its variable's, or its method's. */

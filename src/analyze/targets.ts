@@ -2,8 +2,7 @@
 // database, or an external host — following literals, templates, concatenation, env reads, config wrappers and aliases.
 import ts from "./typescript.cjs";
 import type { CallTarget, Position, TopologyConfig, TraceStep } from "../model.js";
-import { bindingSource, type CodeResolver, propertyKey, refPath, skipOuter } from "./recognisers/context.js";
-import { objectLiteralOf } from "./recognisers/recogniser.js";
+import { bindingSource, type CodeResolver, type ModuleRef, propertyKey, refPath, skipOuter } from "./recognisers/context.js";
 import type { Recognised } from "./recognisers/index.js";
 
 /**
@@ -62,6 +61,10 @@ const REQUEST_FIELDS = new Set(["params", "query", "headers", "body", "cookies",
 const REQUEST_OBJECTS = new Set(["req", "request", "ctx", "context", "event"]);
 const REQUEST_DECORATORS = new Set(["Param", "Query", "Headers", "Body", "Req", "Request", "Ip", "HostParam"]);
 const CONFIG_GETTERS = new Set(["get", "getOrThrow"]);
+/** Members through which a holder is reached: `import.meta.env`, `Bun.env`, `Env.safeParse(process.env).data`. */
+const HOLDER_MEMBERS = new Set(["env", "data"]);
+/** How many names, exports and calls deep a holder of the environment is followed. */
+const HOLDER_DEPTH = 12;
 const PLACEHOLDER = /\u0001(\d+)\u0002/g;
 
 /** Follows values through code and matches them against the addresses in a config. */
@@ -86,14 +89,19 @@ export class TargetResolver {
     return { file: this.resolver.fileOf(node), line: line + 1, column: character + 1 };
   }
 
-  /** Whether a node reads the environment: `process.env.X`, `process.env["X"]`, `const { X } = process.env`, `config.get("X")`. */
+  /**
+   * Whether a node reads the environment: `holder.X`, `holder["X"]`, `const { X } = holder`, `Deno.env.get("X")` or
+   * `config.get("X")`, where a holder is `process.env` or anything built from it (see `isEnvObject`).
+   */
   envRead(node: ts.Node): EnvRead | undefined {
     if (ts.isPropertyAccessExpression(node) || (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression))) {
       const name = ts.isPropertyAccessExpression(node) ? node.name.text : (node.argumentExpression as ts.StringLiteralLike).text;
-      // Only `….env` or a plain name (an env validator's result) can be the environment; skip the rest cheaply.
+      // Only a name, a call, `….env` or `….data` can be a holder; skip the rest cheaply.
       const receiver = skipOuter(node.expression);
       const candidate =
-        ts.isIdentifier(receiver) || (ts.isPropertyAccessExpression(receiver) && receiver.name.text === "env");
+        ts.isIdentifier(receiver) ||
+        ts.isCallExpression(receiver) ||
+        (ts.isPropertyAccessExpression(receiver) && HOLDER_MEMBERS.has(receiver.name.text));
       if (candidate && this.isEnvObject(receiver)) return { name, how: "env", site: node };
       return undefined;
     }
@@ -108,39 +116,123 @@ export class TargetResolver {
       const [key] = node.arguments;
       const callee = node.expression;
       if (key === undefined || !ts.isStringLiteralLike(key) || !ts.isPropertyAccessExpression(callee)) return undefined;
-      if (!CONFIG_GETTERS.has(callee.name.text) || !this.isConfigObject(callee.expression)) return undefined;
+      if (!CONFIG_GETTERS.has(callee.name.text)) return undefined;
+      // `Deno.env.get("X")`
+      if (callee.name.text === "get" && this.isEnvObject(callee.expression)) return { name: key.text, how: "env", site: node };
+      if (!this.isConfigObject(callee.expression)) return undefined;
       return { name: key.text, how: "config", site: node };
     }
     return undefined;
   }
 
-  /** `process.env`, or the object an env validator builds from it (`cleanEnv(process.env, {…})`). */
+  /**
+   * Whether an expression holds the environment: `process.env`, `import.meta.env`, `Bun.env`, `Deno.env`, std-env's
+   * `env`; a call given a holder (`Env.parse(process.env)`, `cleanEnv(process.env, …)`, `Object.assign({}, env)`,
+   * `createEnv({ runtimeEnv: process.env })`), `{ ...process.env }`, `.safeParse(holder).data`, and a name, an
+   * export of another module or a function's result that is one of these.
+   */
   private isEnvObject(expression: ts.Expression, depth = 0): boolean {
     const node = skipOuter(expression);
+    if (depth > HOLDER_DEPTH) return false;
     if (ts.isPropertyAccessExpression(node)) {
-      if (node.name.text !== "env") return false;
-      const ref = this.resolver.moduleRef(node);
-      return ref !== undefined && ref.module === "" && refPath(ref) === "process.env";
+      const receiver = skipOuter(node.expression);
+      if (node.name.text === "env") {
+        if (ts.isMetaProperty(receiver)) return true;
+        const ref = this.resolver.moduleRef(node);
+        if (ref !== undefined && isGlobalEnv(ref)) return true;
+      }
+      if (node.name.text === "data") return this.isParseResult(receiver, depth + 1);
+      const exported = ts.isIdentifier(receiver) ? this.namespaceExport(receiver, node.name.text) : undefined;
+      return exported !== undefined && this.declarationHolds(exported, depth + 1);
     }
-    if (depth > 4 || !ts.isIdentifier(node)) return false;
+    if (ts.isObjectLiteralExpression(node)) {
+      return node.properties.some((property) => ts.isSpreadAssignment(property) && this.isEnvObject(property.expression, depth + 1));
+    }
+    if (ts.isCallExpression(node)) {
+      if (isSafeParse(node)) return false; // its `.data` is the holder
+      if (node.arguments.some((argument) => this.isEnvObject(argument, depth + 1) || this.runtimeEnvOf(argument, depth + 1))) {
+        return true;
+      }
+      const returned = this.returnedExpression(node.expression);
+      return returned !== undefined && this.isEnvObject(returned.expression, depth + 1);
+    }
+    if (!ts.isIdentifier(node)) return false;
     const declaration = this.resolver.declarationOf(node);
     if (declaration === undefined) return false;
     const known = this.envObjects.get(declaration);
     if (known !== undefined) return known;
     this.envObjects.set(declaration, false); // a declaration that refers to itself is not the environment
-    let isEnv = false;
-    if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
-      const init = skipOuter(declaration.initializer);
-      isEnv = ts.isCallExpression(init)
-        ? init.arguments.some((argument) => this.isEnvObject(argument, depth + 1))
-        : this.isEnvObject(init, depth + 1);
-    } else if (ts.isImportSpecifier(declaration) || ts.isBindingElement(declaration)) {
-      // `import { env } from "node:process"`, `const { env } = process`
+    let isEnv: boolean;
+    if (ts.isImportSpecifier(declaration) || ts.isBindingElement(declaration) || ts.isImportClause(declaration)) {
+      // `import { env } from "node:process"`, `import { env } from "std-env"`, `const { env } = process`
       const ref = this.resolver.moduleRef(node);
-      isEnv = ref !== undefined && ref.module === "" && refPath(ref) === "process.env";
+      isEnv = (ref !== undefined && isGlobalEnv(ref)) || this.declarationHolds(declaration, depth + 1);
+    } else {
+      isEnv = this.declarationHolds(declaration, depth + 1);
     }
     this.envObjects.set(declaration, isEnv);
     return isEnv;
+  }
+
+  /** Whether what a declaration holds is the environment: a variable's initializer, or another module's export. */
+  private declarationHolds(declaration: ts.Node, depth: number): boolean {
+    if (ts.isVariableDeclaration(declaration)) {
+      return declaration.initializer !== undefined && this.isEnvObject(declaration.initializer, depth);
+    }
+    if (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration)) {
+      const exported = this.importedDeclaration(declaration);
+      return exported !== undefined && this.declarationHolds(exported, depth + 1);
+    }
+    if (ts.isExpression(declaration)) return this.isEnvObject(declaration, depth);
+    return false;
+  }
+
+  /** `schema.safeParse(holder)` (or a name bound to one): a result whose `.data` holds the environment. */
+  private isParseResult(expression: ts.Expression, depth: number): boolean {
+    let node = skipOuter(expression);
+    if (ts.isIdentifier(node)) {
+      const declaration = this.resolver.declarationOf(node);
+      if (declaration === undefined || !ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) return false;
+      node = skipOuter(declaration.initializer);
+    }
+    return ts.isCallExpression(node) && isSafeParse(node) && node.arguments.some((argument) => this.isEnvObject(argument, depth));
+  }
+
+  /** t3-env's `createEnv({ …, runtimeEnv: process.env })`: an options object whose `runtimeEnv` is a holder. */
+  private runtimeEnvOf(argument: ts.Expression, depth: number): boolean {
+    const object = skipOuter(argument);
+    if (!ts.isObjectLiteralExpression(object)) return false;
+    return object.properties.some(
+      (property) =>
+        ts.isPropertyAssignment(property) &&
+        /^runtimeEnv(Strict)?$/.test(propertyKey(property.name) ?? "") &&
+        this.isEnvObject(property.initializer, depth),
+    );
+  }
+
+  /** The declaration an import binding names in another module of the program (its default export for a default import). */
+  private importedDeclaration(declaration: ts.ImportSpecifier | ts.ImportClause): ts.Node | undefined {
+    const sourceFile = declaration.getSourceFile();
+    for (const binding of this.resolver.imports(sourceFile).values()) {
+      if (binding.declaration !== declaration) continue;
+      const file = this.resolver.moduleFile(binding.module, sourceFile);
+      const name = ts.isImportClause(declaration) ? "default" : binding.name;
+      return file && this.resolver.exportedDeclaration(file, name);
+    }
+    return undefined;
+  }
+
+  /** `ns.key` where `ns` is a namespace import (or whole `require`) of a module of the program: the export `key`. */
+  private namespaceExport(receiver: ts.Identifier, key: string): ts.Node | undefined {
+    const declaration = this.resolver.declarationOf(receiver);
+    if (declaration === undefined) return undefined;
+    const sourceFile = receiver.getSourceFile();
+    for (const binding of this.resolver.imports(sourceFile).values()) {
+      if (binding.declaration !== declaration || binding.name !== "*" || ts.isImportClause(declaration)) continue;
+      const file = this.resolver.moduleFile(binding.module, sourceFile);
+      return file && this.resolver.exportedDeclaration(file, key);
+    }
+    return undefined;
   }
 
   /** A config wrapper: Nest's ConfigService (injected or not), the `config` package, or anything named like a config. */
@@ -229,9 +321,10 @@ export class TargetResolver {
         const value = this.evaluate(argument, depth + 1);
         return { ...value, steps: [...value.steps, { ...this.position(argument), note: `argument ${name}` }] };
       }
-      return (ts.getDecorators(declaration) ?? []).some((d) => REQUEST_DECORATORS.has(decoratorName(d)))
-        ? { parts: [{ kind: "request", text: name }], steps: [], nodes: [] }
-        : { parts: [{ kind: "parameter", text: name, parameter: declaration }], steps: [], nodes: [] };
+      if ((ts.getDecorators(declaration) ?? []).some((d) => REQUEST_DECORATORS.has(decoratorName(d)))) {
+        return { parts: [{ kind: "request", text: name }], steps: [], nodes: [] };
+      }
+      return { parts: [{ kind: "parameter", text: name, parameter: declaration }], steps: [], nodes: [] };
     }
     if (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration)) return this.importedValue(declaration, depth);
     if (ts.isFunctionDeclaration(declaration)) return undefined;
@@ -252,17 +345,12 @@ export class TargetResolver {
     return undefined;
   }
 
-  /** `obj.a.b` where `obj` is an object literal (directly or through a const). */
+  /** `obj.a.b` where `obj` is an object literal (directly, through consts and exports, or returned by a function). */
   private pathValue(base: ts.Expression, path: string[], depth: number): SymbolicValue | undefined {
-    let current: ts.Expression = base;
+    let current: ts.Expression | undefined = base;
     for (const key of path) {
-      const object = objectLiteralOf(current, this.resolver);
-      if (object === undefined) return undefined;
-      const property = object.properties.find(
-        (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name && propertyKey(p.name) === key,
-      );
-      if (property === undefined) return undefined;
-      current = ts.isPropertyAssignment(property) ? property.initializer : (property as ts.ShorthandPropertyAssignment).name;
+      current = propertyValue(this.objectOf(current), key);
+      if (current === undefined) return undefined;
     }
     return this.evaluate(current, depth + 1);
   }
@@ -279,6 +367,8 @@ export class TargetResolver {
     if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
       const member = this.resolver.classMember(node, key);
       if (member === undefined) return unknown(node);
+      // `constructor(private readonly baseUrl: string)`: each `new` fills it (see `substituting` in facts).
+      if (ts.isParameter(member)) return this.declarationValue(member, `this.${key}`, depth) ?? unknown(node);
       if (ts.isPropertyDeclaration(member) && member.initializer) {
         return this.aliasStep(this.evaluate(member.initializer, depth + 1), member.name, `this.${key}`);
       }
@@ -343,26 +433,80 @@ export class TargetResolver {
     return unknown(node);
   }
 
-  /** A call of a local function whose body returns one expression: the value of that expression. */
+  /** A call of a function (local or imported) whose body returns one expression: the value of that expression. */
   private returnedValue(callee: ts.Identifier, depth: number): SymbolicValue | undefined {
-    const declaration = this.resolver.declarationOf(callee);
-    let fn: ts.SignatureDeclaration | undefined;
-    if (declaration && ts.isFunctionDeclaration(declaration)) fn = declaration;
-    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
-      const init = skipOuter(declaration.initializer);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
-    }
-    if (fn === undefined || !("body" in fn) || fn.body === undefined) return undefined;
-    const body = fn.body as ts.ConciseBody;
-    let returned: ts.Expression | undefined;
-    if (!ts.isBlock(body)) returned = body;
-    else {
-      const returns = body.statements.filter(ts.isReturnStatement);
-      if (returns.length === 1) returned = returns[0].expression;
-    }
+    const returned = this.returnedExpression(callee);
     if (returned === undefined) return undefined;
-    const value = this.evaluate(returned, depth + 1);
-    return { ...value, steps: [...value.steps, { ...this.position(returned), note: `returned by ${callee.text}()` }] };
+    const value = this.evaluate(returned.expression, depth + 1);
+    return { ...value, steps: [...value.steps, { ...this.position(returned.expression), note: `returned by ${returned.name}()` }] };
+  }
+
+  /**
+   * What a called function returns, when its body is one expression or has one `return`: a local function, one
+   * imported from a module of the program, or Nest's `registerAs(name, factory)`.
+   */
+  private returnedExpression(callee: ts.Expression): { expression: ts.Expression; name: string } | undefined {
+    const node = skipOuter(callee);
+    if (!ts.isIdentifier(node)) return undefined;
+    let declaration = this.resolver.declarationOf(node);
+    if (declaration !== undefined && (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration))) {
+      declaration = this.importedDeclaration(declaration);
+    }
+    if (declaration === undefined) return undefined;
+    const fn = functionOf(declaration);
+    const expression = fn && returnedBy(fn);
+    return expression && { expression, name: node.text };
+  }
+
+  /**
+   * The object literal an expression denotes: written in place, through `const`s, exports of other modules, nested
+   * properties (`config.api`), and functions that return one (Nest `registerAs("api", () => ({ … }))`).
+   */
+  objectOf(expression: ts.Expression | undefined, depth = 0): ts.ObjectLiteralExpression | undefined {
+    if (expression === undefined || depth > MAX_DEPTH) return undefined;
+    const node = skipOuter(expression);
+    if (ts.isObjectLiteralExpression(node)) return node;
+    if (ts.isIdentifier(node)) {
+      const declaration = this.resolver.declarationOf(node);
+      return declaration && this.declarationObject(declaration, depth + 1);
+    }
+    if (ts.isPropertyAccessExpression(node) || (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression))) {
+      const key = ts.isPropertyAccessExpression(node) ? node.name.text : (node.argumentExpression as ts.StringLiteralLike).text;
+      const receiver = skipOuter(node.expression);
+      const exported = ts.isIdentifier(receiver) ? this.namespaceExport(receiver, key) : undefined;
+      if (exported) return this.declarationObject(exported, depth + 1);
+      const value = propertyValue(this.objectOf(receiver, depth + 1), key);
+      return value && this.objectOf(value, depth + 1);
+    }
+    if (ts.isCallExpression(node)) {
+      if (isRegisterAs(node)) {
+        const factory = node.arguments[1] && functionOf(skipOuter(node.arguments[1]));
+        const returned = factory && returnedBy(factory);
+        return returned && this.objectOf(returned, depth + 1);
+      }
+      // `Object.freeze({ … })`
+      if (isObjectFreeze(node)) return this.objectOf(node.arguments[0], depth + 1);
+      const returned = this.returnedExpression(node.expression);
+      return returned && this.objectOf(returned.expression, depth + 1);
+    }
+    return undefined;
+  }
+
+  private declarationObject(declaration: ts.Node, depth: number): ts.ObjectLiteralExpression | undefined {
+    if (ts.isVariableDeclaration(declaration)) return this.objectOf(declaration.initializer, depth);
+    if (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration)) {
+      const exported = this.importedDeclaration(declaration);
+      return exported && this.declarationObject(exported, depth + 1);
+    }
+    if (ts.isBindingElement(declaration)) {
+      const source = bindingSource(declaration);
+      if (source === undefined) return undefined;
+      let object = this.objectOf(source.initializer, depth);
+      for (const key of source.path) object = this.objectOf(propertyValue(object, key), depth + 1);
+      return object;
+    }
+    if (ts.isExpression(declaration)) return this.objectOf(declaration, depth);
+    return undefined;
   }
 
   /** What a value points at: an address env var, a database env var, or a host in it. */
@@ -433,7 +577,8 @@ export class TargetResolver {
       value = this.evaluate(recognised.base);
     }
     if (value === undefined) {
-      return { target: { kind: "unknown", text: textOf(call) }, resolution: [], nodes: [], parameters: [] };
+      const reason = "the call names no URL, host or base URL";
+      return { target: { kind: "unknown", text: textOf(call), reason }, resolution: [], nodes: [], parameters: [] };
     }
     const resolution = dedupeSteps(value.steps);
     const parameters = value.parts.flatMap((part) => (part.kind === "parameter" ? [part.parameter] : []));
@@ -458,7 +603,11 @@ export class TargetResolver {
         return { target: { kind: "external", host: matched.host }, resolution, nodes: value.nodes, parameters };
       case "none":
         return {
-          target: { kind: "unknown", text: textOf(recognised.url ?? recognised.host ?? recognised.base ?? call) },
+          target: {
+            kind: "unknown",
+            text: textOf(recognised.url ?? recognised.host ?? recognised.base ?? call),
+            reason: whyUnresolved(value.parts),
+          },
           resolution,
           nodes: value.nodes,
           parameters,
@@ -489,6 +638,39 @@ export class TargetResolver {
   serviceOfEnv(name: string): string | undefined {
     return this.serviceByEnv(name);
   }
+}
+
+/** Why a value names no service, database or external host, in words for the `unresolved-call` rule. */
+function whyUnresolved(parts: readonly ValuePart[]): string {
+  const parameter = parts.find((part) => part.kind === "parameter");
+  if (parameter?.kind === "parameter") {
+    const fn = parameter.parameter.parent;
+    const name = ts.isConstructorDeclaration(fn) ? `the constructor of ${className(fn)}` : `\`${functionNameOf(fn)}\``;
+    return `URL built from parameter \`${parameter.text}\` of ${name}`;
+  }
+  const request = parts.find((part) => part.kind === "request");
+  if (request) return `URL built from request data \`${request.text}\``;
+  const env = parts.find((part) => part.kind === "env");
+  if (env?.kind === "env") {
+    return env.how === "env"
+      ? `URL read from env ${env.name}, which no service's address.env and no database's env lists`
+      : `URL read from config ${env.name}, which no service's address.env and no database's env lists`;
+  }
+  const unknownPart = parts.find((part) => part.kind === "unknown");
+  if (unknownPart?.kind === "unknown") return `URL built from \`${unknownPart.text}\`, whose value is not known statically`;
+  const text = parts.map((part) => (part.kind === "text" ? part.text : "")).join("");
+  return text.startsWith("/") ? `URL ${JSON.stringify(text)} has no host` : `${JSON.stringify(text)} names no host`;
+}
+
+function className(fn: ts.ConstructorDeclaration): string {
+  return fn.parent.name?.text ?? "an anonymous class";
+}
+
+function functionNameOf(fn: ts.SignatureDeclaration): string {
+  if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name))) return fn.name.text;
+  if (ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  if (ts.isPropertyAssignment(fn.parent)) return propertyKey(fn.parent.name) ?? "anonymous";
+  return "anonymous";
 }
 
 function unknown(node: ts.Node): SymbolicValue {
@@ -621,4 +803,64 @@ export function matchHostname(
   if (filled.includes("\u0001")) return { region: UNKNOWN_REGION };
   const region = regions.get(filled.toLowerCase());
   return region !== undefined ? { region } : undefined;
+}
+
+/** `process.env`, `Bun.env`, `Deno.env` (globals), and std-env's `env`. */
+function isGlobalEnv(ref: ModuleRef): boolean {
+  const path = refPath(ref);
+  if (ref.module === "") return path === "process.env" || path === "Bun.env" || path === "Deno.env";
+  return ref.module === "std-env" && path === "env";
+}
+
+/** `schema.safeParse(x)` / `.safeParseAsync(x)`: a result object, not the parsed value. */
+function isSafeParse(call: ts.CallExpression): boolean {
+  const callee = skipOuter(call.expression);
+  return ts.isPropertyAccessExpression(callee) && /^safeParse(Async)?$/.test(callee.name.text);
+}
+
+/** Nest's `registerAs("namespace", () => ({ … }))`. */
+function isRegisterAs(call: ts.CallExpression): boolean {
+  const callee = skipOuter(call.expression);
+  return ts.isIdentifier(callee) && callee.text === "registerAs" && call.arguments.length >= 2;
+}
+
+function isObjectFreeze(call: ts.CallExpression): boolean {
+  const callee = skipOuter(call.expression);
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    callee.name.text === "freeze" &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === "Object"
+  );
+}
+
+/** The function a declaration is: a function declaration, or a variable holding an arrow or function expression. */
+function functionOf(declaration: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  if (ts.isFunctionDeclaration(declaration) || ts.isArrowFunction(declaration) || ts.isFunctionExpression(declaration)) {
+    return declaration;
+  }
+  if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
+    const init = skipOuter(declaration.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  return undefined;
+}
+
+/** The expression a function returns, when its body is one expression or holds exactly one `return`. */
+function returnedBy(fn: ts.FunctionLikeDeclaration): ts.Expression | undefined {
+  const body = fn.body;
+  if (body === undefined) return undefined;
+  if (!ts.isBlock(body)) return body;
+  const returns = body.statements.filter(ts.isReturnStatement);
+  return returns.length === 1 ? returns[0].expression : undefined;
+}
+
+/** The value of property `key` in an object literal (`key: v` or shorthand `key`). */
+function propertyValue(object: ts.ObjectLiteralExpression | undefined, key: string): ts.Expression | undefined {
+  if (object === undefined) return undefined;
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && propertyKey(property.name) === key) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === key) return property.name;
+  }
+  return undefined;
 }

@@ -90,8 +90,13 @@ describe("target resolution", () => {
         step("client.ts", 9, 31, "reads env LINKS_URL"),
         step("client.ts", 9, 31, "returned by linksBase()"),
       ]),
-      call("client.ts", 11, 39, "unknown", { kind: "unknown", text: "u" }),
-      call("client.ts", 12, 31, "relative", { kind: "unknown", text: '"/api/x"' }),
+      // Unresolved targets say why, for the unresolved-call rule.
+      call("client.ts", 11, 39, "unknown", {
+        kind: "unknown",
+        text: "u",
+        reason: "URL built from parameter `u` of `unknown`, which no analysed code calls",
+      }),
+      call("client.ts", 12, 31, "relative", { kind: "unknown", text: '"/api/x"', reason: 'URL "/api/x" has no host' }),
     ]);
   });
 
@@ -105,7 +110,7 @@ describe("target resolution", () => {
       ].join("\n"),
     });
     expect(facts).toEqual([
-      call("client.ts", 1, 27, "file", { kind: "unknown", text: '"data.json"' }),
+      call("client.ts", 1, 27, "file", { kind: "unknown", text: '"data.json"', reason: '"data.json" names no host' }),
       call("client.ts", 2, 26, "api", { kind: "external", host: "api.partner.example" }),
       call("client.ts", 3, 27, "port", { kind: "external", host: "partner.example" }),
       // A service's hostname is recognised with or without a scheme.
