@@ -1,7 +1,7 @@
 // --output through symbolic links and to devices: links are written through and stay links, devices are written
 // directly and never replaced, regular files are still replaced whole.
 import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, constants, lstatSync, mkdirSync, openSync, readSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,7 +78,8 @@ describe("--output through the built CLI", () => {
     });
 
   it("--output /dev/stdout writes the report to standard output", () => {
-    execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO, stdio: "inherit" });
+    // dist/ is built once per test run by test/setup/build-dist.ts (vitest globalSetup).
+    expect(existsSync(CLI)).toBe(true);
     const fixture = path.join(REPO, "fixtures/violations/soft-calls-to-home");
     const direct = run(["check", fixture, "--no-cache", "--format", "json"]);
     const viaDevice = run(["check", fixture, "--no-cache", "--format", "json", "--output", "/dev/stdout"]);

@@ -1,7 +1,7 @@
 // Configs, manifests and baselines built to exhaust the reader: each is a user error at file:line:column, exit 2,
 // never an internal error or a stack trace (built CLI, under a timeout).
-import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,7 +45,8 @@ const ALIAS_BOMB =
   "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
 
 beforeAll(() => {
-  execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO, stdio: "inherit" });
+  // dist/ is built once per test run by test/setup/build-dist.ts (vitest globalSetup).
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run the tests through vitest, whose globalSetup builds dist/`);
 });
 
 describe("config and manifest limits, end to end", () => {

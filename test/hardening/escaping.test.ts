@@ -1,7 +1,7 @@
 // Names, paths and messages come from the analysed tree. In a terminal they must never carry escape sequences, bells
 // or bidi overrides; in Markdown they must never break out of a link; in DOT they must never stop Graphviz.
-import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -101,7 +101,8 @@ describe("terminal escaping", () => {
 
   it("end to end: names from manifests reach stdout and stderr escaped", () => {
     const REPO = fileURLToPath(new URL("../..", import.meta.url));
-    execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO, stdio: "inherit" });
+    // dist/ is built once per test run by test/setup/build-dist.ts (vitest globalSetup).
+    expect(existsSync(path.join(REPO, "dist/src/cli/main.js"))).toBe(true);
     const root = mkdtempSync(path.join(tmpdir(), "topo-lint-escape-"));
     cpSync(path.join(REPO, "fixtures/violations/soft-calls-to-home"), root, { recursive: true });
     const manifest = path.join(root, "services/links/topo.service.yaml");

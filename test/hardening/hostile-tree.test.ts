@@ -1,7 +1,7 @@
 // A pull request controls the analysed tree. These trees try to hang the run, crash it, or make it print files
 // from outside the tree; every run must end quickly with a diagnostic or a clear error naming the path.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,7 +53,8 @@ function expectNoCrash(result: Run): void {
 }
 
 beforeAll(() => {
-  execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO, stdio: "inherit" });
+  // dist/ is built once per test run by test/setup/build-dist.ts (vitest globalSetup).
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run the tests through vitest, whose globalSetup builds dist/`);
 });
 
 describe("hostile analysed trees end quickly with a diagnostic (built CLI, under a timeout)", () => {
