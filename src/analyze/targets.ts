@@ -63,6 +63,8 @@ const REQUEST_DECORATORS = new Set(["Param", "Query", "Headers", "Body", "Req", 
 const CONFIG_GETTERS = new Set(["get", "getOrThrow"]);
 /** Members through which a holder is reached: `import.meta.env`, `Bun.env`, `Env.safeParse(process.env).data`. */
 const HOLDER_MEMBERS = new Set(["env", "data"]);
+/** String methods whose result has the same host as their receiver (for URLs as written in code). */
+const HOST_KEEPING_METHODS = new Set(["toString", "replace", "replaceAll", "trim", "trimEnd", "trimStart", "toLowerCase"]);
 /** How many names, exports and calls deep a holder of the environment is followed. */
 const HOLDER_DEPTH = 12;
 const PLACEHOLDER = /\u0001(\d+)\u0002/g;
@@ -72,6 +74,8 @@ export class TargetResolver {
   private readonly regions: Map<string, string>;
   /** Arguments standing in for parameters while a wrapper's call site is resolved. */
   private parameterArguments = new Map<ts.ParameterDeclaration, ts.Expression>();
+  /** Nest config namespaces (`registerAs`) of the program, indexed on first use. */
+  private registered: Map<string, ts.FunctionLikeDeclaration> | undefined;
   /** Whether a variable holds the environment (`const env = cleanEnv(process.env, …)`), by declaration. */
   private readonly envObjects = new WeakMap<ts.Node, boolean>();
 
@@ -251,7 +255,7 @@ export class TargetResolver {
     if (depth > MAX_DEPTH) return unknown(node);
 
     const read = this.envRead(node);
-    if (read) return this.readValue(read);
+    if (read) return (read.how === "config" && this.registeredValue(read.name, depth)) || this.readValue(read);
 
     if (ts.isStringLiteralLike(node)) return { parts: [{ kind: "text", text: node.text }], steps: [], nodes: [node] };
     if (ts.isNumericLiteral(node)) return { parts: [{ kind: "text", text: node.text }], steps: [], nodes: [] };
@@ -280,6 +284,19 @@ export class TargetResolver {
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return this.memberValue(node, depth);
     if (ts.isNewExpression(node) || ts.isCallExpression(node)) return this.callValue(node, depth);
     return unknown(node);
+  }
+
+  /**
+   * `configService.get("flags.url")` where a module registers `registerAs("flags", () => ({ url: … }))`: the value
+   * the factory gives that key.
+   */
+  private registeredValue(key: string, depth: number): SymbolicValue | undefined {
+    const [namespace, ...path] = key.split(".");
+    if (path.length === 0) return undefined;
+    this.registered ??= registeredConfigs(this.resolver);
+    const factory = this.registered.get(namespace);
+    const returned = factory && returnedBy(factory);
+    return returned && this.pathValue(returned, path, depth);
   }
 
   private readValue(read: EnvRead): SymbolicValue {
@@ -389,7 +406,14 @@ export class TargetResolver {
         if (!value.parts.every((part) => part.kind === "unknown")) return value;
       }
     }
-    return this.pathValue(receiver, [key], depth) ?? unknown(node);
+    const found = this.pathValue(receiver, [key], depth);
+    if (found) return found;
+    // `options.url` where `options` is a parameter no caller filled yet: its callers (or each `new`) decide it.
+    const parameter = rootParameter(receiver, this.resolver);
+    if (parameter !== undefined && !this.parameterArguments.has(parameter)) {
+      return { parts: [{ kind: "parameter", text: textOf(node), parameter }], steps: [], nodes: [] };
+    }
+    return unknown(node);
   }
 
   /** `env.X` where `env` is a namespace import (or whole `require`) of a module of the program: its export X. */
@@ -422,7 +446,8 @@ export class TargetResolver {
       if (ts.isIdentifier(callee) && (callee.text === "String" || callee.text === "encodeURI") && args[0]) {
         return this.evaluate(args[0], depth + 1);
       }
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === "toString" && args.length === 0) {
+      // `url.toString()`, and the edits that keep a URL's host: `base.replace(/\/$/, "")`, `host.trim()`.
+      if (ts.isPropertyAccessExpression(callee) && HOST_KEEPING_METHODS.has(callee.name.text)) {
         return this.evaluate(callee.expression, depth + 1);
       }
       if (ts.isIdentifier(callee)) {
@@ -453,7 +478,9 @@ export class TargetResolver {
       declaration = this.importedDeclaration(declaration);
     }
     if (declaration === undefined) return undefined;
-    const fn = functionOf(declaration);
+    // Nest's `registerAs("ns", factory)` is itself a function returning what the factory returns.
+    const registered = registeredFactory(declaration);
+    const fn = registered ?? functionOf(declaration);
     const expression = fn && returnedBy(fn);
     return expression && { expression, name: node.text };
   }
@@ -473,15 +500,21 @@ export class TargetResolver {
     if (ts.isPropertyAccessExpression(node) || (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression))) {
       const key = ts.isPropertyAccessExpression(node) ? node.name.text : (node.argumentExpression as ts.StringLiteralLike).text;
       const receiver = skipOuter(node.expression);
+      if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
+        const member = this.resolver.classMember(node, key);
+        if (member === undefined) return undefined;
+        if (ts.isPropertyDeclaration(member)) return this.objectOf(member.initializer, depth + 1);
+        return ts.isExpression(member) ? this.objectOf(member, depth + 1) : this.declarationObject(member, depth + 1);
+      }
       const exported = ts.isIdentifier(receiver) ? this.namespaceExport(receiver, key) : undefined;
       if (exported) return this.declarationObject(exported, depth + 1);
       const value = propertyValue(this.objectOf(receiver, depth + 1), key);
       return value && this.objectOf(value, depth + 1);
     }
     if (ts.isCallExpression(node)) {
-      if (isRegisterAs(node)) {
-        const factory = node.arguments[1] && functionOf(skipOuter(node.arguments[1]));
-        const returned = factory && returnedBy(factory);
+      const registered = registeredFactory(node);
+      if (registered) {
+        const returned = returnedBy(registered);
         return returned && this.objectOf(returned, depth + 1);
       }
       // `Object.freeze({ … })`
@@ -504,6 +537,12 @@ export class TargetResolver {
       let object = this.objectOf(source.initializer, depth);
       for (const key of source.path) object = this.objectOf(propertyValue(object, key), depth + 1);
       return object;
+    }
+    if (ts.isParameter(declaration)) {
+      const argument = this.parameterArguments.get(declaration);
+      if (argument) return this.objectOf(argument, depth);
+      const injected = injectedConfig(declaration);
+      return injected && this.objectOf(injected, depth);
     }
     if (ts.isExpression(declaration)) return this.objectOf(declaration, depth);
     return undefined;
@@ -818,10 +857,39 @@ function isSafeParse(call: ts.CallExpression): boolean {
   return ts.isPropertyAccessExpression(callee) && /^safeParse(Async)?$/.test(callee.name.text);
 }
 
-/** Nest's `registerAs("namespace", () => ({ … }))`. */
-function isRegisterAs(call: ts.CallExpression): boolean {
+/** The factory of Nest's `registerAs("namespace", () => ({ … }))`, when a node (or the variable it declares) is one. */
+function registeredFactory(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  let call: ts.Node = node;
+  if (ts.isVariableDeclaration(call) && call.initializer) call = call.initializer;
+  if (!ts.isExpression(call)) return undefined;
+  call = skipOuter(call);
+  if (!ts.isCallExpression(call)) return undefined;
   const callee = skipOuter(call.expression);
-  return ts.isIdentifier(callee) && callee.text === "registerAs" && call.arguments.length >= 2;
+  if (!ts.isIdentifier(callee) || callee.text !== "registerAs" || call.arguments.length < 2) return undefined;
+  return functionOf(skipOuter(call.arguments[1]));
+}
+
+/** `@Inject(flagsConfig.KEY) cfg: ConfigType<typeof flagsConfig>`: the registered config the parameter receives. */
+function injectedConfig(parameter: ts.ParameterDeclaration): ts.Expression | undefined {
+  for (const decorator of ts.getDecorators(parameter) ?? []) {
+    const call = decorator.expression;
+    if (!ts.isCallExpression(call) || decoratorName(decorator) !== "Inject") continue;
+    const [token] = call.arguments;
+    if (token && ts.isPropertyAccessExpression(token) && token.name.text === "KEY") {
+      // The registered object is what calling the config factory returns.
+      return ts.factory.createCallExpression(token.expression, undefined, []);
+    }
+  }
+  return undefined;
+}
+
+/** The parameter at the root of `options.a.b`, if the chain starts at one. */
+function rootParameter(expression: ts.Expression, resolver: CodeResolver): ts.ParameterDeclaration | undefined {
+  let node = skipOuter(expression);
+  while (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) node = skipOuter(node.expression);
+  if (!ts.isIdentifier(node)) return undefined;
+  const declaration = resolver.declarationOf(node);
+  return declaration && ts.isParameter(declaration) ? declaration : undefined;
 }
 
 function isObjectFreeze(call: ts.CallExpression): boolean {
@@ -863,4 +931,23 @@ function propertyValue(object: ts.ObjectLiteralExpression | undefined, key: stri
     if (ts.isShorthandPropertyAssignment(property) && property.name.text === key) return property.name;
   }
   return undefined;
+}
+
+/** Every `registerAs("namespace", factory)` of the program, by namespace (the first one in path order wins). */
+function registeredConfigs(resolver: CodeResolver): Map<string, ts.FunctionLikeDeclaration> {
+  const found = new Map<string, ts.FunctionLikeDeclaration>();
+  for (const file of resolver.program.files ?? []) {
+    const sourceFile = resolver.program.sourceFile(file);
+    if (sourceFile === undefined || !sourceFile.text.includes("registerAs")) continue;
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const factory = registeredFactory(node);
+        const [name] = node.arguments;
+        if (factory && name && ts.isStringLiteralLike(name) && !found.has(name.text)) found.set(name.text, factory);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+  return found;
 }
