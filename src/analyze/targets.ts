@@ -611,7 +611,7 @@ export class TargetResolver {
       value = concat([{ parts: [{ kind: "text", text: "//" }], steps: [], nodes: [] }, this.evaluate(recognised.host)]);
     } else if (recognised.url) {
       const url = this.evaluate(recognised.url);
-      value = recognised.base && !hasScheme(url) ? concat([this.evaluate(recognised.base), url]) : url;
+      value = recognised.base && !hasScheme(url) ? joinUrl(this.evaluate(recognised.base), url) : url;
     } else if (recognised.base) {
       value = this.evaluate(recognised.base);
     }
@@ -731,6 +731,16 @@ function concat(values: SymbolicValue[]): SymbolicValue {
     }
   }
   return { parts, steps: values.flatMap((v) => v.steps), nodes: values.flatMap((v) => v.nodes) };
+}
+
+/** A base URL and a path, joined the way HTTP clients do: with one `/` between them. */
+function joinUrl(base: SymbolicValue, path: SymbolicValue): SymbolicValue {
+  const last = base.parts[base.parts.length - 1];
+  const first = path.parts[0];
+  const slash = last?.kind === "text" && last.text.endsWith("/");
+  const leading = first?.kind === "text" && first.text.startsWith("/");
+  const separator: SymbolicValue = { parts: [{ kind: "text", text: slash || leading ? "" : "/" }], steps: [], nodes: [] };
+  return concat([base, separator, path]);
 }
 
 function dedupeSteps(steps: TraceStep[]): TraceStep[] {

@@ -61,6 +61,20 @@ export function factoryCall(ref: ModuleRef | undefined, factory: string): ts.Cal
   return index >= 0 ? ref.segments[index + 1]?.call : undefined;
 }
 
+/**
+ * For a callee reached through a client factory (`create().get`, `extend()`), the factory and what follows it:
+ * `{ factory: "create", rest: "get" }`; for a callee on the library itself, `{ rest: path }`.
+ */
+export function throughFactory(path: string, factories: readonly string[]): { factory?: string; rest: string } {
+  for (const factory of factories) {
+    const prefix = `${factory}()`;
+    if (path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}(`)) {
+      return { factory, rest: path.slice(prefix.length).replace(/^\./, "") };
+    }
+  }
+  return { rest: path };
+}
+
 /** A property of an object literal argument, following `const` aliases (`axios(config)` where `const config = {…}`). */
 export function objectProperty(
   expression: ts.Expression | undefined,
