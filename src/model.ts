@@ -251,11 +251,24 @@ export interface Finding {
   fingerprint: string;
 }
 
+/**
+ * Recognised network call sites by what their target resolved to: a service, an external host, or nothing that could
+ * be told from the code. A site counts once per target (a client class made with two URLs counts twice), whatever
+ * the number of services reaching it.
+ */
+export interface CallCounts {
+  total: number;
+  resolved: number;
+  external: number;
+  unresolved: number;
+}
+
 export interface Summary {
   errors: number;
   warnings: number;
   suppressed: number;
   baselined: number;
+  calls: CallCounts;
 }
 
 export interface CheckResult {

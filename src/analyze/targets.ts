@@ -620,7 +620,8 @@ export class TargetResolver {
       return { target: { kind: "unknown", text: textOf(call), reason }, resolution: [], nodes: [], parameters: [] };
     }
     const resolution = dedupeSteps(value.steps);
-    const parameters = value.parts.flatMap((part) => (part.kind === "parameter" ? [part.parameter] : []));
+    // Only what makes up the host decides the target: a parameter in the path (`/items/${id}`) does not.
+    const parameters = hostParts(value.parts).flatMap((part) => (part.kind === "parameter" ? [part.parameter] : []));
     const matched = this.match(value);
     switch (matched.kind) {
       case "service":
@@ -680,7 +681,9 @@ export class TargetResolver {
 }
 
 /** Why a value names no service, database or external host, in words for the `unresolved-call` rule. */
-function whyUnresolved(parts: readonly ValuePart[]): string {
+function whyUnresolved(all: readonly ValuePart[]): string {
+  const inHost = hostParts(all);
+  const parts = inHost.length > 0 ? inHost : all;
   const parameter = parts.find((part) => part.kind === "parameter");
   if (parameter?.kind === "parameter") {
     const fn = parameter.parameter.parent;
@@ -802,6 +805,13 @@ function hostOf(parts: ValuePart[]): { host: string; explicit: boolean } | undef
   if (/:\d+$/.test(authority)) explicit = true;
   authority = authority.replace(/:[^:]*$/, "");
   return authority === "" ? undefined : { host: authority, explicit };
+}
+
+/** The parts a value's host is made of: those inside its authority, or the first part when no text leads it. */
+function hostParts(parts: readonly ValuePart[]): ValuePart[] {
+  const found = hostOf([...parts]);
+  if (found === undefined) return parts.length > 0 && parts[0].kind !== "text" ? [parts[0]] : [];
+  return [...found.host.matchAll(PLACEHOLDER)].map((match) => parts[Number(match[1])]);
 }
 
 function renderHost(host: string, parts: ValuePart[]): string {

@@ -61,6 +61,7 @@ export function runRules(
       warnings: kept.filter((finding) => finding.severity === "warn").length,
       suppressed: outcome.suppressed,
       baselined: 0,
+      calls: { ...graph.getAttribute("calls") },
     },
     diagnostics: [...analysis.diagnostics].sort((a, b) => comparePositions(a.location, b.location) || compareText(a.message, b.message)),
   };

@@ -1,5 +1,5 @@
 // The shape of a rule: metadata plus one function from the topology graph to findings. No I/O, no caches.
-import type { RuleFinding, Severity, TopologyConfig } from "../model.js";
+import type { RuleFinding, RuleSetting, TopologyConfig } from "../model.js";
 import type { TopologyGraph } from "../graph/topology.js";
 
 export interface RuleMeta {
@@ -7,7 +7,8 @@ export interface RuleMeta {
   id: string;
   /** One line: what the rule reports. */
   description: string;
-  defaultSeverity: Severity;
+  /** "off" for rules a user turns on (`unresolved-call`). */
+  defaultSeverity: RuleSetting;
   /** The rule's docs page. */
   docs: string;
 }

@@ -1,11 +1,11 @@
 // Inline suppressions: `// topo-lint-disable-next-line <id> -- <reason>` hides matching findings on the next line.
-import type { Finding, RuleFinding, SuppressionComment } from "../model.js";
+import type { Finding, RuleFinding, Severity, SuppressionComment } from "../model.js";
 import { didYouMean } from "../errors.js";
 import type { RuleMeta } from "./rule.js";
 import { DOCS_BASE } from "./rule.js";
 
 /** Findings about the suppression comments themselves; they cannot be suppressed. */
-export const SUPPRESSION_RULES: RuleMeta[] = [
+export const SUPPRESSION_RULES: (RuleMeta & { defaultSeverity: Severity })[] = [
   {
     id: "invalid-suppression",
     description: "A topo-lint-disable-next-line comment names an unknown rule or gives no reason",

@@ -1,6 +1,6 @@
 // Builds the topology graph from an analysis: one node per service, database, region and external host,
 // one edge per (source, target, type) carrying every fact behind it.
-import type { Analysis, CodeFact, EdgeAttributes, EdgeType, ServiceAnalysis } from "../model.js";
+import type { Analysis, CallCounts, CallFact, CodeFact, EdgeAttributes, EdgeType, ServiceAnalysis } from "../model.js";
 import { emptyTopology, type TopologyGraph } from "./topology.js";
 
 const NO_ANALYSIS: ServiceAnalysis = { hasHealthEntrypoint: false, healthReads: [] };
@@ -39,6 +39,11 @@ export function buildTopology(analysis: Pick<Analysis, "config" | "facts" | "ser
     addEvidence(graph, fact.type, fact.service, target, fact);
   }
 
+  graph.replaceAttributes({
+    calls: callCounts(analysis.facts),
+    unresolvedCalls: analysis.facts.filter((fact): fact is CallFact => fact.type === "call" && fact.target.kind === "unknown"),
+  });
+
   for (const service of config.services) {
     for (const declared of service.dependsOn) {
       if (declared.service === undefined) continue;
@@ -47,6 +52,23 @@ export function buildTopology(analysis: Pick<Analysis, "config" | "facts" | "ser
     }
   }
   return graph;
+}
+
+/** Call sites by how their target resolved, each (site, target) once whatever the services reaching it. */
+function callCounts(facts: readonly CodeFact[]): CallCounts {
+  const counts: CallCounts = { total: 0, resolved: 0, external: 0, unresolved: 0 };
+  const seen = new Set<string>();
+  for (const fact of facts) {
+    if (fact.type !== "call") continue;
+    const key = JSON.stringify([fact.location.file, fact.location.line, fact.location.column, fact.target]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    counts.total++;
+    if (fact.target.kind === "service") counts.resolved++;
+    else if (fact.target.kind === "external") counts.external++;
+    else counts.unresolved++;
+  }
+  return counts;
 }
 
 /** The node a fact points at, or undefined when it points at nothing the graph knows (an unresolved call). */

@@ -1,11 +1,21 @@
 // The topology graph: services, databases, regions and external hosts, joined by calls, connections,
 // references, imports and placements. Built from an Analysis; read by rules, exporters, blast radius and the planner.
 import graphology from "graphology";
-import type { EdgeAttributes, NodeAttributes } from "../model.js";
+import type { CallCounts, CallFact, EdgeAttributes, NodeAttributes } from "../model.js";
 
 const { MultiDirectedGraph } = graphology;
-export type TopologyGraph = InstanceType<typeof MultiDirectedGraph<NodeAttributes, EdgeAttributes>>;
+
+/** What the graph knows beside its nodes and edges: the calls whose target points at no node. */
+export interface GraphAttributes {
+  calls: CallCounts;
+  /** Call facts whose target could not be resolved, in fact order. */
+  unresolvedCalls: CallFact[];
+}
+
+export type TopologyGraph = InstanceType<typeof MultiDirectedGraph<NodeAttributes, EdgeAttributes, GraphAttributes>>;
 
 export function emptyTopology(): TopologyGraph {
-  return new MultiDirectedGraph<NodeAttributes, EdgeAttributes>();
+  const graph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes, GraphAttributes>();
+  graph.replaceAttributes({ calls: { total: 0, resolved: 0, external: 0, unresolved: 0 }, unresolvedCalls: [] });
+  return graph;
 }

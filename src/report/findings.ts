@@ -1,5 +1,5 @@
 // What several reporters share about findings: their order, how they are counted and the one-line summary.
-import type { Diagnostic, Finding, Position, Severity, Summary } from "../model.js";
+import type { CallCounts, Diagnostic, Finding, Position, Severity, Summary } from "../model.js";
 import { compareFindings, comparePositions, compareText } from "../check/order.js";
 
 export { compareFindings, comparePositions, compareText };
@@ -30,6 +30,14 @@ export function summaryText(summary: Summary): string {
   const hidden = `${summary.suppressed} suppressed, ${summary.baselined} baselined`;
   if (problems === 0) return summary.suppressed + summary.baselined === 0 ? "no problems" : `no problems, ${hidden}`;
   return `${plural(problems, "problem")} (${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}), ${hidden}`;
+}
+
+/** The closing line on recognised calls: what topo-lint could and could not tell the target of. */
+export function callsText(calls: CallCounts): string {
+  if (calls.total === 0) return "calls: none recognised";
+  const unresolved =
+    calls.unresolved === 0 ? "0 unresolved" : `${calls.unresolved} unresolved (the unresolved-call rule lists them)`;
+  return `calls: ${calls.total} recognised, ${calls.resolved} to services, ${calls.external} external, ${unresolved}`;
 }
 
 /** `file:line:column`. */

@@ -13,6 +13,12 @@ export const jsonReport: Reporter = (input) => {
       warnings: summary.warnings,
       suppressed: summary.suppressed,
       baselined: summary.baselined,
+      calls: {
+        total: summary.calls.total,
+        resolved: summary.calls.resolved,
+        external: summary.calls.external,
+        unresolved: summary.calls.unresolved,
+      },
     },
   };
   return `${JSON.stringify(report, null, 2)}\n`;

@@ -96,7 +96,10 @@ function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
       markdown: `${escapeMarkdown(description)}\n\nSee [the rule's documentation](${rule.docs}) for why it matters, examples and how to fix or suppress it.`,
     },
     helpUri: rule.docs,
-    defaultConfiguration: { level: rule.defaultSeverity === "error" ? "error" : "warning" },
+    defaultConfiguration:
+      rule.defaultSeverity === "off"
+        ? { enabled: false, level: "warning" }
+        : { level: rule.defaultSeverity === "error" ? "error" : "warning" },
   };
 }
 

@@ -2,7 +2,7 @@
 import type { Finding, Position, TraceStep } from "../model.js";
 import type { Reporter } from "./report.js";
 import { escapeTerminal, escapeTerminalKeepTabs } from "./escape.js";
-import { compareText, plural, positionText, severityWord, sortedDiagnostics, sortedFindings, summaryText } from "./findings.js";
+import { callsText, compareText, plural, positionText, severityWord, sortedDiagnostics, sortedFindings, summaryText } from "./findings.js";
 
 /** Lines of context shown above and below the finding's line. */
 const CONTEXT_LINES = 2;
@@ -109,6 +109,7 @@ export const textReport: Reporter = (input) => {
   if (diagnostics > 0) {
     out.push(paint.yellow(`⚠ ${plural(diagnostics, "diagnostic")}: input topo-lint could not fully analyse (shown as warnings above)`));
   }
+  out.push(paint.dim(callsText(summary.calls)));
   return `${out.join("\n")}\n`;
 };
 

@@ -42,7 +42,7 @@ describe("runRules", () => {
       ["src/a.ts", 10, "beta", "warn"],
       ["src/b.ts", 3, "alpha", "error"],
     ]);
-    expect(result.summary).toEqual({ errors: 2, warnings: 1, suppressed: 0, baselined: 0 });
+    expect(result.summary).toEqual({ errors: 2, warnings: 1, suppressed: 0, baselined: 0, calls: { total: 0, resolved: 0, external: 0, unresolved: 0 } });
     expect(result.findings[1]).not.toHaveProperty("service");
   });
 

@@ -7,7 +7,7 @@ import { copyFixture, runCli } from "./run-cli.js";
 
 interface Report {
   findings: { rule: string; location: { file: string; line: number } }[];
-  summary: { errors: number; warnings: number; suppressed: number; baselined: number };
+  summary: { errors: number; warnings: number; suppressed: number; baselined: number; calls: Record<string, number> };
 }
 
 describe("check --baseline", () => {
@@ -22,7 +22,7 @@ describe("check --baseline", () => {
 
     const clean = runCli(["check", root, "--baseline", baseline, "--format", "json"]);
     expect(clean.status).toBe(0);
-    expect((JSON.parse(clean.stdout) as Report).summary).toEqual({ errors: 0, warnings: 0, suppressed: 0, baselined: 1 });
+    expect((JSON.parse(clean.stdout) as Report).summary).toEqual({ errors: 0, warnings: 0, suppressed: 0, baselined: 1, calls: { total: 1, resolved: 1, external: 0, unresolved: 0 } });
 
     // Unrelated lines move the finding down; its fingerprint keys on the enclosing function, not the line.
     writeFileSync(server, `// moved\n// by\n// unrelated lines\n${readFileSync(server, "utf8")}`);
@@ -47,7 +47,7 @@ describe("check --baseline", () => {
     expect(report.findings.map((f) => [f.rule, f.location.file, f.location.line])).toEqual([
       ["soft-calls-to-home", "services/links/src/server.ts", 12],
     ]);
-    expect(report.summary).toEqual({ errors: 1, warnings: 0, suppressed: 0, baselined: 1 });
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, suppressed: 0, baselined: 1, calls: { total: 2, resolved: 2, external: 0, unresolved: 0 } });
 
     // Fixing the baselined violation leaves a stale entry, which is reported; --update-baseline prunes it.
     writeFileSync(server, readFileSync(server, "utf8").replace("export async function getLink", "export async function unusedGetLink").replace(/const response = await fetch\("https:\/\/config[^;]*;\n  const partners/, "const partners"));

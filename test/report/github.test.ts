@@ -11,7 +11,7 @@ function finding(severity: Severity, file: string, line: number, message = `prob
 function reportOf(findings: Finding[]): string {
   const errors = findings.filter((f) => f.severity === "error").length;
   return githubReport(
-    sampleInput({ result: { findings, summary: { errors, warnings: findings.length - errors, suppressed: 0, baselined: 0 }, diagnostics: [] } }),
+    sampleInput({ result: { findings, summary: { errors, warnings: findings.length - errors, suppressed: 0, baselined: 0, calls: { total: 0, resolved: 0, external: 0, unresolved: 0 } }, diagnostics: [] } }),
   );
 }
 

@@ -177,7 +177,7 @@ export const findings: Finding[] = [
 
 export const result: CheckResult = {
   findings,
-  summary: { errors: 5, warnings: 1, suppressed: 1, baselined: 2 },
+  summary: { errors: 5, warnings: 1, suppressed: 1, baselined: 2, calls: { total: 14, resolved: 11, external: 1, unresolved: 2 } },
   diagnostics: [{ severity: "warning", message: "could not parse: ';' expected", location: { file: "services/search/src/broken.ts", line: 2, column: 7 } }],
 };
 
@@ -237,5 +237,5 @@ export function sampleInput(overrides: Partial<ReportInput> = {}): ReportInput {
 
 /** A clean result on the same topology. */
 export function cleanInput(): ReportInput {
-  return sampleInput({ result: { findings: [], summary: { errors: 0, warnings: 0, suppressed: 0, baselined: 0 }, diagnostics: [] } });
+  return sampleInput({ result: { findings: [], summary: { errors: 0, warnings: 0, suppressed: 0, baselined: 0, calls: { total: 0, resolved: 0, external: 0, unresolved: 0 } }, diagnostics: [] } });
 }

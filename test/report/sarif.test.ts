@@ -69,7 +69,7 @@ describe.runIf(available || mustRun)("SARIF Multitool validation", () => {
   });
 
   it("an empty result is a valid log too", () => {
-    const input = sampleInput({ result: { findings: [], summary: { errors: 0, warnings: 0, suppressed: 0, baselined: 0 }, diagnostics: [] } });
+    const input = sampleInput({ result: { findings: [], summary: { errors: 0, warnings: 0, suppressed: 0, baselined: 0, calls: { total: 0, resolved: 0, external: 0, unresolved: 0 } }, diagnostics: [] } });
     expect(validate("empty", sarifReport(input))).toEqual([]);
   });
 

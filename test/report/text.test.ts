@@ -7,7 +7,7 @@ import { findings, result, sampleInput } from "./sample.js";
 function report(finding: Finding, source: string | undefined): string {
   return textReport(
     sampleInput({
-      result: { ...result, findings: [finding], summary: { errors: 1, warnings: 0, suppressed: 0, baselined: 0 }, diagnostics: [] },
+      result: { ...result, findings: [finding], summary: { errors: 1, warnings: 0, suppressed: 0, baselined: 0, calls: { total: 0, resolved: 0, external: 0, unresolved: 0 } }, diagnostics: [] },
       sourceText: () => source,
     }),
   );
@@ -22,6 +22,7 @@ describe("text code frames", () => {
       "  3:1  error  config (home) names the regional hostname links.{region}.example.com  home-unaware-of-regions",
       "",
       "✖ 1 problem (1 error, 0 warnings), 0 suppressed, 0 baselined",
+      "calls: none recognised",
       "",
     ].join("\n");
     expect(report(at(3, 1), undefined)).toBe(expected);
