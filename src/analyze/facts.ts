@@ -51,7 +51,7 @@ interface Resolution {
 }
 
 /** How many wrapper functions deep a call's target is followed to the callers that decide it. */
-const MAX_WRAPPER_DEPTH = 3;
+const MAX_WRAPPER_DEPTH = 5;
 
 
 /** Every fact in the analysed files, sorted by file, line, column, service and type. */
@@ -69,7 +69,7 @@ export function collectFacts(
   const attributed = modules.files
     .map((file) => ({ file, sourceFile: program.sourceFile(file), attribution: attributionOf(file, modules) }))
     .filter((entry): entry is { file: string; sourceFile: ts.SourceFile; attribution: Attribution[] } =>
-      entry.sourceFile !== undefined && entry.attribution.length > 0,
+      entry.sourceFile !== undefined && entry.attribution.length > 0 && !isClientModule(entry.sourceFile),
     );
 
   let callSites: CallSites | undefined;
@@ -117,6 +117,8 @@ export function collectFacts(
   // First every recognised call, so the reads and literals that resolve a call's target are not reported again.
   const consumed = new Set<ts.Node>();
   const drivers = new Map<ts.Node, string>();
+  /** Driver calls that read env vars of their own (`Redis.fromEnv()`), with those vars' names. */
+  const implicit = new Map<ts.Node, readonly string[]>();
   const calls: FoundCall[] = [];
   for (const { sourceFile } of attributed) {
     visit(sourceFile, (node) => {
@@ -125,6 +127,10 @@ export function collectFacts(
       if (found === undefined) return;
       const { recognised, recogniser } = found;
       if (recognised.kind === "connection") {
+        if (recognised.env !== undefined && recognised.env.length > 0) {
+          implicit.set(node, recognised.env);
+          drivers.set(node, recogniser);
+        }
         for (const value of recognised.values) {
           for (const read of connectionValues(value, targets)) if (!drivers.has(read)) drivers.set(read, recogniser);
         }
@@ -203,6 +209,10 @@ export function collectFacts(
 
     visit(sourceFile, (node) => {
       if (isTypeOnly(node)) return "skip";
+      for (const name of implicit.get(node) ?? []) {
+        const database = targets.databaseOfEnv(name);
+        if (database) connection(node, database, `env ${name}`);
+      }
       const read = targets.envRead(node);
       if (read) {
         const database = targets.databaseOfEnv(read.name);
@@ -327,6 +337,18 @@ function visit(root: ts.Node, callback: (node: ts.Node) => "skip" | void): void 
     ts.forEachChild(node, walk);
   };
   walk(root);
+}
+
+/**
+ * A `"use client"` module (React Server Components) runs in the browser: its requests are the user's, not the
+ * service's, so it contributes no facts.
+ */
+function isClientModule(sourceFile: ts.SourceFile): boolean {
+  for (const statement of sourceFile.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === "use client") return true;
+  }
+  return false;
 }
 
 /** Types, interfaces and ambient declarations say nothing about what runs. */

@@ -74,6 +74,8 @@ export class TargetResolver {
   private readonly regions: Map<string, string>;
   /** Arguments standing in for parameters while a wrapper's call site is resolved. */
   private parameterArguments = new Map<ts.ParameterDeclaration, ts.Expression>();
+  /** For functions called with a literal: which parameter names the env var they read (-1: none). */
+  private readonly accessors = new WeakMap<ts.Node, number>();
   /** Nest config namespaces (`registerAs`) of the program, indexed on first use. */
   private registered: Map<string, ts.FunctionLikeDeclaration> | undefined;
   /** Whether a variable holds the environment (`const env = cleanEnv(process.env, …)`), by declaration. */
@@ -117,6 +119,8 @@ export class TargetResolver {
       return undefined;
     }
     if (ts.isCallExpression(node)) {
+      const accessed = this.accessorRead(node);
+      if (accessed) return accessed;
       const [key] = node.arguments;
       const callee = node.expression;
       if (key === undefined || !ts.isStringLiteralLike(key) || !ts.isPropertyAccessExpression(callee)) return undefined;
@@ -127,6 +131,46 @@ export class TargetResolver {
       return { name: key.text, how: "config", site: node };
     }
     return undefined;
+  }
+
+  /**
+   * `getEnvVar("X")`, `env("X")`: a call of a function (local or imported) that reads `holder[name]` with one of its
+   * parameters, given a literal there.
+   */
+  private accessorRead(call: ts.CallExpression): EnvRead | undefined {
+    if (call.arguments.length === 0 || !call.arguments.some(ts.isStringLiteralLike)) return undefined;
+    const callee = skipOuter(call.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    let declaration = this.resolver.declarationOf(callee);
+    if (declaration !== undefined && (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration))) {
+      declaration = this.importedDeclaration(declaration);
+    }
+    const fn = declaration && functionOf(declaration);
+    if (fn === undefined) return undefined;
+    let index = this.accessors.get(fn);
+    if (index === undefined) {
+      index = this.accessorParameter(fn);
+      this.accessors.set(fn, index);
+    }
+    const key = index >= 0 ? call.arguments[index] : undefined;
+    return key && ts.isStringLiteralLike(key) ? { name: key.text, how: "env", site: call } : undefined;
+  }
+
+  /** The index of the parameter a function reads the environment with (`process.env[name]`), or -1. */
+  private accessorParameter(fn: ts.FunctionLikeDeclaration): number {
+    if (fn.body === undefined) return -1;
+    const names = fn.parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? parameter.name.text : ""));
+    let found = -1;
+    const visit = (node: ts.Node): void => {
+      if (found >= 0 || ts.isFunctionLike(node)) return;
+      if (ts.isElementAccessExpression(node) && ts.isIdentifier(node.argumentExpression)) {
+        const index = names.indexOf(node.argumentExpression.text);
+        if (index >= 0 && this.isEnvObject(node.expression)) found = index;
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(fn.body, visit);
+    return found;
   }
 
   /**

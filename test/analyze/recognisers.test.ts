@@ -2,9 +2,9 @@
 // with one library; the facts are compared whole with the fixture's expected.json.
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { callRecognisers, driverRecognisers, recognisersFor } from "../../src/analyze/recognisers/index.js";
-import { FIXTURES, factsOf, recogniserTopology } from "./facts.harness.js";
+import { database, FIXTURES, factsOf, factsOfFiles, recogniserTopology, removeRoots, service, topology } from "./facts.harness.js";
 
 const ROOT = path.join(FIXTURES, "recognisers");
 const fixtures = fs.readdirSync(ROOT).sort();
@@ -59,6 +59,27 @@ describe("client factories", () => {
     });
     expect(found).toEqual(FACTORIES_READ_BY_HAND[name]);
     expect(facts.every((fact) => fact.type !== "call" || fact.recogniser === name)).toBe(true);
+  });
+});
+
+describe("drivers that read their own env vars", () => {
+  afterAll(removeRoots);
+
+  test("Upstash Redis.fromEnv() connects to the database listing UPSTASH_REDIS_REST_URL, at the call", () => {
+    const facts = factsOfFiles(
+      {
+        "services/caller/src/cache.ts": [
+          `import { Redis } from "@upstash/redis";`,
+          `export const cache = Redis.fromEnv();`,
+          `export const other = Redis.fromEnvironment?.();`,
+          "",
+        ].join("\n"),
+      },
+      (root) => topology(root, [service("caller")], [database("cache-db", ["UPSTASH_REDIS_REST_URL"])]),
+    );
+    expect(facts.map((fact) => (fact.type === "connection" ? `${fact.location.line}:${fact.location.column} ${fact.database} ${fact.evidence} ${fact.recogniser}` : fact.type))).toEqual([
+      "2:22 cache-db env UPSTASH_REDIS_REST_URL upstash-redis",
+    ]);
   });
 });
 

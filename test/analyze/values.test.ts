@@ -41,6 +41,9 @@ const READ_BY_HAND: Record<string, string[]> = {
     "calls.ts:23 pool -> database orders-db",
     // A schema parsing something other than the environment holds no env vars.
     "calls.ts:27 notEnv -> unresolved",
+    "uses.ts:4 accessor -> links",
+    "uses.ts:5 arrow -> config",
+    // widget.tsx is a "use client" module: its fetch runs in the browser and gives no fact.
   ],
   "config-objects": [
     "calls.ts:6 nested -> links",

@@ -28,6 +28,7 @@ import socketIo from "./socket-io.js";
 import trpc from "./trpc.js";
 import typeorm from "./typeorm.js";
 import undici from "./undici.js";
+import upstashRedis from "./upstash-redis.js";
 import ws from "./ws.js";
 
 /** Libraries that call services over HTTP or gRPC. */
@@ -58,6 +59,7 @@ export const driverRecognisers: readonly Recogniser[] = [
   mongodb,
   ioredis,
   redis,
+  upstashRedis,
   prisma,
   knex,
   typeorm,

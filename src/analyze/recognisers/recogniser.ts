@@ -34,6 +34,8 @@ export type Recognised =
       kind: "connection";
       /** The arguments that carry the connection string, host or options. */
       values: readonly ts.Expression[];
+      /** Env vars the driver reads by itself (`Redis.fromEnv()` reads UPSTASH_REDIS_REST_URL). */
+      env?: readonly string[];
     };
 
 export interface Recogniser {
