@@ -45,13 +45,13 @@ interface FoundCall {
 /** A call's target as resolved at one of its callers (or at one `new` of its client class). */
 interface Resolution {
   site: ts.CallExpression | ts.NewExpression;
-  resolved: ResolvedTarget & { undecidedBecause?: ts.SignatureDeclaration };
+  resolved: ResolvedTarget & { undecidedBecause?: ts.SignatureDeclaration; tooDeep?: boolean };
   /** The `new` of a client class whose constructor argument decided the target: only services reaching it call so. */
   constructedAt?: ts.NewExpression | ts.CallExpression;
 }
 
 /** How many wrapper functions deep a call's target is followed to the callers that decide it. */
-const MAX_WRAPPER_DEPTH = 5;
+const MAX_WRAPPER_DEPTH = 8;
 
 
 /** Every fact in the analysed files, sorted by file, line, column, service and type. */
@@ -90,7 +90,8 @@ export function collectFacts(
     const undecided =
       resolved.target.kind === "unknown" || (resolved.target.kind === "service" && resolved.target.region === UNKNOWN_REGION);
     const wrapper = resolved.parameters[0]?.parent;
-    if (!undecided || wrapper === undefined || depth >= MAX_WRAPPER_DEPTH) return [{ site, resolved }];
+    if (!undecided || wrapper === undefined) return [{ site, resolved }];
+    if (depth >= MAX_WRAPPER_DEPTH) return [{ site, resolved: { ...resolved, tooDeep: true } }];
     callSites ??= new CallSites(resolver, attributed.map((entry) => entry.sourceFile));
     const callers = callSites.of(wrapper);
     if (callers.length === 0) return [{ site, resolved: { ...resolved, undecidedBecause: wrapper } }];
@@ -143,6 +144,8 @@ export function collectFacts(
         let target = resolved.target;
         if (target.kind === "unknown" && resolved.undecidedBecause !== undefined && target.reason !== undefined) {
           target = { ...target, reason: `${target.reason}, which no analysed code calls` };
+        } else if (target.kind === "unknown" && resolved.tooDeep && target.reason !== undefined) {
+          target = { ...target, reason: `${target.reason}, past ${MAX_WRAPPER_DEPTH} wrapper functions (the most followed)` };
         }
         calls.push({
           node: site,

@@ -430,6 +430,10 @@ export class TargetResolver {
       if (member === undefined) return unknown(node);
       // `constructor(private readonly baseUrl: string)`: each `new` fills it (see `substituting` in facts).
       if (ts.isParameter(member)) return this.declarationValue(member, `this.${key}`, depth) ?? unknown(node);
+      if (ts.isGetAccessorDeclaration(member)) {
+        const returned = returnedBy(member);
+        return returned ? this.aliasStep(this.evaluate(returned, depth + 1), member.name, `this.${key}`) : unknown(node);
+      }
       if (ts.isPropertyDeclaration(member) && member.initializer) {
         return this.aliasStep(this.evaluate(member.initializer, depth + 1), member.name, `this.${key}`);
       }
@@ -453,11 +457,20 @@ export class TargetResolver {
     const found = this.pathValue(receiver, [key], depth);
     if (found) return found;
     // `options.url` where `options` is a parameter no caller filled yet: its callers (or each `new`) decide it.
-    const parameter = rootParameter(receiver, this.resolver);
-    if (parameter !== undefined && !this.parameterArguments.has(parameter)) {
-      return { parts: [{ kind: "parameter", text: textOf(node), parameter }], steps: [], nodes: [] };
-    }
+    const parameter = this.unfilledParameter(receiver);
+    if (parameter !== undefined) return { parts: [{ kind: "parameter", text: textOf(node), parameter }], steps: [], nodes: [] };
     return unknown(node);
+  }
+
+  /**
+   * The parameter no caller has filled yet at the root of `options.a`, following parameters filled with another
+   * function's parameter (`new Client(opts)` inside a constructor that takes `opts`).
+   */
+  private unfilledParameter(expression: ts.Expression, depth = 0): ts.ParameterDeclaration | undefined {
+    const parameter = rootParameter(expression, this.resolver);
+    if (parameter === undefined || depth > MAX_DEPTH) return undefined;
+    const argument = this.parameterArguments.get(parameter);
+    return argument === undefined ? parameter : this.unfilledParameter(argument, depth + 1);
   }
 
   /** `env.X` where `env` is a namespace import (or whole `require`) of a module of the program: its export X. */

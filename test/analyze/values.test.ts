@@ -65,6 +65,8 @@ const READ_BY_HAND: Record<string, string[]> = {
     "clients.ts:23 FlagsClient.flags -> config",
     "clients.ts:27 FlagsClient.health -> config",
     "clients.ts:35 HomeClient.ping -> config",
+    // Options passed on from Session's constructor to ApiClient's, read through a getter.
+    "clients.ts:52 ApiClient.list -> links",
   ],
 };
 

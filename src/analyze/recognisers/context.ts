@@ -288,6 +288,10 @@ export class CodeResolver {
     // What the member holds beats what type it has: an initializer, then a constructor assignment, then the type.
     let typed: ts.Node | undefined;
     for (const member of owner.members) {
+      // `get baseUrl() { return … }`: what the getter returns.
+      if (ts.isGetAccessorDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name) {
+        return member;
+      }
       if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name) {
         if (member.initializer) return member;
         if (member.type) typed ??= member;
