@@ -148,12 +148,11 @@ function parseReached(
       });
       continue;
     }
-    const kind = EXTENSIONS[path.posix.extname(file)]?.kind ?? ts.ScriptKind.TS;
-    const source = ts.createSourceFile(toAbsolute(file), read.text, {
-      languageVersion: ts.ScriptTarget.ESNext,
-      // JSDoc carries types in JavaScript files only; skipping it in TypeScript files is what tsc does, and faster.
-      jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
-    }, true, kind);
+    const source = parseFile(file, toAbsolute(file), read.text);
+    if ("error" in source) {
+      unreadable.push({ severity: "warning", message: `${file} ${source.error}: it was not analysed.`, location: source.at });
+      continue;
+    }
     parsed.set(file, source);
     // Type-only imports are followed too: the checker needs the declarations behind a typed receiver.
     for (const { specifier } of runtimeImportsOf(source, { types: true })) {
@@ -164,6 +163,55 @@ function parseReached(
     }
   }
   return { parsed, unreadable };
+}
+
+/**
+ * How deep a file's syntax tree may nest. Every later stage walks trees recursively (TypeScript's binder and checker
+ * too); a tree this deep only comes from generated or hostile code (`1 + 1 + …` three thousand times, hundreds of
+ * nested parentheses, a `.then()` chain hundreds long), and would overflow the stack of the whole run.
+ */
+const MAX_NESTING = 400;
+
+/** Parses one file, or says why it is not analysed: the parser overflowed, or the tree nests too deep. */
+function parseFile(file: string, fileName: string, text: string): ts.SourceFile | { error: string; at: Position } {
+  const kind = EXTENSIONS[path.posix.extname(file)]?.kind ?? ts.ScriptKind.TS;
+  let source: ts.SourceFile;
+  try {
+    source = ts.createSourceFile(
+      fileName,
+      text,
+      {
+        languageVersion: ts.ScriptTarget.ESNext,
+        // JSDoc carries types in JavaScript files only; skipping it in TypeScript files is what tsc does, and faster.
+        jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
+      },
+      true,
+      kind,
+    );
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { error: "nests too deeply for the parser", at: { file, line: 1, column: 1 } };
+  }
+  const deep = firstTooDeep(source);
+  if (deep === undefined) return source;
+  const { line, character } = source.getLineAndCharacterOfPosition(deep.getStart(source));
+  return {
+    error: `nests expressions more than ${MAX_NESTING} deep (line ${line + 1})`,
+    at: { file, line: line + 1, column: character + 1 },
+  };
+}
+
+/** The first node nested deeper than MAX_NESTING, found without recursion. */
+function firstTooDeep(source: ts.SourceFile): ts.Node | undefined {
+  const stack: { node: ts.Node; depth: number }[] = [{ node: source, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (depth > MAX_NESTING) return node;
+    node.forEachChild((child) => {
+      stack.push({ node: child, depth: depth + 1 });
+    });
+  }
+  return undefined;
 }
 
 /** A compiler host that hands TypeScript the files parsed already and resolves modules with our resolver. */

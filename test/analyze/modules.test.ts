@@ -419,6 +419,16 @@ describe("files that do not parse", () => {
   });
 });
 
+/** Writes `files` under `root`, with one service `svc` at `svc/`, and lists the import edges of `svc/a.ts`. */
+function svcImportsOf(root: string, files: Record<string, string>): string[] | undefined {
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  const config = configFor(root, { svc: ["svc"] });
+  return buildModuleGraph(config, createSourceProgram(config)).imports.get("svc/a.ts")?.map(edge);
+}
+
 describe("type-only imports", () => {
   it("load no code: `import type`, and imports or re-exports whose every specifier is `type`", () => {
     const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "topo-lint-types-"));
@@ -443,13 +453,7 @@ describe("type-only imports", () => {
         "svc/h.ts": "export type H = 1;\n",
         "svc/i.ts": "export type I = 1;\nexport const i = 1;\n",
       };
-      for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(temporary, file)), { recursive: true });
-        fs.writeFileSync(path.join(temporary, file), text);
-      }
-      const config = configFor(temporary, { svc: ["svc"] });
-      const graph = buildModuleGraph(config, createSourceProgram(config));
-      expect(graph.imports.get("svc/a.ts")?.map(edge)).toEqual([
+      expect(svcImportsOf(temporary, files)).toEqual([
         "svc/a.ts:3:1 -> svc/e.ts (./e)",
         "svc/a.ts:4:1 -> svc/f.ts (./f)",
         "svc/a.ts:5:1 -> svc/g.ts (./g)",
@@ -488,13 +492,7 @@ describe("import calls", () => {
       "svc/b.ts": "export const b = 1;\nexport type B = number;\n",
       "svc/c.ts": "export const c = 2;\n",
     };
-    for (const [file, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(temporary, file)), { recursive: true });
-      fs.writeFileSync(path.join(temporary, file), text);
-    }
-    const config = configFor(temporary, { svc: ["svc"] });
-    const graph = buildModuleGraph(config, createSourceProgram(config));
-    expect(graph.imports.get("svc/a.ts")?.map(edge)).toEqual([
+    expect(svcImportsOf(temporary, files)).toEqual([
       "svc/a.ts:7:27 -> svc/b.ts (./b)",
       "svc/a.ts:8:11 -> svc/c.ts (./c)",
     ]);
