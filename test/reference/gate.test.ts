@@ -64,7 +64,7 @@ describe("topo-lint check on the reference services", () => {
     const run = await check(FIXTURE_ROOT);
     expect(run.result).toEqual({
       findings: [],
-      summary: { errors: 0, warnings: 0, suppressed: 0, baselined: 0 },
+      summary: { errors: 0, warnings: 0, suppressed: 0, baselined: 0, calls: { total: 1, resolved: 1, external: 0, unresolved: 0 } },
       diagnostics: [],
     });
   });
