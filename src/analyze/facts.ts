@@ -13,6 +13,7 @@ import type {
   TopologyConfig,
   TraceStep,
 } from "../model.js";
+import { hasDirective } from "./conventions/convention.js";
 import { enclosingSymbol } from "./symbols.js";
 import { CodeResolver, type ProgramView, refPath, skipOuter } from "./recognisers/context.js";
 import { prismaConnections } from "./prisma.js";
@@ -347,11 +348,7 @@ function visit(root: ts.Node, callback: (node: ts.Node) => "skip" | void): void 
  * service's, so it contributes no facts.
  */
 function isClientModule(sourceFile: ts.SourceFile): boolean {
-  for (const statement of sourceFile.statements) {
-    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
-    if (statement.expression.text === "use client") return true;
-  }
-  return false;
+  return hasDirective(sourceFile.statements, "use client");
 }
 
 /** Types, interfaces and ambient declarations say nothing about what runs. */

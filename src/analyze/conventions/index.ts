@@ -7,9 +7,11 @@ import agenda from "./agenda.js";
 import amqplib from "./amqplib.js";
 import astro from "./astro.js";
 import bull from "./bull.js";
+import connect from "./connect.js";
 import type { Convention, FileConvention, Shape } from "./convention.js";
 import cron from "./cron.js";
 import fastify from "./fastify.js";
+import honoOpenapi from "./hono-openapi.js";
 import kafkajs from "./kafkajs.js";
 import nats from "./nats.js";
 import nest from "./nest.js";
@@ -25,7 +27,9 @@ import trpc from "./trpc.js";
 /** Request conventions first, then background ones; each in alphabetical order. */
 export const CONVENTIONS: readonly Convention[] = [
   astro,
+  connect,
   fastify,
+  honoOpenapi,
   nest,
   nextjs,
   nitro,
