@@ -1,6 +1,6 @@
 // Home (config and ingest) fails: every region keeps creating and resolving links and stays healthy, telemetry waits
-// in each region's bounded buffer, and every buffered event is stored in ingest's events database exactly once when
-// home is back. topo-lint's blast radius for a home outage predicts the same.
+// in each region's bounded buffer, and when home is back every buffered event is delivered at least once and stored
+// in ingest's events database exactly once (ingest logs every delivery, so duplicates would show). topo-lint's blast radius for a home outage predicts the same.
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -47,6 +47,19 @@ afterAll(async () => {
 interface StoredEvent {
   id: string;
   region: string;
+}
+
+/** How many times ingest received each event id, from its delivery log (duplicates included). */
+function deliveries(): Map<string, number> {
+  const db = new Database(join(reference.dataDir, "events.db"), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare<[], { id: string; n: number }>("SELECT event_id AS id, count(*) AS n FROM deliveries GROUP BY event_id")
+      .all();
+    return new Map(rows.map((row) => [row.id, row.n]));
+  } finally {
+    db.close();
+  }
 }
 
 /** Every event in ingest's SQLite database, read from the file itself rather than through ingest's API. */
@@ -170,6 +183,14 @@ it("keeps serving in every region while home is down, and stores every buffered 
   const expectedRows = REGIONS.flatMap((region, i) => buffered[i].map((id) => `${region} ${id}`)).sort();
   expect(storedNow.map((event) => `${event.region} ${event.id}`).sort()).toEqual(expectedRows);
   expect(expectedRows).toHaveLength(2 * ROUNDS + 1 + EU_CAPACITY);
+  // Delivery is at least once (a flush that times out is sent again); storage is idempotent. The delivery log tells
+  // the two apart: every buffered event arrived, nothing else arrived, and however often one arrived it is stored once.
+  const delivered = deliveries();
+  const bufferedIds = buffered.flat();
+  expect(bufferedIds.filter((id) => (delivered.get(id) ?? 0) < 1)).toEqual([]);
+  const newlyDelivered = [...delivered.keys()].filter((id) => !storedBefore.has(id)).sort();
+  expect(newlyDelivered).toEqual([...bufferedIds].sort());
+  expect(storedNow).toHaveLength(new Set(bufferedIds).size);
 
   // config comes back too, and regions keep the configuration they have.
   await reference.config.start();
