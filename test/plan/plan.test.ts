@@ -7,9 +7,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { loadTopology, type Topology } from "../../src/index.js";
 import { UserError } from "../../src/errors.js";
 import { loadRules } from "../../src/check/registry.js";
-import { runRules } from "../../src/check/check.js";
 import type { Rule } from "../../src/check/rule.js";
-import { buildTopology } from "../../src/graph/build.js";
 import { plan, planJson, planMarkdown, type Plan, type PlanOptions } from "../../src/plan/index.js";
 
 const ROOT = path.resolve("fixtures/monolith");
@@ -44,14 +42,12 @@ describe("plan of the monolith fixture", () => {
     ]);
   });
 
-  test("each step's findingsAfter is what the rules report on that step's topology, ending at 0", () => {
-    const counts = split.steps.map((step) => {
-      const graph = buildTopology({ config: step.state.config, facts: step.state.facts, services: step.state.services });
-      const result = runRules({ config: step.state.config, suppressions: step.state.suppressions, diagnostics: [] }, graph, rules);
-      return result.summary.errors;
-    });
-    expect(split.steps.map((step) => step.findingsAfter)).toEqual(counts);
-    expect(counts).toEqual([0, 1, 1, 1, 1, 0, 0, 0]);
+  test("each step's predicted error count, ending at 0", () => {
+    // The counts a person reads off the hand-written state after each step (fixtures/monolith-steps/<n>/, which
+    // test/plan/steps.test.ts runs the real check on): the copy connects to shop-db it does not own from step 2
+    // until step 6 moves those accesses behind their remedies.
+    expect(split.steps.map((step) => step.findingsAfter)).toEqual([0, 1, 1, 1, 1, 0, 0, 0]);
+    expect(split.steps.map((step) => step.result.summary.errors)).toEqual([0, 1, 1, 1, 1, 0, 0, 0]);
     expect(split.blockers).toEqual([]);
   });
 
