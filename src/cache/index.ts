@@ -11,6 +11,7 @@ import { escapeTerminal } from "../report/escape.js";
 import { isInside, readAnalysedFile } from "../analyze/read.js";
 import { deserializeAnalysis, serializeAnalysis } from "./serialize.js";
 import { readEntry, writeEntry } from "./store.js";
+import { readStatIndex, writeStatIndex } from "./stats.js";
 
 export { terminalProgress, progressLine } from "./progress.js";
 export { analysisKey } from "./key.js";
@@ -63,13 +64,20 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
     warn(`the analysis cache is off: ${secret.error}`);
     return { analysis: await fresh(), cache: "off" };
   }
-  const { key, files } = analysisKey(config, progress ? (done, total) => progress({ phase: "reading", done, total }) : undefined, inputs);
-  progress?.({ phase: "loading", done: 0, total: files.length });
   const unusable = cacheDirProblem(dir, options.cacheDir === undefined ? config.root : undefined);
   if (unusable !== undefined) {
     warn(`the analysis cache is off: ${unusable}`);
     return { analysis: await fresh(), cache: "off" };
   }
+  const { key, files, statIndex, statIndexChanged } = analysisKey(
+    config,
+    progress ? (done, total) => progress({ phase: "reading", done, total }) : undefined,
+    inputs,
+    readStatIndex(dir, config.root, secret.secret),
+  );
+  // Failing to store it costs the next run its hashing, nothing more; the analysis entry below warns once.
+  if (statIndexChanged) writeStatIndex(dir, config.root, statIndex, secret.secret);
+  progress?.({ phase: "loading", done: 0, total: files.length });
   const stored = readEntry(dir, key, secret.secret);
   if (stored !== undefined) {
     try {

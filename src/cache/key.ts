@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Diagnostic, TopologyConfig } from "../model.js";
 import { comparePaths, EXCLUDED_FOLDERS, listSourceFilesWithDiagnostics } from "../analyze/files.js";
 import { isMissing, readAnalysedFile } from "../analyze/read.js";
+import { type StatIndex, statOf } from "./stats.js";
 
 /** Bumped whenever the stored form of an analysis changes shape. */
 export const CACHE_SCHEMA = 1;
@@ -24,6 +25,10 @@ export interface AnalysisKey {
   files: HashedFile[];
   /** Warnings about inputs that could not be read (see `analysisInputs`). */
   diagnostics: Diagnostic[];
+  /** The metadata and hash of every settled source file, for the next run (see cache/stats.ts). */
+  statIndex: StatIndex;
+  /** Whether `statIndex` differs from the one given. */
+  statIndexChanged: boolean;
 }
 
 /** Progress of the hashing pass, once per file read. */
@@ -112,11 +117,34 @@ export function analysisInputs(config: TopologyConfig): AnalysisInputs {
  * inputs of the analysis into the key. The key includes the real path of the root: an entry is only ever used for
  * the tree it was made from.
  */
-export function analysisKey(config: TopologyConfig, onFile?: HashProgress, inputs: AnalysisInputs = analysisInputs(config)): AnalysisKey {
+export function analysisKey(
+  config: TopologyConfig,
+  onFile?: HashProgress,
+  inputs: AnalysisInputs = analysisInputs(config),
+  known: StatIndex = new Map(),
+): AnalysisKey {
   const root = path.resolve(config.root);
   const files: HashedFile[] = [];
+  const statIndex: StatIndex = new Map();
+  let statIndexChanged = known.size !== 0 && known.size !== inputs.files.length;
   for (const file of inputs.files) {
-    files.push({ file, hash: fileHash(root, file) });
+    // A file whose metadata is what it was when last hashed keeps that hash; any other is read.
+    const stat = statOf(path.join(root, file));
+    const before = known.get(file);
+    let hash: string;
+    if (stat !== undefined && before !== undefined && before.stat === stat.stat) {
+      hash = before.hash;
+      statIndex.set(file, before);
+    } else {
+      hash = fileHash(root, file);
+      if (stat !== undefined && stat.settled && !hash.startsWith("unreadable")) {
+        statIndex.set(file, { stat: stat.stat, hash });
+        statIndexChanged = true;
+      } else if (before !== undefined) {
+        statIndexChanged = true;
+      }
+    }
+    files.push({ file, hash });
     onFile?.(files.length, inputs.files.length);
   }
 
@@ -131,7 +159,7 @@ export function analysisKey(config: TopologyConfig, onFile?: HashProgress, input
   }
   for (const { file, hash: text } of files) line("source", file, text);
   for (const { file, hash: text } of inputs.steering) line("steering", file, text);
-  return { key: hash.digest("hex"), files, diagnostics: inputs.diagnostics };
+  return { key: hash.digest("hex"), files, diagnostics: inputs.diagnostics, statIndex, statIndexChanged };
 }
 
 function realRoot(root: string): string {

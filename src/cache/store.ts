@@ -9,7 +9,8 @@ import { CACHE_SCHEMA, TOOL_VERSION } from "./key.js";
 
 const FORMAT = "topo-lint-analysis-cache";
 const ENTRY = /^[0-9a-f]{64}\.json$/;
-const TEMPORARY = /^[0-9a-f]{64}\.json\.[0-9a-z-]+\.tmp$/;
+/** Temporary files of analyses and of the file-metadata indexes (`stats-<hex>.json`, one per root, never pruned). */
+const TEMPORARY = /^(?:stats-)?[0-9a-f]{64}\.json\.[0-9a-z-]+\.tmp$/;
 
 /** An entry larger than this is not read (a cache of a 20,000-file monorepo is far smaller). */
 const MAX_ENTRY_BYTES = 512 * 1024 * 1024;

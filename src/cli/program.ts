@@ -17,7 +17,7 @@ import type { AnalysisProgress } from "../analyze/index.js";
 export const VERSION = readVersion();
 
 /** The library, loaded only when a command runs, so `--help` and usage errors answer at once. */
-const library = () => import("../index.js");
+const library = () => import("../topology.js");
 
 const CHECK_FORMATS = ["text", "json", "sarif", "github", "markdown", "junit", "codeclimate"] as const;
 const GRAPH_FORMATS = ["dot", "mermaid", "json", "graphml", "html"] as const;

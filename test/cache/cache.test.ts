@@ -31,8 +31,9 @@ async function reports(root: string, options: CheckOptions): Promise<{ json: str
   return { json: reporters.json(input(false)), text: reporters.text(input(false)), cache: run.cache };
 }
 
+/** The analysis entries of a cache folder (the file-metadata index, `stats-<hex>.json`, is not one). */
 function entries(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  return existsSync(dir) ? readdirSync(dir).filter((name) => !name.startsWith("stats-")).sort() : [];
 }
 
 const VIOLATIONS = readdirSync(path.join(REPO, "fixtures/violations"))
