@@ -212,6 +212,21 @@ describe("analysis cache", () => {
     expect((await reports(other, { cache: true, cacheDir })).cache).toBe("hit");
   });
 
+  it("switching back to earlier content of an analysed file hits the entry made for it", async () => {
+    const root = copyFixture("fixtures/violations/soft-calls-to-home");
+    const cacheDir = path.join(root, ".cache-under-test");
+    const server = path.join(root, "services/links/src/server.ts");
+    const original = readFileSync(server, "utf8");
+    const first = await reports(root, { cache: true, cacheDir });
+    writeFileSync(server, `${original}\n// on another branch\n`);
+    expect((await reports(root, { cache: true, cacheDir })).cache).toBe("miss");
+    writeFileSync(server, original);
+    const back = await reports(root, { cache: true, cacheDir });
+    expect(back.cache).toBe("hit");
+    expect(back.json).toBe(first.json);
+    expect(entries(cacheDir)).toHaveLength(2);
+  });
+
   it(`keeps the ${MAX_ENTRIES} most recently used entries and leaves files not its own alone`, async () => {
     const root = copyFixture("fixtures/violations/soft-calls-to-home");
     const cacheDir = path.join(root, ".cache-under-test");

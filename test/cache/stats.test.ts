@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { check, loadConfig } from "../../src/index.js";
-import { analysisKey } from "../../src/cache/key.js";
+import { check } from "../../src/index.js";
+import { FileHashes } from "../../src/cache/key.js";
 import { cacheSecret } from "../../src/cache/secret.js";
 import { readStatIndex, statOf } from "../../src/cache/stats.js";
 
@@ -19,7 +19,7 @@ const SERVER = "services/links/src/server.ts";
 const copies: string[] = [];
 
 beforeAll(async () => {
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     const root = mkdtempSync(path.join(tmpdir(), "topo-lint-stats-"));
     cpSync(path.join(REPO, FIXTURE), root, { recursive: true });
     copies.push(root);
@@ -48,14 +48,18 @@ beforeEach(() => {
 });
 
 describe("file-metadata index", () => {
-  it("records every settled source file with the hash of its text, authenticated like an analysis", async () => {
+  it("records the files the cached analysis read, each with the hash of its text, once a run has checked them", async () => {
     const root = await settledCopy();
     const cacheDir = path.join(root, ".cache-under-test");
-    await findings(root, cacheDir);
+    await findings(root, cacheDir); // analyses and stores; hashes nothing
+    expect(readdirSync(cacheDir).filter((entry) => entry.startsWith("stats-"))).toEqual([]);
+    await findings(root, cacheDir); // checks the entry's files, remembering their metadata
     const text = readFileSync(indexFile(cacheDir), "utf8");
     const rows = (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { files: [string, string, string][] }).files;
-    const config = await loadConfig(root);
-    expect(rows.map(([file]) => file)).toEqual(analysisKey(config).files.map(({ file }) => file));
+    expect(rows.map(([file]) => file)).toEqual([
+      "services/links/src/server.ts",
+      "services/search/src/server.ts",
+    ]);
     for (const [file, , hash] of rows) {
       expect(hash).toBe(createHash("sha1").update(readFileSync(path.join(root, file), "utf8"), "utf8").digest("hex"));
     }
@@ -63,16 +67,31 @@ describe("file-metadata index", () => {
 
   it("uses a remembered hash only while the file's metadata is unchanged", async () => {
     const root = await settledCopy();
-    const config = await loadConfig(root);
     const stat = statOf(path.join(root, SERVER));
     expect(stat?.settled).toBe(true);
     const remembered = new Map([[SERVER, { stat: stat!.stat, hash: "remembered" }]]);
-    const hashOf = (known: typeof remembered) => analysisKey(config, undefined, undefined, known).files.find(({ file }) => file === SERVER)?.hash;
-    expect(hashOf(remembered)).toBe("remembered");
+    expect(new FileHashes(root, remembered).hash(SERVER)).toBe("remembered");
     // Same length, other content: the change time moves, so the file is read again.
     const source = readFileSync(path.join(root, SERVER), "utf8");
     writeFileSync(path.join(root, SERVER), source.replace("eu-west-1", "us-west-2"));
-    expect(hashOf(remembered)).toBe(createHash("sha1").update(readFileSync(path.join(root, SERVER), "utf8"), "utf8").digest("hex"));
+    const hashes = new FileHashes(root, remembered);
+    expect(hashes.hash(SERVER)).toBe(createHash("sha1").update(readFileSync(path.join(root, SERVER), "utf8"), "utf8").digest("hex"));
+    // Just written, so not remembered (it could still change within the same tick): the index drops it.
+    expect(hashes.statIndex([SERVER])).toEqual({ index: new Map(), changed: true });
+  });
+
+  it("editing a file no service reaches keeps the entry; adding a file does not", async () => {
+    const root = await settledCopy();
+    const cacheDir = path.join(root, ".cache-under-test");
+    writeFileSync(path.join(root, "tool.ts"), 'export const region = "eu-west-1";\n');
+    const first = await check(root, { cache: true, cacheDir });
+    expect(first.cache).toBe("miss");
+    writeFileSync(path.join(root, "tool.ts"), 'export const region = "af-south-1";\n');
+    const edited = await check(root, { cache: true, cacheDir });
+    expect(edited.cache).toBe("hit");
+    expect(JSON.stringify(edited.result.findings)).toBe(await findings(root));
+    writeFileSync(path.join(root, "tool2.ts"), "export {};\n");
+    expect((await check(root, { cache: true, cacheDir })).cache).toBe("miss");
   });
 
   it("an edit of the same size after a cached run is seen, as without the cache", async () => {
@@ -90,6 +109,7 @@ describe("file-metadata index", () => {
   it("an index whose payload was altered is ignored", async () => {
     const root = await settledCopy();
     const cacheDir = path.join(root, ".cache-under-test");
+    await findings(root, cacheDir);
     await findings(root, cacheDir);
     const file = indexFile(cacheDir);
     const text = readFileSync(file, "utf8");
