@@ -29,8 +29,11 @@ const DROPPED = "-dac_override,-dac_read_search";
 const AS_UNPRIVILEGED =
   process.getuid?.() === 0 ? ["/usr/bin/setpriv", `--bounding-set=${DROPPED}`, `--inh-caps=${DROPPED}`] : [];
 
+/** One cache folder (secret, compiled code) for this file's runs, outside every analysed tree and the user's own. */
+let cacheHome: string | undefined;
+
 function run(args: string[], { unprivileged = false }: { unprivileged?: boolean } = {}): Run {
-  const cacheHome = mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-"));
+  cacheHome ??= mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-"));
   const [command, ...prefix] = unprivileged && AS_UNPRIVILEGED.length > 0 ? AS_UNPRIVILEGED : [process.execPath];
   const commandArgs = command === process.execPath ? [CLI, ...args] : [...prefix, process.execPath, CLI, ...args];
   const result = spawnSync(command, commandArgs, {
