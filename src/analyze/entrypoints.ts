@@ -5,6 +5,7 @@ import ts from "./typescript.cjs";
 import type { Position } from "../model.js";
 import { type CallGraph, type FunctionNode, calleeName, isFunctionNode, isSchedulerCall, unwrap } from "./callgraph.js";
 import { type ShapeContext, shapesFor } from "./conventions/index.js";
+import { fileNodes } from "./nodes.js";
 
 export type EntryKind = "request" | "health" | "background";
 
@@ -65,7 +66,7 @@ export function detectEntries(file: ts.SourceFile, graph: CallGraph, checker: ts
     route: addRoute,
     exportsOf: (source) => exportedHandlers(source, graph, checker),
   };
-  const visit = (node: ts.Node): void => {
+  for (const node of fileNodes(file).entryCandidates) {
     for (const shape of shapesFor(node.kind)) shape.detect(node, context);
     if (ts.isCallExpression(node)) {
       let name = calleeName(node);
@@ -88,9 +89,7 @@ export function detectEntries(file: ts.SourceFile, graph: CallGraph, checker: ts
     } else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
       classEntries(node, where, add);
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
+  }
   return roots;
 }
 

@@ -14,6 +14,7 @@ import type {
   TraceStep,
 } from "../model.js";
 import { hasDirective } from "./conventions/convention.js";
+import { fileNodes } from "./nodes.js";
 import { enclosingSymbol } from "./symbols.js";
 import { CodeResolver, type ProgramView, refPath, skipOuter } from "./recognisers/context.js";
 import { prismaConnections } from "./prisma.js";
@@ -123,10 +124,9 @@ export function collectFacts(
   const implicit = new Map<ts.Node, readonly string[]>();
   const calls: FoundCall[] = [];
   for (const { sourceFile } of attributed) {
-    visit(sourceFile, (node) => {
-      if (!ts.isCallExpression(node) && !ts.isNewExpression(node)) return;
+    for (const node of fileNodes(sourceFile).calls) {
       const found = recognise(node, recognisers, resolver);
-      if (found === undefined) return;
+      if (found === undefined) continue;
       const { recognised, recogniser } = found;
       if (recognised.kind === "connection") {
         if (recognised.env !== undefined && recognised.env.length > 0) {
@@ -136,7 +136,7 @@ export function collectFacts(
         for (const value of recognised.values) {
           for (const read of connectionValues(value, targets)) if (!drivers.has(read)) drivers.set(read, recogniser);
         }
-        return;
+        continue;
       }
       for (const { site, resolved, constructedAt } of throughCallers(recognised, node, node, new Map(), 0)) {
         // A call to a database's host is a connection: its evidence stays at the read, reported below.
@@ -156,7 +156,7 @@ export function collectFacts(
           ...(constructedAt !== undefined ? { constructedIn: resolver.fileOf(constructedAt) } : {}),
         });
       }
-    });
+    }
   }
 
   const callsByFile = new Map<string, FoundCall[]>();
@@ -420,15 +420,13 @@ class CallSites {
     sourceFiles: readonly ts.SourceFile[],
   ) {
     for (const sourceFile of sourceFiles) {
-      visit(sourceFile, (node) => {
-        let called: ts.Node | undefined;
-        if (ts.isCallExpression(node)) called = this.calledFunction(node.expression);
-        else if (ts.isNewExpression(node)) called = this.constructorOf(node.expression);
-        if (called === undefined) return;
+      for (const node of fileNodes(sourceFile).calls) {
+        const called = ts.isCallExpression(node) ? this.calledFunction(node.expression) : this.constructorOf(node.expression);
+        if (called === undefined) continue;
         const known = this.calls.get(called);
-        if (known) known.push(node as ts.CallExpression | ts.NewExpression);
-        else this.calls.set(called, [node as ts.CallExpression | ts.NewExpression]);
-      });
+        if (known) known.push(node);
+        else this.calls.set(called, [node]);
+      }
     }
   }
 

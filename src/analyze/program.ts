@@ -6,6 +6,7 @@ import ts from "./typescript.cjs";
 import type { Diagnostic, Position, TopologyConfig } from "../model.js";
 import { comparePaths, listSourceFiles } from "./files.js";
 import { ownersOf, runtimeImportsOf } from "./modules.js";
+import { gatherNodes } from "./nodes.js";
 import { readAnalysedFile, type ReadResult } from "./read.js";
 import { createModuleResolver, type ModuleResolver, type WorkspacePackage } from "./workspaces.js";
 
@@ -177,7 +178,10 @@ function parseReached(
  */
 const MAX_NESTING = 400;
 
-/** Parses one file, or says why it is not analysed: the parser overflowed, or the tree nests too deep. */
+/**
+ * Parses one file, or says why it is not analysed: the parser overflowed, or the tree nests too deep. The depth check
+ * is the walk that gathers the nodes later stages look at (analyze/nodes.ts).
+ */
 function parseFile(file: string, fileName: string, text: string): ts.SourceFile | { error: string; at: Position } {
   const kind = EXTENSIONS[path.posix.extname(file)]?.kind ?? ts.ScriptKind.TS;
   let source: ts.SourceFile;
@@ -197,26 +201,14 @@ function parseFile(file: string, fileName: string, text: string): ts.SourceFile 
     if (!(error instanceof RangeError)) throw error;
     return { error: "nests too deeply for the parser", at: { file, line: 1, column: 1 } };
   }
-  const deep = firstTooDeep(source);
-  if (deep === undefined) return source;
+  const gathered = gatherNodes(source, MAX_NESTING);
+  if (!("tooDeep" in gathered)) return source;
+  const deep = gathered.tooDeep;
   const { line, character } = source.getLineAndCharacterOfPosition(deep.getStart(source));
   return {
     error: `nests expressions more than ${MAX_NESTING} deep (line ${line + 1})`,
     at: { file, line: line + 1, column: character + 1 },
   };
-}
-
-/** The first node nested deeper than MAX_NESTING, found without recursion. */
-function firstTooDeep(source: ts.SourceFile): ts.Node | undefined {
-  const stack: { node: ts.Node; depth: number }[] = [{ node: source, depth: 0 }];
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop()!;
-    if (depth > MAX_NESTING) return node;
-    node.forEachChild((child) => {
-      stack.push({ node: child, depth: depth + 1 });
-    });
-  }
-  return undefined;
 }
 
 /** A compiler host that hands TypeScript the files parsed already and resolves modules with our resolver. */

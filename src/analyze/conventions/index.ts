@@ -64,6 +64,9 @@ for (const convention of CONVENTIONS) {
   }
 }
 
+/** Every kind of node some shape looks at. */
+export const SHAPE_KINDS: ReadonlySet<ts.SyntaxKind> = new Set(shapesByKind.keys());
+
 export function shapesFor(kind: ts.SyntaxKind): readonly Shape[] {
   return shapesByKind.get(kind) ?? [];
 }
