@@ -327,9 +327,15 @@ function propertyName(property: ts.ObjectLiteralElementLike): string | undefined
 export class CallGraph {
   private readonly edgesOf = new Map<FunctionNode, CallEdge[]>();
 
+  /**
+   * @param memberNames every name the analysed files declare something under (analyze/nodes.ts): a member access
+   * whose name is not among them cannot resolve to an analysed function, so the type checker is not asked — asking
+   * computes the type of the receiver (`res.json()`, `db.select().from(t)`), most of what call edges cost.
+   */
   constructor(
     private readonly checker: ts.TypeChecker,
     private readonly softWrappers: ReadonlySet<string>,
+    private readonly memberNames: ReadonlySet<string>,
   ) {}
 
   edges(fn: FunctionNode): CallEdge[] {
@@ -349,6 +355,7 @@ export class CallGraph {
     if (ts.isPropertyAccessExpression(target)) nameNode = target.name;
     else if (ts.isElementAccessExpression(target)) nameNode = target.argumentExpression;
     if (!ts.isIdentifier(nameNode) && !ts.isPrivateIdentifier(nameNode) && !ts.isStringLiteralLike(nameNode)) return [];
+    if (nameNode !== target && !this.memberNames.has(nameNode.text)) return [];
     return this.functionsOfSymbol(this.checker.getSymbolAtLocation(nameNode), 0);
   }
 
@@ -403,6 +410,7 @@ export class CallGraph {
     if (isFunctionNode(expression)) return [expression];
     if (ts.isIdentifier(expression) || ts.isPropertyAccessExpression(expression)) {
       const name = ts.isIdentifier(expression) ? expression : expression.name;
+      if (name !== expression && !this.memberNames.has(name.text)) return [];
       return this.functionsOfSymbol(this.checker.getSymbolAtLocation(name), depth + 1);
     }
     return [];

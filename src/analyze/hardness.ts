@@ -22,6 +22,7 @@ import {
   unwrap,
 } from "./callgraph.js";
 import { fileConventionsFor } from "./conventions/index.js";
+import { fileNodes } from "./nodes.js";
 import { type EntryKind, type EntryRoot, detectEntries, exportedFunctions, exportedHandlers } from "./entrypoints.js";
 
 /** What hardness needs from the analysed program (a subset of the source program every analysis shares). */
@@ -108,7 +109,12 @@ class Hardnesses implements HardnessIndex {
   ) {
     this.checker = program.checker();
     this.softWrappers = new Set(config.softWrappers);
-    this.graph = new CallGraph(this.checker, this.softWrappers);
+    const memberNames = new Set<string>();
+    for (const file of modules.files) {
+      const source = program.sourceFile(file);
+      if (source !== undefined) for (const name of fileNodes(source).memberNames) memberNames.add(name);
+    }
+    this.graph = new CallGraph(this.checker, this.softWrappers, memberNames);
   }
 
   classify(site: ts.Node, service: string): Hardness {

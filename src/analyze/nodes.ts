@@ -11,6 +11,12 @@ export interface FileNodes {
   calls: CallLike[];
   /** The file, then every call, `new`, class and node a convention's shape looks at, in source order. */
   entryCandidates: ts.Node[];
+  /**
+   * Every name the file declares a function under, as a member access can reach it: methods, accessors, functions,
+   * classes, export specifiers, shorthand members, and properties, variables and `x.name = …` holding a function or
+   * a name ("default" always).
+   */
+  memberNames: Set<string>;
 }
 
 /** What entrypoints.ts looks at: calls, `new`s and classes itself, and whatever the conventions' shapes look at. */
@@ -22,6 +28,71 @@ const ENTRY_KINDS = new Set<ts.SyntaxKind>([
   ...SHAPE_KINDS,
 ]);
 
+/** Declarations that are functions (or classes, for `new x.Name()`) under their own name. */
+const FUNCTION_KINDS = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.ClassDeclaration,
+  ts.SyntaxKind.ShorthandPropertyAssignment,
+  ts.SyntaxKind.ExportSpecifier,
+]);
+
+/** Declarations that hold a value: they lead to a function when the value is one, or names one. */
+const HOLDER_KINDS = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.PropertyDeclaration,
+  ts.SyntaxKind.PropertyAssignment,
+  ts.SyntaxKind.VariableDeclaration,
+]);
+
+/** What the call graph follows from a value to a function: a function itself, a name, or a member of one. */
+function mayBeFunction(value: ts.Expression | undefined): boolean {
+  if (value === undefined) return false;
+  let expression = value;
+  while (
+    ts.isParenthesizedExpression(expression) ||
+    ts.isAsExpression(expression) ||
+    ts.isNonNullExpression(expression) ||
+    ts.isTypeAssertionExpression(expression) ||
+    ts.isSatisfiesExpression(expression)
+  ) {
+    expression = expression.expression;
+  }
+  return (
+    ts.isFunctionExpression(expression) ||
+    ts.isArrowFunction(expression) ||
+    ts.isClassExpression(expression) ||
+    ts.isIdentifier(expression) ||
+    ts.isPropertyAccessExpression(expression)
+  );
+}
+
+function textOfName(name: ts.Node | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
+  return undefined;
+}
+
+/**
+ * The name under which a node declares a function that `x.name` can resolve to: the call graph's member lookups
+ * (callgraph.ts) end at these declarations and no others.
+ */
+function declaredName(node: ts.Node): string | undefined {
+  if (FUNCTION_KINDS.has(node.kind)) return textOfName((node as ts.NamedDeclaration).name);
+  if (HOLDER_KINDS.has(node.kind)) {
+    const holder = node as ts.PropertyDeclaration | ts.PropertyAssignment | ts.VariableDeclaration;
+    return mayBeFunction(holder.initializer) ? textOfName(holder.name) : undefined;
+  }
+  // `exports.f = …`, `this.handler = …`, `obj["f"] = …`
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && mayBeFunction(node.right)) {
+    const left = node.left;
+    if (ts.isPropertyAccessExpression(left)) return left.name.text;
+    if (ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)) return left.argumentExpression.text;
+  }
+  return undefined;
+}
+
 const gathered = new WeakMap<ts.SourceFile, FileNodes>();
 
 /**
@@ -31,6 +102,7 @@ const gathered = new WeakMap<ts.SourceFile, FileNodes>();
 export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes | { tooDeep: ts.Node } {
   const calls: CallLike[] = [];
   const entryCandidates: ts.Node[] = [source];
+  const memberNames = new Set<string>(["default"]);
   const nodes: ts.Node[] = [source];
   const depths: number[] = [0];
   const children: ts.Node[] = [];
@@ -43,6 +115,8 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
     if (depth > maxDepth) return { tooDeep: node };
     if (node.kind === ts.SyntaxKind.CallExpression || node.kind === ts.SyntaxKind.NewExpression) calls.push(node as CallLike);
     if (ENTRY_KINDS.has(node.kind) && node !== source) entryCandidates.push(node);
+    const declared = declaredName(node);
+    if (declared !== undefined) memberNames.add(declared);
     node.forEachChild(collect);
     // Pushed last child first, so the first child is walked next: source order.
     for (let i = children.length - 1; i >= 0; i--) {
@@ -51,7 +125,7 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
     }
     children.length = 0;
   }
-  const found = { calls, entryCandidates };
+  const found = { calls, entryCandidates, memberNames };
   gathered.set(source, found);
   return found;
 }

@@ -51,6 +51,9 @@ function writeCacheAtExit(script: vm.Script, file: string): void {
 
 /** Compiles typescript.js with the cached code and puts it in require's cache, where `require` below finds it. */
 function preload(): void {
+  // Some loaders (an ES module loader translating this file) hand it a require without a module cache: then nothing
+  // can be put where `require` finds it, and it compiles typescript.js itself.
+  if (typeof require.cache !== "object" || require.cache === null) return;
   const file = require.resolve("typescript");
   if (require.cache[file] !== undefined) return;
   let source: string;
