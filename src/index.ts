@@ -76,6 +76,8 @@ export interface CheckRun extends Topology {
 /** Loads the config of `root`, analyses its code and builds the topology graph. */
 export async function loadTopology(root: string, options: LoadOptions = {}): Promise<Topology> {
   const config = await loadConfig(root, { configFile: options.configFile });
+  // Terraform is read first: a file that does not parse stops the run before the longer code analysis.
+  const infrastructure = config.infrastructure ? await (await import("./infra/index.js")).readInfrastructure(config) : undefined;
   try {
     const { analysis, cache } = await analyzeCached(config, {
       cache: options.cache === true,
@@ -83,7 +85,10 @@ export async function loadTopology(root: string, options: LoadOptions = {}): Pro
       onProgress: options.onProgress,
       onWarning: options.onWarning,
     });
-    return { config, analysis, graph: buildTopology(analysis), cache };
+    if (infrastructure === undefined) return { config, analysis, graph: buildTopology(analysis), cache };
+    // What the Terraform reading could not decide is listed with the analysis' own diagnostics.
+    const withInfrastructure: Analysis = { ...analysis, diagnostics: [...analysis.diagnostics, ...infrastructure.undecided] };
+    return { config, analysis: withInfrastructure, graph: buildTopology(withInfrastructure, infrastructure), cache };
   } finally {
     options.onProgress?.({ phase: "done", done: 0, total: 0 });
   }

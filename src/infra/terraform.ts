@@ -104,7 +104,8 @@ class Reader {
     const roots = [...folders].filter((folder) => !called.has(folder)).sort();
     for (const folder of roots) {
       const module = this.modules.get(folder)!;
-      this.expand(this.instantiate(module, undefined, undefined, folder === "." ? "" : `${folder}:`), 0);
+      // With several root modules, addresses start with the folder ("infra/eu:aws_vpc.main") to tell them apart.
+      this.expand(this.instantiate(module, undefined, undefined, roots.length === 1 ? "" : `${folder}:`), 0);
     }
     this.collectCidrs();
     const peerings = this.peerings();
@@ -406,7 +407,11 @@ class Reader {
       if (META_ARGUMENTS.has(name)) continue;
       const value = evaluate(attribute.value, scope);
       const input: ModuleInput = { text: attribute.value.text, perInstance: /\b(each|count)\./.test(attribute.value.text), location: attribute.location };
-      if (firstUnknown(value) === undefined) input.value = JSON.stringify(value);
+      const unknown = firstUnknown(value);
+      if (unknown === undefined) input.value = JSON.stringify(value);
+      else if (!this.perRegionInputs.includes(name) && regionFrom !== `input ${name}`) {
+        this.note(attribute.location, `cannot decide input ${name} of ${instance.path}, so it is not compared across regions: ${unknown.reason}`);
+      }
       inputs[name] = input;
     }
     const module: RegionalModule = {
