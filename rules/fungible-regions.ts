@@ -93,9 +93,12 @@ function differences(module: RegionalModule, reference: RegionalModule, perRegio
   for (const name of own.filter((input) => theirs.includes(input))) {
     const mine = module.inputs[name];
     const other = reference.inputs[name];
-    // A value that cannot be decided is not compared (the reading lists it as undecided).
-    if (mine.value !== undefined && other.value !== undefined && mine.value !== other.value) {
-      found.push(`input ${name} is ${mine.value} here, ${other.value} in the reference`);
+    // A value that cannot be decided is not compared (the reading lists it as undecided), except that the same
+    // expression in every region, not varying per instance, is the same value.
+    if (mine.value !== undefined && other.value !== undefined) {
+      if (mine.value !== other.value) found.push(`input ${name} is ${mine.value} here, ${other.value} in the reference`);
+    } else if (mine.value === undefined && other.value === undefined && !mine.perInstance && !other.perInstance && mine.text === other.text) {
+      continue;
     }
   }
   return found;

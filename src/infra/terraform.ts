@@ -76,6 +76,8 @@ class Reader {
   private readonly regional: RegionalModule[] = [];
   private readonly cidrs: NetworkCidr[] = [];
   private readonly registryCidrs: NetworkCidr[] = [];
+  /** Regional module inputs whose value is not decided, with why. */
+  private readonly undecidedInputs = new Map<ModuleInput, string>();
 
   constructor(
     private readonly root: string,
@@ -107,6 +109,7 @@ class Reader {
       // With several root modules, addresses start with the folder ("infra/eu:aws_vpc.main") to tell them apart.
       this.expand(this.instantiate(module, undefined, undefined, roots.length === 1 ? "" : `${folder}:`), 0);
     }
+    this.listUndecidedInputs();
     this.collectCidrs();
     const peerings = this.peerings();
     const records = this.records();
@@ -409,9 +412,7 @@ class Reader {
       const input: ModuleInput = { text: attribute.value.text, perInstance: /\b(each|count)\./.test(attribute.value.text), location: attribute.location };
       const unknown = firstUnknown(value);
       if (unknown === undefined) input.value = JSON.stringify(value);
-      else if (!this.perRegionInputs.includes(name) && regionFrom !== `input ${name}`) {
-        this.note(attribute.location, `cannot decide input ${name} of ${instance.path}, so it is not compared across regions: ${unknown.reason}`);
-      }
+      else this.undecidedInputs.set(input, `${unknown.reason}`);
       inputs[name] = input;
     }
     const module: RegionalModule = {
@@ -424,6 +425,22 @@ class Reader {
     };
     if (version) module.version = literalText(version.value, scope);
     this.regional.push(module);
+  }
+
+  /**
+   * An undecided input still compares equal across regions when every module of its source writes the same expression
+   * and it does not vary per instance (`home_vpc_id = aws_vpc.home.id`). The others cannot be compared: listed.
+   */
+  private listUndecidedInputs(): void {
+    for (const module of this.regional) {
+      for (const [name, input] of Object.entries(module.inputs)) {
+        const reason = this.undecidedInputs.get(input);
+        if (reason === undefined || this.perRegionInputs.includes(name) || module.regionFrom === `input ${name}`) continue;
+        const peers = this.regional.filter((other) => other.source === module.source);
+        if (peers.every((other) => other.inputs[name] !== undefined && other.inputs[name].text === input.text && !other.inputs[name].perInstance)) continue;
+        this.note(input.location, `cannot decide input ${name} of ${module.address}, so it is not compared across regions: ${reason}`);
+      }
+    }
   }
 
   private registryModuleCidrs(instance: Instance, call: HclBlock, scope: Scope): void {
