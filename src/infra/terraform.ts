@@ -265,6 +265,8 @@ class Reader {
       const alias = block.attributes.get("alias");
       const aliasValue = alias ? evaluate(alias.value, instance.scope) : undefined;
       const key = typeof aliasValue === "string" ? `${name}.${aliasValue}` : name;
+      // A block with nothing but an alias is a proxy: the configuration comes from the caller's `providers` map.
+      if (parent !== undefined && [...block.attributes.keys()].every((argument) => argument === "alias") && instance.providers.has(key)) continue;
       const region = block.attributes.get("region") ?? block.attributes.get("location");
       instance.providers.set(key, region ? evaluate(region.value, instance.scope) : new Unknown(`provider ${key} sets no region`));
     }
@@ -361,6 +363,11 @@ class Reader {
     const resource = this.resourceInstances.find(
       (candidate) => candidate.instance === instance && resourceAddress(candidate.block) === address && (wanted === undefined || candidate.scope.each?.key === wanted || candidate.scope.count === wanted),
     );
+    // data "aws_region" without arguments is the region of its provider: decidable from the configuration.
+    if (resource && address.startsWith("data.aws_region.") && ["name", "region", "id"].includes(rest[0] ?? "") && !resource.block.attributes.has("name") && !resource.block.attributes.has("region")) {
+      const region = this.resourceRegion(resource);
+      return isUnknown(region) ? new Unknown(region.reason, reference) : region;
+    }
     const argument = rest.length > 0 && resource ? resource.block.attributes.get(rest[0]) : undefined;
     if (resource && argument) {
       let value = evaluate(argument.value, resource.scope);

@@ -107,6 +107,60 @@ resource "aws_vpc_peering_connection" "eu_home" {
     expect(infra.peerings.map((p) => [p.from, p.to, p.address, p.location.line])).toEqual([["eu-west-1", "us-west-2", "aws_vpc_peering_connection.eu_home", 20]]);
   });
 
+  it("passes two providers into a module (default and a proxy alias) and reads data aws_region as its provider's region", async () => {
+    const infra = await read({
+      "main.tf": `provider "aws" {
+  alias  = "eu"
+  region = "eu-west-1"
+}
+provider "aws" {
+  alias  = "af"
+  region = "af-south-1"
+}
+variable "cidr" {
+  default = { "eu-west-1" = "10.2.0.0/16", "af-south-1" = "10.3.0.0/16" }
+}
+module "eu" {
+  source    = "./region"
+  providers = { aws = aws.eu }
+  cidr      = var.cidr
+}
+module "af" {
+  source    = "./region"
+  providers = { aws = aws.af }
+  cidr      = var.cidr
+}
+module "peering" {
+  source = "./peering"
+  providers = {
+    aws            = aws.af
+    aws.requesting = aws.eu
+  }
+}
+`,
+      "region/main.tf": `variable "cidr" {}
+data "aws_region" "current" {}
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr[data.aws_region.current.name]
+}
+`,
+      "peering/main.tf": `provider "aws" {
+  alias = "requesting"
+}
+data "aws_region" "accepting" {}
+resource "aws_vpc_peering_connection" "x" {
+  provider    = aws.requesting
+  peer_region = data.aws_region.accepting.name
+}
+`,
+    });
+    expect(infra.cidrs.map((c) => [c.region, c.cidr, c.address])).toEqual([
+      ["eu-west-1", "10.2.0.0/16", "module.eu.aws_vpc.this"],
+      ["af-south-1", "10.3.0.0/16", "module.af.aws_vpc.this"],
+    ]);
+    expect(infra.peerings.map((p) => [p.from, p.to, p.address, p.location.line])).toEqual([["eu-west-1", "af-south-1", "module.peering.aws_vpc_peering_connection.x", 22]]);
+  });
+
   it("evaluates locals, variable defaults and cidrsubnet() of literal bases", async () => {
     const infra = await read({
       "main.tf": `variable "base" { default = "10.0.0.0/8" }
