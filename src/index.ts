@@ -1,5 +1,5 @@
 // The public API of topo-lint: load a root, analyse its code, check the rules. The CLI is one client of it.
-import type { Analysis, CheckResult, TopologyConfig } from "./model.js";
+import type { Analysis, CheckResult, Infrastructure, TopologyConfig } from "./model.js";
 import { loadConfig } from "./config/index.js";
 import { UserError } from "./errors.js";
 import { buildTopology } from "./graph/build.js";
@@ -34,6 +34,11 @@ export async function analyze(config: TopologyConfig, options: AnalyzeOptions = 
   return (await import("./analyze/index.js")).analyze(config, options);
 }
 // ── end analysis cache ──
+
+/** Reads the Terraform configuration a loaded config names (loading the HCL parser on first use); undefined without one. */
+export async function readInfrastructure(config: TopologyConfig): Promise<Infrastructure | undefined> {
+  return (await import("./infra/index.js")).readInfrastructure(config);
+}
 
 export interface LoadOptions {
   /** A config file other than the root's topo-lint.config.(yaml|yml|json). */
@@ -77,7 +82,7 @@ export interface CheckRun extends Topology {
 export async function loadTopology(root: string, options: LoadOptions = {}): Promise<Topology> {
   const config = await loadConfig(root, { configFile: options.configFile });
   // Terraform is read first: a file that does not parse stops the run before the longer code analysis.
-  const infrastructure = config.infrastructure ? await (await import("./infra/index.js")).readInfrastructure(config) : undefined;
+  const infrastructure = config.infrastructure ? await readInfrastructure(config) : undefined;
   try {
     const { analysis, cache } = await analyzeCached(config, {
       cache: options.cache === true,
