@@ -2,7 +2,7 @@
 // is one instance of the same Terraform module with the same inputs, apart from the few that must differ per region.
 import { defineRule } from "../src/check/rule.js";
 import type { RegionalModule, RuleFinding } from "../src/model.js";
-import { compareText, inReportOrder } from "../src/graph/queries.js";
+import { comparePositions, compareText, inReportOrder } from "../src/graph/queries.js";
 
 export default defineRule(
   {
@@ -24,7 +24,8 @@ export default defineRule(
     for (const [source, modules] of [...bySource].sort(([a], [b]) => compareText(a, b))) {
       // A module only home instantiates is home's own infrastructure, not a region's copy.
       if (modules.every((module) => module.region === config.regions.home)) continue;
-      modules.sort((a, b) => compareText(a.address, b.address));
+      // In file order, so the later block in a region is the second one; for_each instances share a block: by address.
+      modules.sort((a, b) => comparePositions(a.location, b.location) || compareText(a.address, b.address));
       const reference = referenceModule(modules, config.regions.home, perRegion);
       const seen = new Map<string, RegionalModule>();
       for (const module of modules) {
@@ -67,7 +68,7 @@ function compared(module: RegionalModule, perRegion: Set<string>): string[] {
     .sort(compareText);
 }
 
-/** Home's module when home serves; otherwise the most common shape (ties: the first by address). */
+/** Home's module when home serves; otherwise the most common shape (ties: the first in file order). */
 function referenceModule(modules: RegionalModule[], home: string, perRegion: Set<string>): RegionalModule {
   const homes = modules.filter((module) => module.region === home);
   if (homes.length > 0) return homes[0];
