@@ -2,8 +2,9 @@
 // positions. The parser is tree-sitter's HCL grammar (its Terraform dialect) run through web-tree-sitter: both are
 // WebAssembly, so nothing is compiled on the user's machine. Text that does not parse is a UserError at the first
 // place the grammar could not read.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { Language, Parser, type Node } from "web-tree-sitter";
 import { UserError } from "../errors.js";
 import type { Position } from "../model.js";
@@ -61,14 +62,23 @@ let parser: Promise<Parser> | undefined;
 function terraformParser(): Promise<Parser> {
   parser ??= (async () => {
     await Parser.init();
-    const require = createRequire(import.meta.url);
-    const wasm = readFileSync(require.resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm"));
+    const wasm = readFileSync(grammarFile());
     const language = await Language.load(new Uint8Array(wasm));
     const created = new Parser();
     created.setLanguage(language);
     return created;
   })();
   return parser;
+}
+
+/**
+ * The grammar's WebAssembly: beside this module once built (the build copies it into dist/), or, when running from
+ * the sources, in the grammar package (a devDependency).
+ */
+function grammarFile(): string {
+  const bundled = fileURLToPath(new URL("./tree-sitter-terraform.wasm", import.meta.url));
+  if (existsSync(bundled)) return bundled;
+  return createRequire(import.meta.url).resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm");
 }
 
 /** Parses one file; `file` is root-relative and used in positions and errors. */
