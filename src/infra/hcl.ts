@@ -104,17 +104,14 @@ export async function parseHcl(file: string, text: string): Promise<HclFile> {
 
 /** The first place the grammar could not read, as a UserError naming what was found there. */
 function syntaxError(file: string, root: Node): UserError {
+  // Depth-first, in source order, without recursion (the tree can be as deep as the text is nested).
   let bad: Node | undefined;
-  const visit = (node: Node): void => {
-    if (bad !== undefined) return;
-    if (node.type === "ERROR" || node.isMissing) {
-      bad = node;
-      return;
-    }
-    if (!node.hasError) return;
-    for (const child of node.children) if (child) visit(child);
-  };
-  visit(root);
+  const stack: Node[] = [root];
+  while (stack.length > 0 && bad === undefined) {
+    const node = stack.pop()!;
+    if (node.type === "ERROR" || node.isMissing) bad = node;
+    else if (node.hasError) for (const child of [...node.children].reverse()) if (child) stack.push(child);
+  }
   const at = bad ?? root;
   const location = { file, line: at.startPosition.row + 1, column: at.startPosition.column + 1 };
   if (at.isMissing) return new UserError(`HCL syntax error: expected ${describeMissing(at.type)}`, { location });
@@ -130,13 +127,33 @@ function describeMissing(type: string): string {
   return closers[type] ?? (/^[a-z_]+$/.test(type) ? type.replace(/_/g, " ") : `"${type}"`);
 }
 
+/** How deep blocks and expressions may nest (real configurations stay far below; a deeper one would exhaust the stack). */
+const MAX_NESTING = 200;
+
 const POSTFIX = new Set(["get_attr", "index", "splat"]);
 
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", '"': '"', "\\": "\\" };
 
 /** Turns tree-sitter nodes into the plain structures above, with 1-based positions. */
 class Reader {
+  private depth = 0;
+
   constructor(private readonly file: string) {}
+
+  /** Runs `read` one level deeper; nesting past MAX_NESTING is the user's input, not a crash. */
+  private nested<T>(node: Node, read: () => T): T {
+    if (++this.depth > MAX_NESTING) {
+      throw new UserError(`blocks or expressions nest more than ${MAX_NESTING} levels deep`, {
+        location: this.position(node),
+        hint: "Terraform configuration this deep is not read; flatten it",
+      });
+    }
+    try {
+      return read();
+    } finally {
+      this.depth--;
+    }
+  }
 
   position(node: Node): Position {
     return { file: this.file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
@@ -166,6 +183,10 @@ class Reader {
   }
 
   private block(node: Node): HclBlock {
+    return this.nested(node, () => this.blockAt(node));
+  }
+
+  private blockAt(node: Node): HclBlock {
     const parts = named(node);
     const labels: string[] = [];
     let body: HclFile["body"] = { attributes: new Map(), blocks: [] };
@@ -178,6 +199,10 @@ class Reader {
   }
 
   expression(node: Node): Expr {
+    return this.nested(node, () => this.expressionAt(node));
+  }
+
+  private expressionAt(node: Node): Expr {
     const base: ExprBase = { text: node.text, location: this.position(node) };
     if (node.type !== "expression") return this.term(node, base);
     return this.postfixed(named(node), base);

@@ -284,6 +284,13 @@ resource "aws_route53_record" "r" {
     expect(error.format()).toMatch(/^main\.tf:3:\d+: HCL syntax error: /);
   });
 
+  it("refuses nesting deeper than it reads, at the place it gets too deep, instead of exhausting the stack", async () => {
+    const depth = 5000;
+    const error = (await read({ "main.tf": `locals {\n  x = ${"[".repeat(depth)}${"]".repeat(depth)}\n}\n` }).catch((e: unknown) => e)) as UserError;
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.format()).toMatch(/^main\.tf:2:\d+: blocks or expressions nest more than 200 levels deep/);
+  });
+
   it("refuses an attribute set twice, where the second one is", async () => {
     const error = (await read({ "main.tf": `locals {\n  a = 1\n  a = 2\n}\n` }).catch((e: unknown) => e)) as UserError;
     expect(error.format()).toBe('main.tf:3:3: attribute "a" is set twice in the same block');
