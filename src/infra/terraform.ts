@@ -385,14 +385,14 @@ class Reader {
     const serving = new Set(this.regions.serving);
     let region: string | undefined;
     let regionFrom = "";
-    const mapping = call.attributes.get("providers");
-    if (mapping) {
-      for (const [local, value] of instance.providers) {
-        if (typeof value === "string" && serving.has(value) && mapping.value.text.includes(local.split(".")[0])) {
-          region = value;
-          regionFrom = `provider ${local}`;
-          break;
-        }
+    // The providers its `providers` map passes, the default configuration (`aws`) before aliased ones (`aws.peer`).
+    const mapping = call.attributes.get("providers")?.value;
+    const mapped = mapping?.kind === "object" ? mapping.entries.map((entry) => (entry.key.kind === "literal" ? String(entry.key.value) : entry.key.text)) : [];
+    for (const local of mapped.sort((a, b) => Number(a.includes(".")) - Number(b.includes(".")) || compare(a, b))) {
+      const value = instance.providers.get(local);
+      if (typeof value === "string" && serving.has(value)) {
+        [region, regionFrom] = [value, `provider ${local}`];
+        break;
       }
     }
     const named = [...instance.inputs].filter(([, value]) => typeof value === "string" && serving.has(value));
