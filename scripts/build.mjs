@@ -2,7 +2,8 @@
 // swaps it in. So renamed or deleted sources never linger in dist/, and a CLI started while a build runs (another
 // test run, `npm start`) finds the previous dist/ or the new one, never a half-written or deleted one.
 import { spawnSync } from "node:child_process";
-import { renameSync, rmSync } from "node:fs";
+import { copyFileSync, renameSync, rmSync } from "node:fs";
+import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -24,6 +25,11 @@ function run(args) {
 try {
   run([tsc, "-p", "tsconfig.build.json", "--outDir", staging]);
   run([at("scripts/build-viewer.mjs"), at(`${staging}/viewer/viewer.js`)]);
+  // The Terraform grammar ships inside dist/ (WebAssembly, with its license), so users install no package with a
+  // native binding or an install script: the grammar package is only a devDependency.
+  const grammar = path.dirname(createRequire(import.meta.url).resolve("@tree-sitter-grammars/tree-sitter-hcl/package.json"));
+  copyFileSync(path.join(grammar, "tree-sitter-terraform.wasm"), at(`${staging}/src/infra/tree-sitter-terraform.wasm`));
+  copyFileSync(path.join(grammar, "LICENSE"), at(`${staging}/src/infra/tree-sitter-terraform.LICENSE`));
   // Another build may swap its dist/ in at the same moment: move whatever is there aside until ours takes its place.
   for (let attempt = 0; ; attempt++) {
     const previous = `dist.old-${process.pid}-${attempt}`;

@@ -13,4 +13,4 @@ export { exportGraph } from "./export/index.js";
 export { blastRadius } from "./graph/blast.js";
 export { explain } from "./graph/explain.js";
 export { plan, planRoot, planJson, planMarkdown } from "./plan/index.js";
-export { analyze, loadTopology, check, type LoadOptions, type CheckOptions, type Topology, type CheckRun } from "./topology.js";
+export { analyze, readInfrastructure, loadTopology, check, type LoadOptions, type CheckOptions, type Topology, type CheckRun } from "./topology.js";

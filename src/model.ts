@@ -80,6 +80,17 @@ export interface TopologyConfig {
   rules: Record<string, RuleSetting>;
   /** Where each `rules:` key sits, for reporting unknown ids. */
   ruleLocations: Record<string, Position>;
+  /** `infrastructure:` — the Terraform configuration to read; absent when the config has none. */
+  infrastructure?: InfrastructureConfig;
+}
+
+export interface InfrastructureConfig {
+  /** Root-relative .tf files that the `terraform` globs match, sorted. */
+  terraform: string[];
+  /** Module inputs allowed to differ between regions. */
+  perRegionInputs: string[];
+  /** The `infrastructure` key in the config. */
+  location: Position;
 }
 
 // ─── Module graph (src/analyze/modules) ────────────────────────────────────────
@@ -206,6 +217,74 @@ export interface Analysis {
   sourceText(file: string): string | undefined;
 }
 
+// ─── Infrastructure (src/infra) ────────────────────────────────────────────────
+// What the Terraform configuration says about regions, read without running Terraform. Every fact is located at a
+// block of the analysed tree: the block itself in a root module, or the outermost `module` block that instantiates it.
+
+/** A module input as written and, when decidable, its value (JSON text). */
+export interface ModuleInput {
+  text: string;
+  /** JSON of the evaluated value; undefined when the value cannot be decided without running Terraform. */
+  value?: string;
+  /** Whether the expression differs per instance of the same block (`each.…`, `count.index`). */
+  perInstance: boolean;
+  location: Position;
+}
+
+/** A module instance whose provider or inputs name a serving region: one region's copy of the infrastructure. */
+export interface RegionalModule {
+  /** `module.region["eu-west-1"]`. */
+  address: string;
+  region: string;
+  /** How the region was told: "providers aws = aws.eu", "input region", "for_each key". */
+  regionFrom: string;
+  source: string;
+  version?: string;
+  inputs: Record<string, ModuleInput>;
+  location: Position;
+}
+
+/** A network-level CIDR of a region (a VPC, a virtual network, a subnetwork of a global network). */
+export interface NetworkCidr {
+  region: string;
+  cidr: string;
+  /** `aws_vpc.main`, `module.region["eu-west-1"].aws_vpc.this`, or `module.vpc` with the input named. */
+  address: string;
+  location: Position;
+  trace: TraceStep[];
+}
+
+/** A network link between two regions (VPC peering, network peering, transit gateway peering). */
+export interface Peering {
+  from: string;
+  to: string;
+  address: string;
+  location: Position;
+  trace: TraceStep[];
+}
+
+/** A DNS record that routes a hostname to one region by latency or geolocation. */
+export interface DnsRecord {
+  hostname: string;
+  region: string;
+  routing: "latency" | "geolocation";
+  healthChecked: boolean;
+  address: string;
+  location: Position;
+  trace: TraceStep[];
+}
+
+export interface Infrastructure {
+  /** Root-relative Terraform files read (the matched ones and those of local modules they call), sorted. */
+  files: string[];
+  modules: RegionalModule[];
+  cidrs: NetworkCidr[];
+  peerings: Peering[];
+  records: DnsRecord[];
+  /** What could not be decided without running Terraform, listed rather than guessed. */
+  undecided: Diagnostic[];
+}
+
 // ─── Topology graph (src/graph) ────────────────────────────────────────────────
 // A graphology MultiDirectedGraph. Node keys are bare names of services, databases and regions; external hosts
 // are keyed by their hostname. One edge per (source, target, type); its `evidence` lists every fact behind it.
@@ -213,10 +292,12 @@ export interface Analysis {
 export type NodeAttributes =
   | { kind: "service"; placement: Placement; location: Position; manifest: ServiceManifest; analysis: ServiceAnalysis }
   | { kind: "database"; location: Position; decl: DatabaseDecl; owners: string[] }
-  | { kind: "region"; home: boolean }
+  /** `cidrs`: the region's network CIDRs, when the Terraform configuration is read. */
+  | { kind: "region"; home: boolean; cidrs?: string[] }
   | { kind: "external"; host: string };
 
-export type EdgeType = "call" | "connection" | "reference" | "import" | "placement";
+/** `peering`: region → region network link; `dns`: service → region, a record routing one of its hostnames there. */
+export type EdgeType = "call" | "connection" | "reference" | "import" | "placement" | "peering" | "dns";
 
 export interface EdgeAttributes {
   type: EdgeType;
@@ -225,6 +306,10 @@ export interface EdgeAttributes {
   /** For calls: the declared purpose from `dependsOn`, when declared. */
   purpose?: Purpose;
   evidence: CodeFact[];
+  /** For peering and dns edges: the Terraform blocks behind the edge. */
+  infrastructure?: TraceStep[];
+  /** For dns edges: whether every record routing there has a health check. */
+  healthChecked?: boolean;
 }
 
 // ─── Findings (src/check) ──────────────────────────────────────────────────────

@@ -1,7 +1,7 @@
 // Loading a root into its topology and checking it: the core of the public API, and what the command line loads
 // for check, graph, blast and explain. It does not load the analyzer (and TypeScript) until something must be
 // analysed, so a run answered from the cache never loads the compiler.
-import type { Analysis, CheckResult, TopologyConfig } from "./model.js";
+import type { Analysis, CheckResult, Infrastructure, TopologyConfig } from "./model.js";
 import { loadConfig } from "./config/index.js";
 import { UserError } from "./errors.js";
 import { buildTopology } from "./graph/build.js";
@@ -23,6 +23,11 @@ export async function analyze(config: TopologyConfig, options: AnalyzeOptions = 
   return (await import("./analyze/index.js")).analyze(config, options);
 }
 // ── end analysis cache ──
+
+/** Reads the Terraform configuration a loaded config names (loading the HCL parser on first use); undefined without one. */
+export async function readInfrastructure(config: TopologyConfig): Promise<Infrastructure | undefined> {
+  return (await import("./infra/index.js")).readInfrastructure(config);
+}
 
 export interface LoadOptions {
   /** A config file other than the root's topo-lint.config.(yaml|yml|json). */
@@ -65,6 +70,8 @@ export interface CheckRun extends Topology {
 /** Loads the config of `root`, analyses its code and builds the topology graph. */
 export async function loadTopology(root: string, options: LoadOptions = {}): Promise<Topology> {
   const config = await loadConfig(root, { configFile: options.configFile });
+  // Terraform is read first: a file that does not parse stops the run before the longer code analysis.
+  const infrastructure = config.infrastructure ? await readInfrastructure(config) : undefined;
   try {
     const { analysis, cache } = await analyzeCached(config, {
       cache: options.cache === true,
@@ -72,7 +79,10 @@ export async function loadTopology(root: string, options: LoadOptions = {}): Pro
       onProgress: options.onProgress,
       onWarning: options.onWarning,
     });
-    return { config, analysis, graph: buildTopology(analysis), cache };
+    if (infrastructure === undefined) return { config, analysis, graph: buildTopology(analysis), cache };
+    // What the Terraform reading could not decide is listed with the analysis' own diagnostics.
+    const withInfrastructure: Analysis = { ...analysis, diagnostics: [...analysis.diagnostics, ...infrastructure.undecided] };
+    return { config, analysis: withInfrastructure, graph: buildTopology(withInfrastructure, infrastructure), cache };
   } finally {
     options.onProgress?.({ phase: "done", done: 0, total: 0 });
   }

@@ -3,7 +3,7 @@
 import path from "node:path";
 import { didYouMean, UserError } from "../errors.js";
 import { isInside, MAX_TEXT_BYTES, readAnalysedFile, readRegularFile } from "../analyze/read.js";
-import type { DatabaseDecl, DependencyDecl, Position, RuleSetting, ServiceManifest, TopologyConfig } from "../model.js";
+import type { DatabaseDecl, DependencyDecl, InfrastructureConfig, Position, RuleSetting, ServiceManifest, TopologyConfig } from "../model.js";
 import { isBackstageCatalog, readCatalog, resolveCatalogReferences, type Catalog } from "./backstage.js";
 import { configFilesAt, CONFIG_NAMES, filesMatching, foldersIn, pathKind } from "./discover.js";
 import { parseSource, type PathSegment, type SourceDocument } from "./document.js";
@@ -74,8 +74,9 @@ export async function loadConfig(root: string, options: LoadOptions = {}): Promi
 
   const ruleLocations: Record<string, Position> = {};
   for (const id of Object.keys(config.rules)) ruleLocations[id] = document.keyAt(["rules", id]);
+  const infrastructure = await readInfrastructureConfig(absoluteRoot, document, config);
 
-  return {
+  const loaded: TopologyConfig = {
     root: absoluteRoot,
     configFile,
     regions: { home: config.regions.home, serving: config.regions.serving },
@@ -85,6 +86,31 @@ export async function loadConfig(root: string, options: LoadOptions = {}): Promi
     softWrappers: config.softWrappers,
     rules: config.rules as Record<string, RuleSetting>,
     ruleLocations,
+  };
+  if (infrastructure !== undefined) loaded.infrastructure = infrastructure;
+  return loaded;
+}
+
+/** `infrastructure:` with its globs resolved to the .tf files they match (each glob must match one at least). */
+async function readInfrastructureConfig(root: string, document: SourceDocument, config: ConfigInput): Promise<InfrastructureConfig | undefined> {
+  if (config.infrastructure === undefined) return undefined;
+  const files = new Set<string>();
+  for (const [index, written] of config.infrastructure.terraform.entries()) {
+    const where = ["infrastructure", "terraform", index];
+    const glob = rootGlob(root, "", written, document, where, "globs in infrastructure.terraform are relative to the analysed root");
+    const matched = (await filesMatching(root, glob)).filter((file) => file.endsWith(".tf"));
+    if (matched.length === 0) {
+      throw new UserError(`infrastructure.terraform[${index}]: no Terraform file (.tf) matches "${written}"`, {
+        location: document.valueAt(where),
+        hint: `globs are relative to the analysed root (${root}); node_modules, dist, build, coverage and .git are never searched`,
+      });
+    }
+    for (const file of matched) files.add(file);
+  }
+  return {
+    terraform: [...files].sort(compareText),
+    perRegionInputs: config.infrastructure.perRegionInputs,
+    location: document.keyAt(["infrastructure"]),
   };
 }
 

@@ -25,6 +25,21 @@ export const databaseSchema = z
   })
   .describe("A database: how code that connects to it is recognised.");
 
+export const infrastructureSchema = z
+  .strictObject({
+    terraform: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe(
+        "Globs of Terraform files (.tf), relative to the analysed root. Each glob must match at least one .tf file. They are parsed, never planned or applied; local modules they call are read too.",
+      )
+      .meta({ examples: [["infra/**/*.tf"]] }),
+    perRegionInputs: strings(
+      "The only module inputs allowed to differ between the regional modules of different regions (the input that names the region always may).",
+    ).meta({ examples: [["region", "cidr_block"]] }),
+  })
+  .describe("The infrastructure behind the regions: Terraform configuration checked by the infrastructure rules.");
+
 export const configSchema = z
   .strictObject({
     $schema: schemaKey,
@@ -53,6 +68,7 @@ export const configSchema = z
     softWrappers: strings("Functions whose callback arguments run soft: calls inside them never hold up a request.").meta({
       examples: [["softCall"]],
     }),
+    infrastructure: infrastructureSchema.optional(),
     rules: z
       .record(z.string(), z.enum(RULE_SETTINGS).describe("off, warn or error."))
       .default({})

@@ -82,6 +82,12 @@ function edgeStatement(edge: ViewEdge): string {
     case "import":
       Object.assign(style, { style: "dotted", color: COLORS.quiet, arrowhead: "empty" });
       break;
+    case "peering":
+      Object.assign(style, { style: "bold", dir: "both", label: "peering" });
+      break;
+    case "dns":
+      Object.assign(style, { style: "dashed", color: COLORS.quiet, label: "dns" });
+      break;
   }
   if (edge.rules.length > 0) {
     Object.assign(style, {

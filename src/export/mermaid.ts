@@ -61,6 +61,8 @@ interface Drawing {
 function edgeLabel(edge: ViewEdge): string {
   if (edge.type === "reference") return "refers to";
   if (edge.type === "import") return "imports";
+  if (edge.type === "peering") return "peering";
+  if (edge.type === "dns") return "dns";
   if (edge.kind === "soft" && edge.purpose !== undefined) return edge.purpose;
   return "";
 }
@@ -74,7 +76,7 @@ export function mermaidFromView(view: TopologyView, maxChars: number, maxEdges: 
       target: edge.target,
       types: [edge.type],
       hard: edge.kind === "hard",
-      dashed: edge.type !== "import" && edge.type !== "reference" ? edge.kind === "soft" : true,
+      dashed: edge.type === "peering" ? false : edge.type !== "import" && edge.type !== "reference" ? edge.kind === "soft" : true,
       label: edgeLabel(edge),
       rules: [...edge.rules],
     })),

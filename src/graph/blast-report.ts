@@ -28,6 +28,9 @@ export function blastText(radius: BlastRadius, headline: string, config: Topolog
     lines.push(`when ${subject(failure, config)} fails`);
     lines.push(`  down:     ${failure.down.length > 0 ? failure.down.join(", ") : "none"}`);
     lines.push(`  degraded: ${failure.degraded.length > 0 ? failure.degraded.join(", ") : "none"}`);
+    if (failure.undrained !== undefined) {
+      lines.push(`  undrained: ${failure.undrained.length > 0 ? `${failure.undrained.join(", ")} (DNS keeps sending customers here)` : "none"}`);
+    }
   }
   // Each entry is one line: control characters or bidi controls inside a name are shown escaped.
   return `${lines.map(escapeTerminal).join("\n")}\n`;
@@ -53,11 +56,22 @@ export function blastMarkdown(radius: BlastRadius, headline: string, config: Top
     "",
     `**${markdownText(headline.charAt(0).toUpperCase() + headline.slice(1))}**`,
     "",
-    "| fails | down | degraded |",
-    "| --- | --- | --- |",
-    ...radius.failures.map(
-      (failure) => `| ${markdownText(subject(failure, config))} | ${names(failure.down)} | ${names(failure.degraded)} |`,
-    ),
+    ...(radius.failures.some((failure) => failure.undrained !== undefined)
+      ? [
+          "| fails | down | degraded | not drained by DNS |",
+          "| --- | --- | --- | --- |",
+          ...radius.failures.map(
+            (failure) =>
+              `| ${markdownText(subject(failure, config))} | ${names(failure.down)} | ${names(failure.degraded)} | ${failure.undrained === undefined ? "" : names(failure.undrained)} |`,
+          ),
+        ]
+      : [
+          "| fails | down | degraded |",
+          "| --- | --- | --- |",
+          ...radius.failures.map(
+            (failure) => `| ${markdownText(subject(failure, config))} | ${names(failure.down)} | ${names(failure.degraded)} |`,
+          ),
+        ]),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -13,6 +13,11 @@ export interface Failure {
   down: string[];
   /** Services that keep serving with fewer regions, stale data or lost best-effort work. */
   degraded: string[];
+  /**
+   * For a region, when the Terraform configuration is read: regional services whose hostnames DNS keeps routing to
+   * the failed region (no health-checked latency or geolocation record drains it), so its customers are not served.
+   */
+  undrained?: string[];
 }
 
 export interface BlastRadius {
@@ -38,6 +43,8 @@ interface Model {
   services: Map<string, { placement: "home" | "regional"; regions: string[]; dependencies: Dependency[] }>;
   /** The regions each database lives in (with its owners); NOWHERE when it has none. */
   databases: Map<string, string[]>;
+  /** Per region, the regional services DNS does not drain from it; undefined without Terraform. */
+  undrained?: Map<string, string[]>;
 }
 
 function buildModel(graph: TopologyGraph, config: TopologyConfig): Model {
@@ -78,7 +85,27 @@ function buildModel(graph: TopologyGraph, config: TopologyConfig): Model {
       service.dependencies.push(dependency);
     }
   });
-  return { home, regions, services, databases };
+  const model: Model = { home, regions, services, databases };
+  if (graph.getAttribute("infrastructure") !== undefined) model.undrained = undrainedByRegion(graph, config);
+  return model;
+}
+
+/**
+ * A regional service is drained from a region when every hostname customers reach without naming a region has a
+ * health-checked record routing it there; a service with no such hostname is not routed by DNS and not listed.
+ */
+function undrainedByRegion(graph: TopologyGraph, config: TopologyConfig): Map<string, string[]> {
+  const undrained = new Map<string, string[]>();
+  graph.forEachNode((name, attributes: NodeAttributes) => {
+    if (attributes.kind !== "service" || attributes.placement !== "regional") return;
+    if (!attributes.manifest.address.hostnames.some((hostname) => !/\{\s*region\s*\}/.test(hostname))) return;
+    for (const region of config.regions.serving) {
+      const key = `dns:${name}->${region}`;
+      const drained = graph.hasEdge(key) && graph.getEdgeAttribute(key, "healthChecked") === true;
+      if (!drained) undrained.set(region, [...(undrained.get(region) ?? []), name].sort());
+    }
+  });
+  return undrained;
 }
 
 /** Which (node, region) instances are up once `failed` fails: a fixpoint over hard dependencies. */
@@ -136,7 +163,9 @@ function failureOf(model: Model, node: string, kind: FailureKind): Failure {
     );
     if (lostRegion || lostDependency) degraded.push(name);
   }
-  return { node, kind, down: down.sort(), degraded: degraded.sort() };
+  const failure: Failure = { node, kind, down: down.sort(), degraded: degraded.sort() };
+  if (kind === "region" && model.undrained !== undefined) failure.undrained = model.undrained.get(node) ?? [];
+  return failure;
 }
 
 function kindOf(graph: TopologyGraph, node: string): FailureKind | undefined {

@@ -1,11 +1,11 @@
 // Builds the topology graph from an analysis: one node per service, database, region and external host,
 // one edge per (source, target, type) carrying every fact behind it.
-import type { Analysis, CallCounts, CallFact, CodeFact, EdgeAttributes, EdgeType, ServiceAnalysis } from "../model.js";
+import type { Analysis, CallCounts, CallFact, CodeFact, EdgeAttributes, EdgeType, Infrastructure, ServiceAnalysis, TopologyConfig } from "../model.js";
 import { emptyTopology, type TopologyGraph } from "./topology.js";
 
 const NO_ANALYSIS: ServiceAnalysis = { hasHealthEntrypoint: false, healthReads: [] };
 
-export function buildTopology(analysis: Pick<Analysis, "config" | "facts" | "services">): TopologyGraph {
+export function buildTopology(analysis: Pick<Analysis, "config" | "facts" | "services">, infrastructure?: Infrastructure): TopologyGraph {
   const { config } = analysis;
   const graph = emptyTopology();
 
@@ -51,7 +51,53 @@ export function buildTopology(analysis: Pick<Analysis, "config" | "facts" | "ser
       if (graph.hasEdge(key)) graph.setEdgeAttribute(key, "purpose", declared.purpose);
     }
   }
+  if (infrastructure !== undefined) addInfrastructure(graph, config, infrastructure);
   return graph;
+}
+
+/**
+ * The Terraform facts: regions carry their network CIDRs, peerings join regions, and each DNS record that routes a
+ * regional service's hostname to a region is a `dns` edge from the service to that region.
+ */
+function addInfrastructure(graph: TopologyGraph, config: TopologyConfig, infrastructure: Infrastructure): void {
+  graph.setAttribute("infrastructure", infrastructure);
+  const region = (name: string): string => {
+    if (!graph.hasNode(name)) graph.addNode(name, { kind: "region", home: name === config.regions.home });
+    return name;
+  };
+  for (const cidr of infrastructure.cidrs) {
+    const attributes = graph.getNodeAttributes(region(cidr.region));
+    if (attributes.kind !== "region") continue;
+    attributes.cidrs = [...new Set([...(attributes.cidrs ?? []), cidr.cidr])].sort();
+  }
+  for (const peering of infrastructure.peerings) {
+    if (peering.from === peering.to) continue;
+    const key = edgeKey("peering", region(peering.from), region(peering.to));
+    if (!graph.hasEdge(key)) graph.addDirectedEdgeWithKey(key, peering.from, peering.to, { type: "peering", evidence: [], infrastructure: [] });
+    graph.getEdgeAttributes(key).infrastructure!.push({ ...peering.location, note: peering.address });
+  }
+  for (const service of config.services) {
+    if (service.placement !== "regional") continue;
+    const hostnames = new Set(service.address.hostnames.filter((hostname) => !/\{\s*region\s*\}/.test(hostname)).map(hostKey));
+    for (const record of infrastructure.records) {
+      if (!hostnames.has(hostKey(record.hostname))) continue;
+      const key = edgeKey("dns", service.name, region(record.region));
+      if (!graph.hasEdge(key)) graph.addDirectedEdgeWithKey(key, service.name, record.region, { type: "dns", evidence: [], infrastructure: [], healthChecked: true });
+      const attributes = graph.getEdgeAttributes(key);
+      attributes.infrastructure!.push({ ...record.location, note: `${record.address}: ${record.routing} record for ${record.hostname}${record.healthChecked ? ", health-checked" : ", no health check"}` });
+      if (!record.healthChecked) attributes.healthChecked = false;
+    }
+  }
+}
+
+/** Hostnames compare without case, scheme, port, path or trailing dot. */
+export function hostKey(hostname: string): string {
+  return hostname
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, "")
+    .replace(/[/:].*$/, "")
+    .replace(/\.$/, "");
 }
 
 /** Call sites by how their target resolved, each (site, target) once whatever the services reaching it. */

@@ -1,7 +1,7 @@
 // The topology graph: services, databases, regions and external hosts, joined by calls, connections,
 // references, imports and placements. Built from an Analysis; read by rules, exporters, blast radius and the planner.
 import graphology from "graphology";
-import type { CallCounts, CallFact, EdgeAttributes, NodeAttributes } from "../model.js";
+import type { CallCounts, CallFact, EdgeAttributes, Infrastructure, NodeAttributes } from "../model.js";
 
 const { MultiDirectedGraph } = graphology;
 
@@ -10,6 +10,8 @@ export interface GraphAttributes {
   calls: CallCounts;
   /** Call facts whose target could not be resolved, in fact order. */
   unresolvedCalls: CallFact[];
+  /** What the Terraform configuration says, when the config names one (`infrastructure.terraform`). */
+  infrastructure?: Infrastructure;
 }
 
 export type TopologyGraph = InstanceType<typeof MultiDirectedGraph<NodeAttributes, EdgeAttributes, GraphAttributes>>;
