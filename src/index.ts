@@ -27,6 +27,10 @@ export { exportGraph } from "./export/index.js";
 export { blastRadius } from "./graph/blast.js";
 export { explain } from "./graph/explain.js";
 export { plan, planRoot, planJson, planMarkdown } from "./plan/index.js";
+export { verifyTraces, verifyExitCode, type VerifyTopology } from "./verify/index.js";
+export { verifyJson } from "./report/verify-json.js";
+export { verifyText } from "./report/verify-text.js";
+export { verifyMarkdown } from "./report/verify-markdown.js";
 
 // ── analysis cache ──
 /** Analyses the code of a loaded config (loading the analyzer, and with it TypeScript, on first use). */

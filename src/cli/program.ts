@@ -97,6 +97,38 @@ export function createProgram(): Command {
     });
 
   program
+    .command("verify")
+    .description("hold the static topology against OpenTelemetry or Jaeger traces of what ran")
+    .argument("[root]", "the analysed root", ".")
+    .requiredOption("--traces <file...>", "trace files: OTLP/JSON (whole or one object per line) or Jaeger JSON")
+    .option("-c, --config <file>", "config file")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress")
+    .action(async (root: string, options: { traces: string[]; config?: string; format: "text" | "json" | "markdown"; output?: string } & CacheFlags) => {
+      const lib = await library();
+      const topology = await lib.loadTopology(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
+      const result = await lib.verifyTraces(topology, options.traces);
+      for (const warning of result.warnings) {
+        process.stderr.write(`topo-lint: ${escapeTerminal(`${warning.location.file}:${warning.location.line}:${warning.location.column}`)}: warning: ${escapeTerminal(warning.message)}\n`);
+      }
+      for (const unknown of result.unknownServices) {
+        const where = `${unknown.location.file}:${unknown.location.line}:${unknown.location.column}`;
+        process.stderr.write(`topo-lint: ${escapeTerminal(where)}: warning: service "${escapeTerminal(unknown.name)}" is in no manifest; its ${unknown.spans} span(s) are left out\n`);
+      }
+      const text =
+        options.format === "json"
+          ? lib.verifyJson(result)
+          : options.format === "markdown"
+            ? lib.verifyMarkdown(result)
+            : lib.verifyText(result, { color: !options.output && useColor() });
+      emit(text, options.output);
+      process.exitCode = lib.verifyExitCode(result);
+    });
+
+  program
     .command("explain")
     .description("the evidence chain behind an edge")
     .usage("[root] <from> <to> [options]")
