@@ -13,11 +13,14 @@ export interface Place {
   column: number;
 }
 
+/** A place worked out when asked: values of a JSON line parsed whole are located only if a reader needs to say where. */
+export type At = () => Place;
+
 export interface JsonStreamHandler {
   /** Asked once for each value the walk meets; the top-level documents have the path []. */
   visit(path: readonly PathStep[], at: Place): Visit;
   /** A captured value, parsed, with where it starts. */
-  value(path: readonly PathStep[], value: unknown, at: Place): void;
+  value(path: readonly PathStep[], value: unknown, at: At): void;
   /** A descended object or array ends (a top-level document too). */
   end?(path: readonly PathStep[], at: Place): void;
 }
@@ -61,6 +64,8 @@ const enum Raw {
 }
 
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+/** The longest line parsed whole; a longer document (one huge line) is walked as text. */
+const MAX_LINE = 64 * 1024 * 1024;
 
 /**
  * Feeds text to the walk chunk by chunk (`write`), then `close`. Throws JsonStreamError for text that is not JSON or
@@ -90,6 +95,12 @@ export class JsonStream {
   private rawAt: Place = { line: 1, column: 1 };
   private rawStartOffset = 0;
 
+  // JSON lines: a top-level document that ends on its own line is parsed whole (the engine's parser is many times
+  // faster than a walk in script); text of a line not yet ended waits here, up to MAX_LINE.
+  private carry = "";
+  /** Offset of a document that did not parse whole: it is walked instead. */
+  walkFrom = -1;
+
   constructor(private readonly handler: JsonStreamHandler) {}
 
   /** Where the walk is now (for messages about the document rather than its text). */
@@ -97,9 +108,15 @@ export class JsonStream {
     return { line: this.line, column: this.chunkStart - this.lineStart + 1 };
   }
 
-  write(chunk: string): void {
+  write(text: string): void {
+    let chunk = text;
+    if (this.carry !== "") {
+      // chunkStart is already where the carried text starts: the last write counted only what it read.
+      chunk = this.carry + text;
+      this.carry = "";
+    }
     let i = 0;
-    const n = chunk.length;
+    let n = chunk.length;
     while (i < n) {
       if (this.raw !== Raw.None) {
         i = this.scanRaw(chunk, i);
@@ -115,6 +132,20 @@ export class JsonStream {
         i++;
         continue;
       }
+      if (c === 0x7b && this.stack.length === 0 && this.chunkStart + i !== this.walkFrom) {
+        const end = chunk.indexOf("\n", i);
+        if (end < 0 && n - i <= MAX_LINE) {
+          // The line goes on in the next chunk: keep it for then.
+          this.carry = chunk.slice(i);
+          n = i;
+          break;
+        }
+        if (end >= 0 && this.wholeLine(chunk, i, end)) {
+          i = end;
+          continue;
+        }
+        this.walkFrom = this.chunkStart + i;
+      }
       i = this.token(chunk, i, c);
     }
     this.chunkStart += n;
@@ -127,12 +158,52 @@ export class JsonStream {
   }
 
   close(): void {
+    if (this.carry !== "") {
+      // A last line with no line break after it.
+      const rest = this.carry;
+      this.carry = "";
+      if (!this.wholeLine(rest, 0, rest.length)) {
+        this.walkFrom = this.chunkStart;
+        this.write(rest);
+      } else this.chunkStart += rest.length;
+    }
     if (this.raw === Raw.Literal) this.finishRaw("", 0);
     const at = this.position();
     const between = this.expect === Expect.Value || this.expect === Expect.CommaOrClose;
     if (this.raw !== Raw.None || this.inKey || this.stack.length > 0 || !between) {
       const where = this.stack.length > 0 ? ` inside ${pathText(this.path())}` : "";
       throw new JsonStreamError(`the JSON ends early${where}: the file is truncated or not JSON`, at);
+    }
+  }
+
+  /**
+   * Parses the document from `start` to `end` (a line) whole and walks the parsed value as the text walk would;
+   * false when it is not one JSON value, so the text walk reads it and says what is wrong where.
+   */
+  private wholeLine(chunk: string, start: number, end: number): boolean {
+    const text = chunk.slice(start, end);
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    const at = this.placeAt(start);
+    this.walkParsed(document, [], text, at);
+    this.afterValue();
+    return true;
+  }
+
+  private walkParsed(value: unknown, path: PathStep[], text: string, start: Place): void {
+    const visit = this.handler.visit(path, start);
+    const container = typeof value === "object" && value !== null;
+    if (visit === "descend" && container) {
+      if (Array.isArray(value)) value.forEach((item, index) => this.walkParsed(item, [...path, index], text, start));
+      else for (const [key, item] of Object.entries(value)) this.walkParsed(item, [...path, key], text, start);
+      this.handler.end?.(path, start);
+    } else if (visit !== "skip") {
+      const at = path.slice();
+      this.handler.value(path, value, () => locate(text, at, start));
     }
   }
 
@@ -296,7 +367,8 @@ export class JsonStream {
       } catch (error) {
         throw new JsonStreamError(`not valid JSON: ${jsonMessage(error)}`, placeInside(this.rawAt, text, error));
       }
-      this.handler.value(this.path(), value, this.rawAt);
+      const at = this.rawAt;
+      this.handler.value(this.path(), value, () => at);
     }
     this.afterValue();
     return end;
@@ -341,6 +413,21 @@ export class JsonStream {
     this.keyParts.push(chunk.slice(start));
     return n;
   }
+}
+
+/** Where the value at `path` starts in a document's text that starts at `start` (one line). */
+function locate(text: string, path: readonly PathStep[], start: Place): Place {
+  let found: Place = start;
+  const stream = new JsonStream({
+    visit: (at) => (at.length < path.length && at.every((step, i) => step === path[i]) ? "descend" : at.length === path.length && at.every((step, i) => step === path[i]) ? "capture" : "skip"),
+    value: (_path, _value, at) => {
+      const place = at();
+      found = { line: start.line + place.line - 1, column: place.line === 1 ? start.column + place.column - 1 : place.column };
+    },
+  });
+  stream.walkFrom = 0;
+  stream.write(text);
+  return found;
 }
 
 /** `resourceSpans[0].scopeSpans[2].spans[17]` */

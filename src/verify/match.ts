@@ -112,21 +112,29 @@ function observedEdges(table: SpanTable, nodes: VerifyNodes): Map<number, Observ
   };
   const location = (row: number) => table.location(row);
 
-  // Children first: which other services each span's children belong to (usually one).
-  const childServices = new Map<number, number[]>();
+  // Children first: which other service each span's children belong to — one, nearly always, kept in a typed array
+  // (a few bytes a span); further ones, rare, in a map.
+  const childService = new Uint16Array(table.count);
+  const moreChildServices = new Map<number, number[]>();
   for (let row = 0; row < table.count; row++) {
     const parent = table.parent(row);
     if (parent < 0) continue;
     const service = table.service(row);
-    if (service === table.service(parent)) continue;
-    const list = childServices.get(parent);
-    if (list === undefined) childServices.set(parent, [service]);
-    else if (!list.includes(service)) list.push(service);
+    if (service === table.service(parent) || service === childService[parent]) continue;
+    if (childService[parent] === 0) childService[parent] = service;
+    else {
+      const list = moreChildServices.get(parent) ?? [];
+      if (!list.includes(service)) list.push(service);
+      moreChildServices.set(parent, list);
+    }
   }
   for (let row = 0; row < table.count; row++) {
     const target = table.target(row);
     if (target > 0) observe(row, target, location);
-    for (const service of childServices.get(row) ?? []) {
+    const child = childService[row];
+    if (child === 0) continue;
+    if (child !== target) observe(row, child, location);
+    for (const service of moreChildServices.get(row) ?? []) {
       if (service !== target) observe(row, service, location);
     }
   }

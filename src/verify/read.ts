@@ -5,7 +5,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { UserError } from "../errors.js";
 import type { Position } from "../model.js";
-import { JsonStream, JsonStreamError, type PathStep, type Place, type Visit } from "./json-stream.js";
+import { JsonStream, JsonStreamError, type At, type PathStep, type Place, type Visit } from "./json-stream.js";
 import { TARGET_ATTRIBUTES, type VerifyNodes } from "./nodes.js";
 import { SpanKind, SpanTable } from "./spans.js";
 
@@ -53,7 +53,8 @@ interface ReadSpan {
   parentSpanId?: string;
   kind: number;
   attributes: Map<string, string>;
-  at: Place;
+  /** Where the span is; worked out only when asked (a warning), since JSON lines are parsed whole. */
+  at: At;
 }
 
 /** Reads every file into one span table; throws a UserError naming the file and position of unreadable text. */
@@ -116,7 +117,7 @@ class Reading {
       throw error;
     }
     if (documents.count === 0 && size > 0) {
-      this.warn({ line: 1, column: 1 }, "empty", "the file holds no JSON document");
+      this.warn(() => ({ line: 1, column: 1 }), "empty", "the file holds no JSON document");
     }
     for (const [kind, count] of this.counts) {
       if (count > WARNINGS_SHOWN) {
@@ -129,10 +130,12 @@ class Reading {
   }
 
   /** One warning of a kind; past the first few in a file, only counted. */
-  warn(at: Place, kind: string, message: string): void {
+  warn(at: At, kind: string, message: string): void {
     const count = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, count);
-    if (count <= WARNINGS_SHOWN) this.warnings.push({ location: { file: this.file_, line: at.line, column: at.column }, message });
+    if (count > WARNINGS_SHOWN) return;
+    const { line, column } = at();
+    this.warnings.push({ location: { file: this.file_, line, column }, message });
   }
 
   /** A span with its service's name (undefined when its resource or process has none). */
@@ -147,7 +150,8 @@ class Reading {
       const known = this.unknown.get(serviceName);
       if (known !== undefined) known.spans++;
       else if (this.unknown.size < MAX_UNKNOWN_SERVICES) {
-        this.unknown.set(serviceName, { name: serviceName, spans: 1, location: { file: this.file_, line: span.at.line, column: span.at.column } });
+        const { line, column } = span.at();
+        this.unknown.set(serviceName, { name: serviceName, spans: 1, location: { file: this.file_, line, column } });
       }
       return;
     }
@@ -238,7 +242,7 @@ class Documents {
     }
   }
 
-  value(path: readonly PathStep[], value: unknown, at: Place): void {
+  value(path: readonly PathStep[], value: unknown, at: At): void {
     if (path.length === 0) {
       this.notTrace(value, at);
       return;
@@ -261,12 +265,12 @@ class Documents {
   }
 
   /** A top-level value that is not an object. */
-  private notTrace(value: unknown, at: Place): never {
+  private notTrace(value: unknown, at: At): never {
     const what = Array.isArray(value) ? "an array" : value === null ? "null" : typeof value;
-    throw new JsonStreamError(`a trace document is a JSON object; this one is ${what}`, at);
+    throw new JsonStreamError(`a trace document is a JSON object; this one is ${what}`, at());
   }
 
-  private resource(value: unknown, at: Place): void {
+  private resource(value: unknown, at: At): void {
     const attributes = otlpAttributes(record(value)?.attributes, new Set(["service.name"]));
     this.group.resolved = true;
     this.group.service = attributes.get("service.name");
@@ -274,14 +278,14 @@ class Documents {
     this.flush(false);
   }
 
-  private otlpSpan(value: unknown, at: Place): void {
+  private otlpSpan(value: unknown, at: At): void {
     const span = this.readOtlpSpan(value, at);
     if (span === undefined) return;
     if (this.group.resolved) this.reading.span(span, this.group.service);
     else this.group.pending.push({ span });
   }
 
-  private processes(value: unknown, at: Place): void {
+  private processes(value: unknown, at: At): void {
     const processes = new Map<string, string>();
     for (const [id, process] of Object.entries(record(value) ?? {})) {
       const name = record(process)?.serviceName;
@@ -293,7 +297,7 @@ class Documents {
     this.flush(false);
   }
 
-  private jaegerSpan(value: unknown, at: Place): void {
+  private jaegerSpan(value: unknown, at: At): void {
     const span = this.readJaegerSpan(value, at);
     if (span === undefined) return;
     const fields = record(value)!;
@@ -319,7 +323,7 @@ class Documents {
     }
   }
 
-  private readOtlpSpan(value: unknown, at: Place): ReadSpan | undefined {
+  private readOtlpSpan(value: unknown, at: At): ReadSpan | undefined {
     const span = record(value);
     if (span === undefined) {
       this.reading.warn(at, "not an object", "a span that is not a JSON object: left out");
@@ -337,7 +341,7 @@ class Documents {
     return { traceId, spanId, parentSpanId, kind: this.otlpKind(span.kind, at), attributes: otlpAttributes(span.attributes, TARGET_ATTRIBUTES), at };
   }
 
-  private readJaegerSpan(value: unknown, at: Place): ReadSpan | undefined {
+  private readJaegerSpan(value: unknown, at: At): ReadSpan | undefined {
     const span = record(value);
     if (span === undefined) {
       this.reading.warn(at, "not an object", "a span that is not a JSON object: left out");
@@ -370,7 +374,7 @@ class Documents {
     return { traceId, spanId, parentSpanId, kind: this.jaegerKind(kindTag, at), attributes, at };
   }
 
-  private otlpKind(kind: unknown, at: Place): number {
+  private otlpKind(kind: unknown, at: At): number {
     if (kind === undefined || kind === null) return SpanKind.Unspecified;
     if (typeof kind === "number" && Number.isInteger(kind) && kind >= 0 && kind <= 5) return kind;
     if (typeof kind === "string") {
@@ -381,7 +385,7 @@ class Documents {
     return SpanKind.Unspecified;
   }
 
-  private jaegerKind(kind: string | undefined, at: Place): number {
+  private jaegerKind(kind: string | undefined, at: At): number {
     if (kind === undefined) return SpanKind.Unspecified;
     const named = JAEGER_KIND_NAMES.indexOf(kind.toLowerCase());
     if (named >= 0) return named;
@@ -389,7 +393,7 @@ class Documents {
     return SpanKind.Unspecified;
   }
 
-  private badId(at: Place, field: string, value: unknown, expected: string): undefined {
+  private badId(at: At, field: string, value: unknown, expected: string): undefined {
     const shown = typeof value === "string" ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : value === undefined ? "missing" : JSON.stringify(value);
     this.reading.warn(at, `bad ${field}`, `span ${field} ${shown} is not ${expected}: left out`);
     return undefined;

@@ -22,7 +22,7 @@ function walk(chunks: readonly string[]): { values: Seen[]; ends: string[] } {
       return "descend";
     },
     value(path, value, at) {
-      values.push({ path: JSON.stringify(path), value, at });
+      values.push({ path: JSON.stringify(path), value, at: at() });
     },
     end(path) {
       ends.push(JSON.stringify(path));
