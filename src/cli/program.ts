@@ -109,7 +109,12 @@ export function createProgram(): Command {
     .option("--no-progress", "never print progress")
     .action(async (root: string, options: { traces: string[]; config?: string; format: "text" | "json" | "markdown"; output?: string } & CacheFlags) => {
       const lib = await library();
-      const topology = await lib.loadTopology(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
+      // Only the graph, the config and the file list are kept: the analysis (a TypeScript program) is let go before
+      // the traces, which can be large, are read.
+      const topology = await (async () => {
+        const loaded = await lib.loadTopology(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
+        return { config: loaded.config, graph: loaded.graph, analysis: { modules: { files: loaded.analysis.modules.files } } };
+      })();
       const result = await lib.verifyTraces(topology, options.traces);
       for (const warning of result.warnings) {
         process.stderr.write(`topo-lint: ${escapeTerminal(`${warning.location.file}:${warning.location.line}:${warning.location.column}`)}: warning: ${escapeTerminal(warning.message)}\n`);

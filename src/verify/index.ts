@@ -11,7 +11,8 @@ export { summaryOf } from "./match.js";
 /** What verify holds the traces against: a loaded topology (see `loadTopology`). */
 export interface VerifyTopology {
   config: TopologyConfig;
-  analysis: Pick<Analysis, "modules">;
+  /** The analysed files (for code locations of spans). */
+  analysis: { modules: Pick<Analysis["modules"], "files"> };
   graph: TopologyGraph;
 }
 

@@ -97,7 +97,8 @@ export class JsonStream {
 
   // JSON lines: a top-level document that ends on its own line is parsed whole (the engine's parser is many times
   // faster than a walk in script); text of a line not yet ended waits here, up to MAX_LINE.
-  private carry = "";
+  private carry: string[] = [];
+  private carryLength = 0;
   /** Offset of a document that did not parse whole: it is walked instead. */
   walkFrom = -1;
 
@@ -110,10 +111,17 @@ export class JsonStream {
 
   write(text: string): void {
     let chunk = text;
-    if (this.carry !== "") {
+    if (this.carry.length > 0) {
+      // A line still going on: gather its pieces, and join them once its end (or MAX_LINE) is reached.
+      if (!text.includes("\n") && this.carryLength + text.length <= MAX_LINE) {
+        this.carry.push(text);
+        this.carryLength += text.length;
+        return;
+      }
       // chunkStart is already where the carried text starts: the last write counted only what it read.
-      chunk = this.carry + text;
-      this.carry = "";
+      chunk = this.carry.join("") + text;
+      this.carry = [];
+      this.carryLength = 0;
     }
     let i = 0;
     let n = chunk.length;
@@ -136,7 +144,8 @@ export class JsonStream {
         const end = chunk.indexOf("\n", i);
         if (end < 0 && n - i <= MAX_LINE) {
           // The line goes on in the next chunk: keep it for then.
-          this.carry = chunk.slice(i);
+          this.carry = [chunk.slice(i)];
+          this.carryLength = n - i;
           n = i;
           break;
         }
@@ -158,10 +167,11 @@ export class JsonStream {
   }
 
   close(): void {
-    if (this.carry !== "") {
+    if (this.carry.length > 0) {
       // A last line with no line break after it.
-      const rest = this.carry;
-      this.carry = "";
+      const rest = this.carry.join("");
+      this.carry = [];
+      this.carryLength = 0;
       if (!this.wholeLine(rest, 0, rest.length)) {
         this.walkFrom = this.chunkStart;
         this.write(rest);

@@ -7,7 +7,7 @@ import { UserError } from "../errors.js";
 import type { Position } from "../model.js";
 import { JsonStream, JsonStreamError, type At, type PathStep, type Place, type Visit } from "./json-stream.js";
 import { TARGET_ATTRIBUTES, type VerifyNodes } from "./nodes.js";
-import { SpanKind, SpanTable } from "./spans.js";
+import { MAX_SPAN_LOCATIONS, SpanKind, SpanTable } from "./spans.js";
 
 /** A span that was left out, or something else about the traces a reader should know. */
 export interface TraceWarning {
@@ -41,10 +41,10 @@ export interface TraceReading {
 
 /** Warnings of one kind shown per file before the rest are only counted. */
 const WARNINGS_SHOWN = 3;
-const MAX_LOCATIONS = 100_000;
+const MAX_LOCATIONS = MAX_SPAN_LOCATIONS;
 const MAX_UNKNOWN_SERVICES = 1_000;
 /** Bytes read at a time. */
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 16;
 
 /** A span as a file gives it, reduced to what verify uses. */
 interface ReadSpan {

@@ -101,5 +101,15 @@ describe("JsonStream", () => {
     expect(error.message).toBe("the JSON ends early inside items[1]: the file is truncated or not JSON");
     expect(error.at).toEqual({ line: 6, column: 5 });
     expect(failure('{"items": [{"id": 1, "te').message).toContain("ends early inside items[0]");
+    // JSON lines, the last one cut short (no line break after it), whole or in pieces.
+    const lines = '{"items": [1]}\n{"items": [{"id": 1}, {"id": 2, "te';
+    expect(failure(lines)).toEqual({ message: "the JSON ends early inside items[1]: the file is truncated or not JSON", at: { line: 2, column: 34 } });
+    let error: unknown;
+    try {
+      walk([...lines]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ at: { line: 2, column: 34 } });
   });
 });
