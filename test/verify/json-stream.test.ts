@@ -103,13 +103,13 @@ describe("JsonStream", () => {
     expect(failure('{"items": [{"id": 1, "te').message).toContain("ends early inside items[0]");
     // JSON lines, the last one cut short (no line break after it), whole or in pieces.
     const lines = '{"items": [1]}\n{"items": [{"id": 1}, {"id": 2, "te';
-    expect(failure(lines)).toEqual({ message: "the JSON ends early inside items[1]: the file is truncated or not JSON", at: { line: 2, column: 34 } });
-    let error: unknown;
+    expect(failure(lines)).toEqual({ message: "the JSON ends early inside items[1]: the file is truncated or not JSON", at: { line: 2, column: 36 } });
+    let inPieces: unknown;
     try {
       walk([...lines]);
     } catch (caught) {
-      error = caught;
+      inPieces = caught;
     }
-    expect(error).toMatchObject({ at: { line: 2, column: 34 } });
+    expect(inPieces).toMatchObject({ at: { line: 2, column: 36 } });
   });
 });
