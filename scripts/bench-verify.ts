@@ -1,8 +1,9 @@
 // `node --import tsx scripts/bench-verify.ts`: writes a large OTLP/JSON-lines trace file of the reference services
 // (by default 1 GiB, as the collector's file exporter would write it), runs `topo-lint verify` on it, and prints the
 // time and the peak memory (resident set, from /usr/bin/time). Not run by the tests.
-// Usage: node --import tsx scripts/bench-verify.ts [--mib 1024] [--file <path>] [--keep] [--cli <dist/src/cli/main.js>]
+// Usage: node --import tsx scripts/bench-verify.ts [--mib 1024] [--whole] [--file <path>] [--keep] [--cli <dist/src/cli/main.js>]
 //   --mib   size of the generated file in MiB (default 1024)
+//   --whole one OTLP document on one line (`{"resourceSpans": [ … ]}`) instead of one per line
 //   --file  where to write it (default: a temporary file, removed afterwards unless --keep)
 //   --cli   the topo-lint build to run (default: this repository's dist/; run `npm run build` first)
 import { spawnSync } from "node:child_process";
@@ -23,19 +24,18 @@ const mib = Number(argument("--mib") ?? "1024");
 const file = argument("--file") ?? path.join(tmpdir(), `topo-lint-bench-traces-${process.pid}.jsonl`);
 const keep = process.argv.includes("--keep") || argument("--file") !== undefined;
 const cli = argument("--cli") ?? path.join(REPO, "dist/src/cli/main.js");
+const whole = process.argv.includes("--whole");
 
 const attribute = (key: string, value: string | number) =>
   typeof value === "number" ? { key, value: { intValue: String(value) } } : { key, value: { stringValue: value } };
 
 function line(service: string, spans: object[]): string {
-  return `${JSON.stringify({
-    resourceSpans: [
-      {
+  const resourceSpans = {
         resource: { attributes: [attribute("service.name", service), attribute("service.instance.id", `${service}-7f9c`), attribute("telemetry.sdk.language", "nodejs")] },
         scopeSpans: [{ scope: { name: "@opentelemetry/instrumentation-http", version: "0.223.0" }, spans }],
-      },
-    ],
-  })}\n`;
+  };
+  // In one document, resources follow each other with commas; in JSON lines each is a document of its own.
+  return whole ? `${JSON.stringify(resourceSpans)},` : `${JSON.stringify({ resourceSpans: [resourceSpans] })}\n`;
 }
 
 function span(traceId: string, spanId: string, parentSpanId: string, kind: number, name: string, attributes: object[]): object {
@@ -56,7 +56,7 @@ function span(traceId: string, spanId: string, parentSpanId: string, kind: numbe
 /** Traces of 6 spans across links, ingest and config, written as one line per service and batch of traces. */
 function generate(target: number): { bytes: number; spans: number } {
   const fd = openSync(file, "w");
-  let bytes = 0;
+  let bytes = whole ? writeSync(fd, '{"resourceSpans":[') : 0;
   let spans = 0;
   let id = 0;
   const hex = (n: number, digits: number) => n.toString(16).padStart(digits, "0");
@@ -98,6 +98,8 @@ function generate(target: number): { bytes: number; spans: number } {
       bytes += writeSync(fd, text);
       spans += 96;
     }
+    // The last resource's comma becomes the document's end (the whole form only).
+    if (whole) bytes += writeSync(fd, '{"resource":{"attributes":[]},"scopeSpans":[]}]}\n');
   } finally {
     closeSync(fd);
   }
