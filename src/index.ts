@@ -29,7 +29,7 @@ export { explain } from "./graph/explain.js";
 export { plan, planRoot, planJson, planMarkdown } from "./plan/index.js";
 export { verifyTraces, verifyExitCode, type VerifyTopology } from "./verify/index.js";
 export { verifyJson } from "./report/verify-json.js";
-export { verifyText } from "./report/verify-text.js";
+export { verifyText, verifyWarnings } from "./report/verify-text.js";
 export { verifyMarkdown } from "./report/verify-markdown.js";
 
 // ── analysis cache ──

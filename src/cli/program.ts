@@ -116,13 +116,7 @@ export function createProgram(): Command {
         return { config: loaded.config, graph: loaded.graph, analysis: { modules: { files: loaded.analysis.modules.files } } };
       })();
       const result = await lib.verifyTraces(topology, options.traces);
-      for (const warning of result.warnings) {
-        process.stderr.write(`topo-lint: ${escapeTerminal(`${warning.location.file}:${warning.location.line}:${warning.location.column}`)}: warning: ${escapeTerminal(warning.message)}\n`);
-      }
-      for (const unknown of result.unknownServices) {
-        const where = `${unknown.location.file}:${unknown.location.line}:${unknown.location.column}`;
-        process.stderr.write(`topo-lint: ${escapeTerminal(where)}: warning: service "${escapeTerminal(unknown.name)}" is in no manifest; its ${unknown.spans} span(s) are left out\n`);
-      }
+      for (const line of lib.verifyWarnings(result)) process.stderr.write(`topo-lint: ${line}\n`);
       const text =
         options.format === "json"
           ? lib.verifyJson(result)

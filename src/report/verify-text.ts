@@ -65,3 +65,15 @@ export function summaryLine(result: VerifyResult): string {
     `${plural(summary.unobserved, "static edge")} unobserved; ${recall}`
   );
 }
+
+/** The lines for stderr: spans left out and services in no manifest, each with file, line and column. */
+export function verifyWarnings(result: VerifyResult): string[] {
+  const where = (location: { file: string; line: number; column: number }) => escapeTerminal(positionText(location));
+  return [
+    ...result.warnings.map((warning) => `${where(warning.location)}: warning: ${escapeTerminal(warning.message)}`),
+    ...result.unknownServices.map(
+      (unknown) =>
+        `${where(unknown.location)}: warning: service "${escapeTerminal(unknown.name)}" is in no manifest; its ${unknown.spans} span(s) are left out`,
+    ),
+  ];
+}

@@ -155,7 +155,7 @@ class Reading {
       }
       return;
     }
-    const added = this.table.add({
+    this.table.add({
       traceId: span.traceId,
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
@@ -164,7 +164,6 @@ class Reading {
       target: span.kind === SpanKind.Client ? this.nodes.identify(span.attributes) : 0,
       location: this.location(span.attributes),
     });
-    void added;
   }
 
   private location(attributes: Map<string, string>): number {
@@ -250,7 +249,7 @@ class Documents {
     if (path[0] === "resourceSpans") {
       if (path.length === 3) this.resource(value, at);
       else this.otlpSpan(value, at);
-    } else if (path[2] === "processes") this.processes(value, at);
+    } else if (path[2] === "processes") this.processes(value);
     else this.jaegerSpan(value, at);
   }
 
@@ -285,13 +284,12 @@ class Documents {
     else this.group.pending.push({ span });
   }
 
-  private processes(value: unknown, at: At): void {
+  private processes(value: unknown): void {
     const processes = new Map<string, string>();
     for (const [id, process] of Object.entries(record(value) ?? {})) {
       const name = record(process)?.serviceName;
       if (typeof name === "string") processes.set(id, name);
     }
-    void at;
     this.group.processes = processes;
     this.group.resolved = true;
     this.flush(false);
