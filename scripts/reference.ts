@@ -51,7 +51,15 @@ export interface ServiceSpec {
   /** Entry file, relative to the fixture root. */
   entry: string;
   env: Record<string, string>;
+  /** The fixture to run (a copy of it, for a test that changes a service); default FIXTURE_ROOT. */
+  root?: string;
 }
+
+/**
+ * Names a file that every service process appends its OpenTelemetry spans to (OTLP/JSON lines), for `topo-lint verify`;
+ * unset, nothing is traced.
+ */
+export const TRACE_FILE_ENV = "REFERENCE_TRACE_FILE";
 
 const running = new Set<ServiceProcess>();
 let exitHookInstalled = false;
@@ -86,9 +94,11 @@ export class ServiceProcess {
   async start(timeoutMs = 20_000): Promise<string> {
     if (this.child !== undefined) throw new Error(`${this.name} is already running`);
     installExitHook();
-    const child = spawn(process.execPath, ["--import", "tsx", this.spec.entry], {
-      cwd: FIXTURE_ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(FIXTURE_ROOT, "tsconfig.json"), ...this.spec.env, PORT: String(this.port) },
+    const root = this.spec.root ?? FIXTURE_ROOT;
+    const tracing = process.env[TRACE_FILE_ENV] ? ["--import", "./tracing/otel.ts"] : [];
+    const child = spawn(process.execPath, ["--import", "tsx", ...tracing, this.spec.entry], {
+      cwd: root,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(root, "tsconfig.json"), ...this.spec.env, PORT: String(this.port) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
@@ -186,6 +196,7 @@ export function configSpec(dataDir: string, escrowDir: string, intervals: Interv
     name: "config",
     entry: "services/config/src/main.ts",
     env: {
+      OTEL_SERVICE_NAME: "config",
       PARTNER_CONFIG_DB_PATH: join(dataDir, "partner-config.db"),
       ESCROW_DIR: escrowDir,
       CONFIG_PUBLISH_MS: String(intervals.publishMs),
@@ -194,7 +205,11 @@ export function configSpec(dataDir: string, escrowDir: string, intervals: Interv
 }
 
 export function ingestSpec(dataDir: string): ServiceSpec {
-  return { name: "ingest", entry: "services/ingest/src/main.ts", env: { EVENTS_DB_PATH: join(dataDir, "events.db") } };
+  return {
+    name: "ingest",
+    entry: "services/ingest/src/main.ts",
+    env: { OTEL_SERVICE_NAME: "ingest", EVENTS_DB_PATH: join(dataDir, "events.db") },
+  };
 }
 
 export interface LinksOptions {
@@ -213,6 +228,7 @@ export function linksSpec(options: LinksOptions): ServiceSpec {
     name: `${instance}@${options.region}`,
     entry: "services/links/src/main.ts",
     env: {
+      OTEL_SERVICE_NAME: "links",
       REGION: options.region,
       INSTANCE_NAME: instance,
       INGEST_URL: options.ingestUrl,
@@ -247,6 +263,7 @@ export function routerSpec(table: RoutingTable, intervals: Intervals, seed?: num
     name: "router",
     entry: "packages/router/src/front.ts",
     env: {
+      OTEL_SERVICE_NAME: "router",
       ROUTER_TABLE: JSON.stringify(table),
       ROUTER_PROBE_MS: String(intervals.probeMs),
       ROUTER_PROBE_TIMEOUT_MS: "300",
@@ -267,6 +284,8 @@ export interface ReferenceOptions {
   seed?: number;
   /** Copy every process's output to stderr. */
   echo?: boolean;
+  /** Run a copy of the fixture instead of fixtures/reference itself. */
+  root?: string;
 }
 
 export interface Reference {
@@ -290,8 +309,9 @@ export async function startReference(options: ReferenceOptions = {}): Promise<Re
   mkdirSync(escrowDir, { recursive: true });
   const intervals = options.intervals ?? DEMO_INTERVALS;
   const echo = options.echo ?? false;
-  const config = new ServiceProcess(configSpec(dataDir, escrowDir, intervals), echo);
-  const ingest = new ServiceProcess(ingestSpec(dataDir), echo);
+  const at = (spec: ServiceSpec): ServiceSpec => (options.root === undefined ? spec : { ...spec, root: options.root });
+  const config = new ServiceProcess(at(configSpec(dataDir, escrowDir, intervals)), echo);
+  const ingest = new ServiceProcess(at(ingestSpec(dataDir)), echo);
   const links: Record<string, ServiceProcess[]> = {};
   const router = { current: undefined as ServiceProcess | undefined };
   const all = () => [config, ingest, ...Object.values(links).flat(), ...(router.current ? [router.current] : [])];
@@ -309,14 +329,14 @@ export async function startReference(options: ReferenceOptions = {}): Promise<Re
       links[region] = instances.map(
         ({ instance }) =>
           new ServiceProcess(
-            linksSpec({
+            at(linksSpec({
               region,
               instance,
               ingestUrl: ingest.url,
               escrowDir,
               intervals,
               telemetryCapacity: options.telemetryCapacity?.[region],
-            }),
+            })),
             echo,
           ),
       );
@@ -334,7 +354,7 @@ export async function startReference(options: ReferenceOptions = {}): Promise<Re
       })),
       latency: nearestFirstLatency(REGIONS),
     };
-    router.current = new ServiceProcess(routerSpec(table, intervals, options.seed), echo);
+    router.current = new ServiceProcess(at(routerSpec(table, intervals, options.seed)), echo);
     await router.current.start();
     return { dataDir, escrowDir, config, ingest, links, router: router.current, all, stop };
   } catch (error) {

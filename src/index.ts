@@ -14,3 +14,7 @@ export { blastRadius } from "./graph/blast.js";
 export { explain } from "./graph/explain.js";
 export { plan, planRoot, planJson, planMarkdown } from "./plan/index.js";
 export { analyze, readInfrastructure, loadTopology, check, type LoadOptions, type CheckOptions, type Topology, type CheckRun } from "./topology.js";
+export { verifyTraces, verifyExitCode, type VerifyTopology } from "./verify/index.js";
+export { verifyJson } from "./report/verify-json.js";
+export { verifyText, verifyWarnings } from "./report/verify-text.js";
+export { verifyMarkdown } from "./report/verify-markdown.js";

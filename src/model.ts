@@ -361,3 +361,54 @@ export interface CheckResult {
   summary: Summary;
   diagnostics: Diagnostic[];
 }
+
+// ─── Verify against traces (src/verify) ────────────────────────────────────────
+
+/**
+ * `confirmed`: observed, and the static graph has the edge; `missed`: observed, not in the static graph;
+ * `hardness-mismatch`: observed in a request while the static edge is soft; `unobserved`: static, never observed.
+ */
+export type VerifyStatus = "confirmed" | "missed" | "hardness-mismatch" | "unobserved";
+
+/** One span that observed an edge; `file`/`line` from its `code.filepath` / `code.lineno`, relative to the root. */
+export interface VerifyExample {
+  traceId: string;
+  spanId: string;
+  file?: string;
+  line?: number;
+}
+
+export interface VerifiedEdge {
+  from: string;
+  to: string;
+  kind: "call" | "connection";
+  status: VerifyStatus;
+  /** Spans that observed the edge, and how many of them ran in a request (below a server span of `from`). */
+  observed: { spans: number; inRequest: number };
+  static: { hardness: CallKind } | null;
+  example: VerifyExample | null;
+}
+
+export interface VerifySummary {
+  /** Edges observed in the traces (confirmed + missed + hardness-mismatch). */
+  observed: number;
+  confirmed: number;
+  missed: number;
+  mismatched: number;
+  unobserved: number;
+  /** (confirmed + mismatched) / observed, 4 decimals; null when nothing was observed. */
+  recall: number | null;
+}
+
+export interface VerifyResult {
+  /** Sorted by from, to, kind. */
+  edges: VerifiedEdge[];
+  summary: VerifySummary;
+  /** Spans left out (bad ids, no service.name) and other things about the traces, by file and position. */
+  warnings: { location: Position; message: string }[];
+  /** `service.name`s no manifest has, each once with its span count and first span. */
+  unknownServices: { name: string; spans: number; location: Position }[];
+  spans: { read: number; used: number; duplicates: number };
+  /** The trace files, as given. */
+  files: string[];
+}

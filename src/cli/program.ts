@@ -97,6 +97,41 @@ export function createProgram(): Command {
     });
 
   program
+    .command("verify")
+    .description("hold the static topology against OpenTelemetry or Jaeger traces of what ran")
+    .argument("[root]", "the analysed root", ".")
+    .requiredOption("--traces <file...>", "trace files: OTLP/JSON (whole or one object per line) or Jaeger JSON")
+    .option("-c, --config <file>", "config file")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress")
+    .action(async (root: string, options: { traces: string[]; config?: string; format: "text" | "json" | "markdown"; output?: string } & CacheFlags) => {
+      const lib = await library();
+      // Only the graph, the config and the file list are kept: the analysis (a TypeScript program) is let go before
+      // the traces, which can be large, are read.
+      const topology = await (async () => {
+        const loaded = await lib.loadTopology(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
+        return { config: loaded.config, graph: loaded.graph, analysis: { modules: { files: loaded.analysis.modules.files } } };
+      })();
+      const { verifyTraces, verifyExitCode } = await import("../verify/index.js");
+      const { verifyJson } = await import("../report/verify-json.js");
+      const { verifyMarkdown } = await import("../report/verify-markdown.js");
+      const { verifyText, verifyWarnings } = await import("../report/verify-text.js");
+      const result = await verifyTraces(topology, options.traces);
+      for (const line of verifyWarnings(result)) process.stderr.write(`topo-lint: ${line}\n`);
+      const text =
+        options.format === "json"
+          ? verifyJson(result)
+          : options.format === "markdown"
+            ? verifyMarkdown(result)
+            : verifyText(result, { color: !options.output && useColor() });
+      emit(text, options.output);
+      process.exitCode = verifyExitCode(result);
+    });
+
+  program
     .command("explain")
     .description("the evidence chain behind an edge")
     .usage("[root] <from> <to> [options]")
