@@ -12,6 +12,12 @@ import { changedFiles } from "./check/changed.js";
 import type { RuleMeta } from "./check/rule.js";
 import { analyzeCached, type CacheOutcome } from "./cache/index.js";
 import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "./analyze/index.js";
+import { defaultCacheDir } from "./cache/index.js";
+import { configFilesAt } from "./config/discover.js";
+import { withRevision } from "./diff/revision.js";
+import { compareTopologies, nodesByName, type DiffNode, type TopologyDiff } from "./diff/compare.js";
+import { existsSync } from "node:fs";
+import path from "node:path";
 
 export type * from "./model.js";
 export { UserError } from "./errors.js";
@@ -27,6 +33,7 @@ export { exportGraph } from "./export/index.js";
 export { blastRadius } from "./graph/blast.js";
 export { explain } from "./graph/explain.js";
 export { plan, planRoot, planJson, planMarkdown } from "./plan/index.js";
+export type { TopologyDiff, DiffNode, DiffEdge, HardnessChange } from "./diff/compare.js";
 
 // ── analysis cache ──
 /** Analyses the code of a loaded config (loading the analyzer, and with it TypeScript, on first use). */
@@ -47,6 +54,10 @@ export interface LoadOptions {
   onProgress?: (progress: AnalysisProgress) => void;
   /** Told when the cache cannot be used (the run goes on without it); default: a line on stderr. */
   onWarning?: (message: string) => void;
+  /** Names the analysed tree in the cache key instead of its path (a revision written out of git: its tree id). */
+  rootIdentity?: string;
+  /** The folder a derived default cache folder must stay inside (see CacheOptions.cacheDirRoot). */
+  cacheDirRoot?: string;
   // ── end analysis cache ──
 }
 
@@ -82,6 +93,8 @@ export async function loadTopology(root: string, options: LoadOptions = {}): Pro
       cacheDir: options.cacheDir,
       onProgress: options.onProgress,
       onWarning: options.onWarning,
+      rootIdentity: options.rootIdentity,
+      cacheDirRoot: options.cacheDirRoot,
     });
     return { config, analysis, graph: buildTopology(analysis), cache };
   } finally {
@@ -126,4 +139,72 @@ async function changedScope(config: TopologyConfig, ref: string): Promise<{ only
   if (files.has(config.configFile)) return {};
   const services = new Set(config.services.filter((service) => files.has(service.manifest)).map((service) => service.name));
   return { onlyFiles: files, onlyServices: services };
+}
+
+export interface DiffOptions extends LoadOptions {
+  /** The git ref to compare with (a branch, tag or commit). */
+  base: string;
+}
+
+export interface DiffRun {
+  diff: TopologyDiff;
+  /** The base revision; `analysed` is false when it had no topo-lint config (everything counts as added). */
+  base: { ref: string; commit: string; analysed: boolean };
+  /** The current tree's check. */
+  head: CheckRun;
+  /** Every node of both revisions by name (the current one where both have it). */
+  nodes: Map<string, DiffNode>;
+  /** Every rule that can report, sorted by id. */
+  rules: RuleMeta[];
+}
+
+/**
+ * Compares `root` as it is with `root` at the git ref `options.base`: the base is written out of git's objects into a
+ * temporary folder (removed afterwards), analysed through the same cache as the working tree, and both are checked.
+ */
+export async function diff(root: string, options: DiffOptions): Promise<DiffRun> {
+  const { base: ref, ...load } = options;
+  // The ref and the repository are checked before anything is analysed, so a mistake there answers at once.
+  return withRevision(root, ref, async (revision) => {
+    const head = await check(root, load);
+    let base: CheckRun | undefined;
+    if (revision.root !== undefined) {
+      const configFile = await baseConfigFile(head.config.root, revision.root, options.configFile);
+      if (configFile !== undefined) {
+        try {
+          base = await check(revision.root, {
+            ...load,
+            configFile: configFile === "" ? undefined : configFile,
+            cacheDir: options.cacheDir ?? defaultCacheDir(head.config.root),
+            cacheDirRoot: options.cacheDir === undefined ? head.config.root : undefined,
+            rootIdentity: `git-tree ${revision.tree}`,
+          });
+        } catch (error) {
+          if (error instanceof UserError) {
+            throw new UserError(`at --base ${ref}: ${error.message}`, { location: error.location, hint: error.hint });
+          }
+          throw error;
+        }
+      }
+    }
+    return {
+      diff: compareTopologies(base && { graph: base.graph, findings: base.result.findings }, { graph: head.graph, findings: head.result.findings }),
+      base: { ref, commit: revision.commit, analysed: base !== undefined },
+      head,
+      nodes: base ? nodesByName(base.graph, head.graph) : nodesByName(head.graph),
+      rules: head.rules,
+    };
+  });
+}
+
+/**
+ * The config file of the base revision: "" for the one at its root, the same root-relative file when `--config`
+ * names one inside the root, the file itself when it lies outside; undefined when the base has none.
+ */
+async function baseConfigFile(headRoot: string, baseRoot: string, configFile: string | undefined): Promise<string | undefined> {
+  if (configFile === undefined) return (await configFilesAt(baseRoot)).length > 0 ? "" : undefined;
+  const relative = path.relative(headRoot, path.resolve(configFile));
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return configFile;
+  const inBase = path.join(baseRoot, relative);
+  return existsSync(inBase) ? inBase : undefined;
 }

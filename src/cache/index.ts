@@ -23,6 +23,13 @@ export interface CacheOptions {
   onProgress?: (progress: AnalysisProgress) => void;
   /** Told when the cache cannot be used (no secret, a folder that cannot be read or written); default: stderr. */
   onWarning?: (message: string) => void;
+  /** Names the analysed tree in the key instead of its real path (a revision written out of git: its tree id). */
+  rootIdentity?: string;
+  /**
+   * The folder the default cache folder must stay inside, when `cacheDir` was derived from another root than the
+   * analysed one (a revision's analysis is stored with the working tree's).
+   */
+  cacheDirRoot?: string;
 }
 
 /**
@@ -63,9 +70,9 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
     warn(`the analysis cache is off: ${secret.error}`);
     return { analysis: await fresh(), cache: "off" };
   }
-  const { key, files } = analysisKey(config, progress ? (done, total) => progress({ phase: "reading", done, total }) : undefined, inputs);
+  const { key, files } = analysisKey(config, progress ? (done, total) => progress({ phase: "reading", done, total }) : undefined, inputs, options.rootIdentity);
   progress?.({ phase: "loading", done: 0, total: files.length });
-  const unusable = cacheDirProblem(dir, options.cacheDir === undefined ? config.root : undefined);
+  const unusable = cacheDirProblem(dir, options.cacheDir === undefined ? config.root : options.cacheDirRoot);
   if (unusable !== undefined) {
     warn(`the analysis cache is off: ${unusable}`);
     return { analysis: await fresh(), cache: "off" };

@@ -110,9 +110,15 @@ export function analysisInputs(config: TopologyConfig): AnalysisInputs {
 /**
  * Lists the analysed files of `config.root`, reads each once to hash it, and combines those hashes with the other
  * inputs of the analysis into the key. The key includes the real path of the root: an entry is only ever used for
- * the tree it was made from.
+ * the tree it was made from. A tree written out of git for one run (`diff --base`) is named by `rootIdentity`
+ * instead (its git tree id), since its temporary path differs on every run while its content does not.
  */
-export function analysisKey(config: TopologyConfig, onFile?: HashProgress, inputs: AnalysisInputs = analysisInputs(config)): AnalysisKey {
+export function analysisKey(
+  config: TopologyConfig,
+  onFile?: HashProgress,
+  inputs: AnalysisInputs = analysisInputs(config),
+  rootIdentity?: string,
+): AnalysisKey {
   const root = path.resolve(config.root);
   const files: HashedFile[] = [];
   for (const file of inputs.files) {
@@ -123,7 +129,7 @@ export function analysisKey(config: TopologyConfig, onFile?: HashProgress, input
   const hash = createHash("sha256");
   const line = (...parts: string[]) => hash.update(`${JSON.stringify(parts)}\n`);
   line("topo-lint-analysis", String(CACHE_SCHEMA), TOOL_VERSION, analyzerCodeHash());
-  line("root", realRoot(root));
+  line("root", rootIdentity ?? realRoot(root));
   line("config", JSON.stringify({ ...config, root: undefined }));
   line("config-file", config.configFile, fileHash(root, config.configFile));
   for (const manifest of [...new Set(config.services.map((service) => service.manifest))].sort(comparePaths)) {

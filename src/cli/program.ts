@@ -13,6 +13,7 @@ import { exportGraph, type ExportFormat } from "../export/index.js";
 import { renderBlast } from "../graph/blast-report.js";
 import { explain, explainText } from "../graph/explain.js";
 import type { AnalysisProgress } from "../analyze/index.js";
+import { renderDiff, type DiffFormat } from "../report/diff.js";
 
 export const VERSION = readVersion();
 
@@ -111,6 +112,25 @@ export function createProgram(): Command {
       const lib = await library();
       const topology = await lib.loadTopology(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
       emit(explainText(explain(topology.graph, from, to), topology.graph));
+    });
+
+  program
+    .command("diff")
+    .description("how the topology changed since a git ref: nodes, edges, hardness and findings")
+    .argument("[root]", "the analysed root", ".")
+    .requiredOption("--base <git-ref>", "the revision to compare with (read from git; the working tree is not touched)")
+    .option("-c, --config <file>", "config file")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress")
+    .action(async (root: string, options: { base: string; config?: string; format: DiffFormat; output?: string } & CacheFlags) => {
+      if (options.base.trim() === "") throw new UserError("--base needs a git ref; it was given an empty one", { hint: "for example --base origin/main" });
+      const lib = await library();
+      const run = await lib.diff(root, { base: options.base, configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
+      emit(renderDiff(options.format, { diff: run.diff, base: run.base, rules: run.rules, nodes: run.nodes }), options.output);
+      process.exitCode = run.diff.findings.new.some((finding) => finding.severity === "error") ? 1 : 0;
     });
 
   program

@@ -74,7 +74,7 @@ function ruleTable(findings: readonly Finding[], rules: readonly RuleMeta[]): st
   return lines;
 }
 
-function findingLines(finding: Finding, rules: readonly RuleMeta[]): string[] {
+export function findingLines(finding: Finding, rules: readonly RuleMeta[]): string[] {
   const docs = rules.find((rule) => rule.id === finding.rule)?.docs;
   const icon = finding.severity === "error" ? "❌" : "⚠️";
   const lines = [`- ${icon} ${locationLink(finding.location)} ${inline(finding.message)} (${ruleLink(finding.rule, docs)})`];
@@ -106,7 +106,7 @@ export function linkDestination(url: string): string {
 }
 
 /** A code span that survives backticks in its content. */
-function codeSpan(text: string): string {
+export function codeSpan(text: string): string {
   const clean = escapeTerminal(text.replace(/\r?\n|\r/g, " "));
   const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
