@@ -49,7 +49,10 @@ export async function withRevision<T>(root: string, ref: string, use: (revision:
   const treeish = prefix === "" ? `${commit}^{tree}` : `${commit}:${prefix}`;
   let tree: string | undefined;
   try {
-    tree = (await run("git", ["rev-parse", "--verify", "--quiet", `${treeish}^{tree}`], { cwd: absoluteRoot, encoding: "utf8" })).stdout.trim();
+    // `<commit>:<path>` takes everything after the colon as the path, so its type is asked separately.
+    tree = (await run("git", ["rev-parse", "--verify", "--quiet", treeish], { cwd: absoluteRoot, encoding: "utf8" })).stdout.trim();
+    const type = (await run("git", ["cat-file", "-t", tree], { cwd: absoluteRoot, encoding: "utf8" })).stdout.trim();
+    if (type !== "tree") tree = undefined; // a file by the root's name
   } catch {
     tree = undefined; // the root's folder did not exist at that commit
   }

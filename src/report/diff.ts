@@ -156,7 +156,7 @@ function renderMarkdown({ diff, base, rules, nodes: known }: DiffReportInput, li
     lines.push(`### ${title} (${items.length})`, "");
     const shown = Math.min(items.length, limit);
     for (const item of items.slice(0, shown)) lines.push(...item);
-    if (shown < items.length) lines.push(`- _${plural(items.length - shown, "more")} not shown; \`topo-lint diff --format text\` lists all._`);
+    if (shown < items.length) lines.push(`- _${items.length - shown} more not shown; \`topo-lint diff --format text\` lists all._`);
     lines.push("");
   };
   const changes: string[][] = [
