@@ -9,6 +9,7 @@ import { loadRules } from "./check/registry.js";
 import { SUPPRESSION_RULES } from "./check/suppress.js";
 import { applyBaseline, readBaseline } from "./check/baseline.js";
 import { changedFiles } from "./check/changed.js";
+import { docsBase, informationUri, withDocs } from "./check/docs.js";
 import type { RuleMeta } from "./check/rule.js";
 import { analyzeCached, type CacheOutcome } from "./cache/index.js";
 import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "./analyze/index.js";
@@ -80,8 +81,10 @@ export interface CheckRun extends Topology {
   result: CheckResult;
   /** Baseline entries that matched no finding (fixed since); `--update-baseline` prunes them. */
   staleBaselineEntries: number;
-  /** Every rule that can report, sorted by id (for reporters' rule tables). */
+  /** Every rule that can report, sorted by id (for reporters' rule tables), with its docs URL when one is known. */
   rules: RuleMeta[];
+  /** topo-lint's page online (SARIF's informationUri), when one is known. */
+  informationUri?: string;
 }
 
 /** Loads the config of `root`, analyses its code and builds the topology graph. */
@@ -126,8 +129,11 @@ export async function check(root: string, options: CheckOptions = {}): Promise<C
       },
     };
   }
-  const metas = [...rules.map((rule) => rule.meta), ...SUPPRESSION_RULES].sort((a, b) => (a.id < b.id ? -1 : 1));
-  return { ...topology, result, rules: metas, staleBaselineEntries };
+  const metas = withDocs(
+    [...rules.map((rule) => rule.meta), ...SUPPRESSION_RULES].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    docsBase(topology.config.docsUrl),
+  );
+  return { ...topology, result, rules: metas, staleBaselineEntries, informationUri: informationUri(topology.config.docsUrl) };
 }
 
 /**

@@ -245,6 +245,7 @@ async function runCheck(root: string, flags: CheckFlags): Promise<number> {
     sourceText: (file) => run.analysis.sourceText(file),
     color,
     version: VERSION,
+    informationUri: run.informationUri,
   });
   const color = toTerminal && useColor();
   const rendered = formats.map((format) => ({ format, text: reporters[format](input(color)) }));

@@ -25,7 +25,7 @@ export function markdownWithLimits(input: ReportInput, options: MarkdownOptions 
   const problems = summary.errors + summary.warnings;
 
   const head: string[] = ["## topo-lint", "", `${problems === 0 ? "✅" : summary.errors > 0 ? "❌" : "⚠️"} ${capitalise(summaryText(summary))}`, ""];
-  if (findings.length > 0) head.push(...ruleTable(findings, input.rules), "");
+  if (findings.length > 0) head.push(...ruleTable(findings, input.rules), "", ...docsNote(findings, input.rules));
 
   const diagnostics = sortedDiagnostics(input.result.diagnostics);
   const tail: string[] = [];
@@ -72,6 +72,13 @@ function ruleTable(findings: readonly Finding[], rules: readonly RuleMeta[]): st
     lines.push(`| ${ruleLink(rule, docs.get(rule))} | ${errors} | ${warnings} |`);
   }
   return lines;
+}
+
+export /** Without a docs URL, rules are not links: a line says where their pages are instead. */
+function docsNote(findings: readonly Finding[], rules: readonly RuleMeta[]): string[] {
+  const linked = new Set(rules.filter((rule) => rule.docs !== undefined).map((rule) => rule.id));
+  if (findings.every((finding) => linked.has(finding.rule))) return [];
+  return ["_Each rule is described in the topo-lint package, in `docs/rules/<rule>.md`._", ""];
 }
 
 export function findingLines(finding: Finding, rules: readonly RuleMeta[]): string[] {
