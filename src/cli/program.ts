@@ -134,6 +134,24 @@ export function createProgram(): Command {
     });
 
   program
+    .command("comment")
+    .description("post a Markdown report as the one topo-lint comment of a pull or merge request, editing it if present")
+    .argument("<file>", "the Markdown to post (from diff --format markdown or check --format markdown)")
+    .addOption(new Option("--platform <platform>", "where to post (default: GitHub Actions or GitLab CI, from the environment)").choices(["github", "gitlab"]))
+    .action(async (file: string, options: { platform?: "github" | "gitlab" }) => {
+      const { commentBody, postComment, targetFromEnvironment } = await import("../report/pr-comment.js");
+      const target = targetFromEnvironment(process.env, (event) => readFileSync(event, "utf8"), options.platform);
+      let markdown: string;
+      try {
+        markdown = readFileSync(file, "utf8");
+      } catch (error) {
+        throw new UserError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`);
+      }
+      const outcome = await postComment(target, commentBody(markdown));
+      process.stderr.write(`topo-lint: ${outcome.action} comment ${outcome.id} on ${target.platform === "github" ? "pull request" : "merge request"} ${target.number}\n`);
+    });
+
+  program
     .command("plan")
     .description("a step-by-step monolith mitosis plan")
     .argument("[root]", "the analysed root", ".")
