@@ -1,79 +1,11 @@
 // The sticky comment, end to end: the built CLI's `comment` command against a fake GitHub and a fake GitLab API on
 // 127.0.0.1 that record every request (no network). The first push creates the comment, the next edits that one.
-import { execFile } from "node:child_process";
-import { createServer, type IncomingMessage, type Server } from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI } from "../cli/run-cli.js";
+import { cli, fakeApi } from "./fake-api.js";
 import { COMMENT_MARKER, commentBody } from "../../src/report/pr-comment.js";
-
-interface Recorded {
-  method: string;
-  url: string;
-  auth: string | undefined;
-  body?: unknown;
-}
-
-interface Fake {
-  url: string;
-  requests: Recorded[];
-  comments: { id: number; body: string }[];
-  close(): Promise<void>;
-}
-
-/** A fake comments API: lists, creates and edits comments in memory; `status` forces an answer to writes. */
-async function fakeApi(platform: "github" | "gitlab", options: { status?: number } = {}): Promise<Fake> {
-  const requests: Recorded[] = [];
-  const comments: { id: number; body: string }[] = [{ id: 7, body: "Looks good to me" }];
-  const read = (request: IncomingMessage): Promise<string> =>
-    new Promise((resolve) => {
-      let text = "";
-      request.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("end", () => resolve(text));
-    });
-  const server: Server = createServer((request, response) => {
-    void read(request).then((text) => {
-      const url = request.url ?? "";
-      const auth = platform === "github" ? request.headers.authorization : (request.headers["private-token"] as string | undefined);
-      requests.push({ method: request.method ?? "", url, auth, ...(text !== "" ? { body: JSON.parse(text) as unknown } : {}) });
-      const send = (status: number, json: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
-      if (options.status !== undefined && request.method !== "GET") return send(options.status, { message: "Resource not accessible by integration" });
-      if (request.method === "GET") return send(200, /page=1(&|$)/.test(url) ? comments : []);
-      const body = (JSON.parse(text) as { body: string }).body;
-      if (request.method === "POST") {
-        const created = { id: 100 + comments.length, body };
-        comments.push(created);
-        return send(201, created);
-      }
-      const id = Number(/\/(\d+)$/.exec(url)?.[1]);
-      const existing = comments.find((comment) => comment.id === id);
-      if (existing === undefined) return send(404, { message: "Not Found" });
-      existing.body = body;
-      return send(200, existing);
-    });
-  });
-  server.timeout = 10_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    comments,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
-
-/** Runs the built CLI without blocking this process's event loop (the fake server answers meanwhile). */
-function cli(args: string[], env: Record<string, string>): Promise<{ status: number; stderr: string }> {
-  const clean: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CI: "true", NO_COLOR: "1", ...env };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: clean, timeout: 30_000, encoding: "utf8" }, (error, _stdout, stderr) => {
-      resolve({ status: error ? ((error as { code?: number }).code ?? -1) : 0, stderr });
-    });
-  });
-}
 
 function report(text: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "topo-lint-comment-")), "diff.md");
