@@ -62,14 +62,20 @@ export function createProgram(): Command {
     .addOption(new Option("-f, --format <format>", "graph format").choices(GRAPH_FORMATS as unknown as string[]).makeOptionMandatory())
     .addOption(new Option("--level <level>", "service or module level").choices(["service", "module"]).default("service"))
     .option("--focus <service>", "only this service and its direct neighbours")
+    .option("--base <git-ref>", "html: highlight what changed since this git ref")
     .option("-o, --output <file>", "write to a file (whole or not at all)")
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
-    .action(async (root: string, options: { config?: string; format: ExportFormat; level: "service" | "module"; focus?: string; output?: string } & CacheFlags) => {
+    .action(async (root: string, options: { config?: string; format: ExportFormat; level: "service" | "module"; focus?: string; base?: string; output?: string } & CacheFlags) => {
+      if (options.base !== undefined && options.format !== "html") throw new UserError("--base works with --format html only", { hint: "for the other formats, topo-lint diff reports the changes" });
+      if (options.base !== undefined && options.level !== "service") throw new UserError("--base works with --level service only");
       const lib = await library();
-      const run = await lib.check(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
+      const load = { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) };
+      const compared = options.base !== undefined ? await lib.diff(root, { ...load, base: options.base }) : undefined;
+      const run = compared?.head ?? (await lib.check(root, load));
       const text = exportGraph(run.graph, {
+        ...(compared !== undefined ? { changes: { base: compared.base.ref, diff: compared.diff } } : {}),
         format: options.format,
         level: options.level,
         focus: options.focus,
