@@ -108,6 +108,7 @@ const CELL_WIDTH = 160;
 const CELL_HEIGHT = 120;
 const AREA_GAP = 80;
 const AREA_PADDING = 50;
+const LABEL_ROOM = 90;
 
 /**
  * Service level: a fixed, readable layout instead of a force layout. Home services sit in the "home" area, regional
@@ -153,7 +154,8 @@ export function layoutAreas(view: TopologyView, homeLabel: string, servingLabel:
       besides.set(owner!, slot + 1);
       positions.set(database.id, { x: at.x + slot * 40, y: at.y - CELL_HEIGHT * 0.45 });
     }
-    const width = (columns - 1) * CELL_WIDTH + 2 * AREA_PADDING;
+    // Room on the right for the last column's labels, and for the area's own label.
+    const width = Math.max((columns - 1) * CELL_WIDTH + 2 * AREA_PADDING + LABEL_ROOM, label.length * 7.5 + 20);
     const height = -(top - (rows - 1) * CELL_HEIGHT) + AREA_PADDING * 1.5;
     areas.push({ id, label, x0: left, y0: AREA_PADDING * 0.5, x1: left + width, y1: -height });
     left += width + AREA_GAP;
@@ -273,7 +275,7 @@ header label{white-space:nowrap}
 .area-home{background:rgba(245,194,107,.16);border-color:#d08a1e}
 .area-regional{background:rgba(140,188,240,.16);border-color:#3b7dc4}
 .area-outside{background:rgba(200,200,200,.14);border-color:#aaa;border-style:dashed}
-.area-label{position:absolute;top:4px;left:8px;font-weight:600;font-size:12px;color:#444;white-space:nowrap}
+.area-label{position:absolute;top:4px;left:8px;right:8px;font-weight:600;font-size:12px;color:#444;overflow-wrap:anywhere}
 .line.added{border-top-color:#1a7f37}.line.hardened{border-top-color:#e66100}.line.softened{border-top:1px dashed #2aa198}.line.removed{border-top:1px solid #b8b8b8}
 .change-added{color:#1a7f37;font-weight:600}.change-hardened{color:#e66100;font-weight:600}.change-softened{color:#2aa198;font-weight:600}.change-removed{color:#777;font-weight:600}
 `;

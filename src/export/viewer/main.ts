@@ -288,6 +288,13 @@ function start(): void {
     }
   };
   renderer.on("afterRender", placeAreas);
+  // The camera frames the areas, not only the nodes, so no box is cut at the edge.
+  if (areaBoxes.length > 0) {
+    const xs = [...areaBoxes.flatMap(({ area }) => [area.x0, area.x1]), ...graph.mapNodes((_: string, node: NodeData) => node.x)];
+    const ys = [...areaBoxes.flatMap(({ area }) => [area.y0, area.y1]), ...graph.mapNodes((_: string, node: NodeData) => node.y)];
+    renderer.setCustomBBox({ x: [Math.min(...xs), Math.max(...xs)], y: [Math.min(...ys), Math.max(...ys)] });
+    renderer.refresh();
+  }
   placeAreas();
 
   renderer.on("clickNode", ({ node }) => select({ type: "node", key: node }));
