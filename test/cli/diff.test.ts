@@ -141,4 +141,11 @@ describe("topo-lint diff", () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("--base");
   });
+
+  it("graph --base is for the HTML page only", () => {
+    const { root } = repository();
+    const result = runCli(["graph", root, "--format", "dot", "--base", "base"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("--base works with --format html only");
+  });
 });
