@@ -5,12 +5,18 @@ import { collectFacts } from "./facts.js";
 import { buildHardnessIndex } from "./hardness.js";
 import { buildModuleGraph } from "./modules.js";
 import { createSourceProgram } from "./program.js";
+import type { ReadResult } from "./read.js";
 import { collectSuppressions } from "./suppressions.js";
 
 /** An analysis plus the source text of its files, for the code frames reporters print. */
 export interface SourceAnalysis extends Analysis {
   /** The text of an analysed file (root-relative path), as it was parsed. */
   sourceText(file: string): string | undefined;
+  /**
+   * Every source file the analysis read or tried to read, with its text or why it could not be read: the result
+   * depends on these and on nothing else among the source files (a file no service reaches is never read).
+   */
+  read?: ReadonlyMap<string, ReadResult>;
 }
 
 /** Where a long analysis is: `done` of `total` files through `phase` (reading is the cache's hashing pass). */
@@ -51,5 +57,6 @@ export async function analyze(config: TopologyConfig, options: AnalyzeOptions = 
     suppressions: collectSuppressions(program.files, program.sourceFile),
     diagnostics: [...program.parseErrors],
     sourceText: (file) => program.text(file),
+    read: program.read,
   };
 }

@@ -6,7 +6,7 @@ import ts from "./typescript.cjs";
 import type { Diagnostic, Position, TopologyConfig } from "../model.js";
 import { comparePaths, listSourceFiles } from "./files.js";
 import { ownersOf, runtimeImportsOf } from "./modules.js";
-import { readAnalysedFile } from "./read.js";
+import { readAnalysedFile, type ReadResult } from "./read.js";
 import { createModuleResolver, type ModuleResolver, type WorkspacePackage } from "./workspaces.js";
 
 export interface SourceProgram {
@@ -33,6 +33,8 @@ export interface SourceProgram {
   packages: WorkspacePackage[];
   /** One warning per file that does not parse (at its first syntax error) or cannot be read. */
   parseErrors: Diagnostic[];
+  /** Every file the program read or tried to read, with its text as read or why it could not be read. */
+  read: ReadonlyMap<string, ReadResult>;
 }
 
 /**
@@ -80,7 +82,7 @@ export function createSourceProgram(config: TopologyConfig, files?: string[]): S
 
   // TypeScript names files with `/` separators on every platform.
   const toAbsolute = (file: string): string => ts.sys.resolvePath(path.join(root, file)).split(path.sep).join("/");
-  const { parsed, unreadable } = parseReached(root, config, listed, resolver, toAbsolute);
+  const { parsed, unreadable, read } = parseReached(root, config, listed, resolver, toAbsolute);
   const analysed = [...parsed.keys()].sort(comparePaths);
   const absoluteOf = new Map<string, string>();
   const relativeOf = new Map<string, string>();
@@ -119,6 +121,7 @@ export function createSourceProgram(config: TopologyConfig, files?: string[]): S
     text: (file) => sourceFile(file)?.text,
     packages: resolver.packages,
     parseErrors: [...unreadable, ...parseErrorsOf(analysed, sourceFile)],
+    read,
   };
 }
 
@@ -132,14 +135,16 @@ function parseReached(
   listed: readonly string[],
   resolver: ModuleResolver,
   toAbsolute: (file: string) => string,
-): { parsed: Map<string, ts.SourceFile>; unreadable: Diagnostic[] } {
+): { parsed: Map<string, ts.SourceFile>; unreadable: Diagnostic[]; read: Map<string, ReadResult> } {
   const parsed = new Map<string, ts.SourceFile>();
+  const reads = new Map<string, ReadResult>();
   const unreadable: Diagnostic[] = [];
   const queue = [...ownersOf(config, listed).keys()];
   const queued = new Set(queue);
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i];
     const read = readAnalysedFile(root, file);
+    reads.set(file, read);
     if ("error" in read) {
       unreadable.push({
         severity: "warning",
@@ -162,7 +167,7 @@ function parseReached(
       queue.push(target);
     }
   }
-  return { parsed, unreadable };
+  return { parsed, unreadable, read: reads };
 }
 
 /**

@@ -1,16 +1,18 @@
 // The analysis cache: an analysis stored under a key of everything it read, so a run over unchanged code loads it
 // instead of parsing every file again.
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { TopologyConfig } from "../model.js";
 import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "../analyze/index.js";
 import type { Diagnostic } from "../model.js";
-import { analysisInputs, analysisKey, textHash, type HashedFile } from "./key.js";
+import { analysisInputs, analysisKey, FileHashes, readHash, textHash } from "./key.js";
 import { cacheSecret } from "./secret.js";
 import { escapeTerminal } from "../report/escape.js";
 import { isInside, readAnalysedFile } from "../analyze/read.js";
 import { deserializeAnalysis, serializeAnalysis } from "./serialize.js";
-import { readEntry, writeEntry } from "./store.js";
+import { findEntry, writeEntry } from "./store.js";
+import { readStatIndex, writeStatIndex } from "./stats.js";
 
 export { terminalProgress, progressLine } from "./progress.js";
 export { analysisKey } from "./key.js";
@@ -70,37 +72,48 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
     warn(`the analysis cache is off: ${secret.error}`);
     return { analysis: await fresh(), cache: "off" };
   }
-  const { key, files } = analysisKey(config, progress ? (done, total) => progress({ phase: "reading", done, total }) : undefined, inputs, options.rootIdentity);
-  progress?.({ phase: "loading", done: 0, total: files.length });
   const unusable = cacheDirProblem(dir, options.cacheDir === undefined ? config.root : options.cacheDirRoot);
   if (unusable !== undefined) {
     warn(`the analysis cache is off: ${unusable}`);
     return { analysis: await fresh(), cache: "off" };
   }
-  const stored = readEntry(dir, key, secret.secret);
+  const { key: base } = analysisKey(config, inputs, options.rootIdentity);
+  // An entry made for this base holds while every file its analysis read still hashes the same.
+  const hashes = new FileHashes(config.root, readStatIndex(dir, config.root, secret.secret));
+  const known = new Map<string, string>();
+  const hashOf = (file: string): string => {
+    let hash = known.get(file);
+    if (hash === undefined) {
+      hash = hashes.hash(file);
+      known.set(file, hash);
+      progress?.({ phase: "reading", done: known.size, total: inputs.files.length });
+    }
+    return hash;
+  };
+  const stored = findEntry(dir, base, secret.secret, (read) => read.every(([file, hash]) => hashOf(file) === hash));
+  // Failing to store the index costs the next run its hashing, nothing more.
+  const { index, changed } = hashes.statIndex(inputs.files);
+  // A revision written out of git lives in a new temporary folder each run: its file times never match again.
+  if (changed && options.rootIdentity === undefined) writeStatIndex(dir, config.root, index, secret.secret);
   if (stored !== undefined) {
+    progress?.({ phase: "loading", done: 0, total: inputs.files.length });
     try {
-      const analysis = deserializeAnalysis(stored, config);
-      return {
-        analysis: withDiagnostics({ ...analysis, config, sourceText: lazySourceText(config.root, files) }, inputs.diagnostics),
-        cache: "hit",
-      };
+      const analysis = deserializeAnalysis(stored.value, config);
+      const sourceText = lazySourceText(config.root, known);
+      return { analysis: withDiagnostics({ ...analysis, config, sourceText }, inputs.diagnostics), cache: "hit" };
     } catch {
       // Not the shape this version writes: analysed again below, and the entry overwritten.
     }
   }
 
-  const analysis = await analyze(config, { files: files.map(({ file }) => file), onProgress: progress });
-  // A file edited between hashing and parsing would store an analysis under a key it does not match. Files no
-  // service reaches were never parsed (no text) and cannot have changed the result.
-  const unchanged = files.every(({ file, hash }) => {
-    const text = analysis.sourceText(file);
-    return text === undefined || textHash(text) === hash;
-  });
-  if (unchanged) {
-    if (!writeEntry(dir, key, serializeAnalysis(analysis), secret.secret)) {
-      warn(`cannot write the analysis cache in ${dir}; the next run analyses everything again`);
-    }
+  const analysis = await analyze(config, { files: inputs.files, onProgress: progress });
+  // The hashes of the texts the analysis read, as it read them: a file edited mid-run is stored as it was analysed.
+  const read: [string, string][] = [...(analysis.read ?? new Map())]
+    .map(([file, result]): [string, string] => [file, readHash(result)])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const key = createHash("sha256").update(`${base}\n${JSON.stringify(read)}`).digest("hex");
+  if (!writeEntry(dir, key, serializeAnalysis(analysis), secret.secret, { base, inputs: read })) {
+    warn(`cannot write the analysis cache in ${dir}; the next run analyses everything again`);
   }
   return { analysis: withDiagnostics(analysis, inputs.diagnostics), cache: "miss" };
 }
@@ -143,11 +156,10 @@ function withDiagnostics(analysis: SourceAnalysis, extra: readonly Diagnostic[])
 }
 
 /**
- * Source text read from disk on demand, for the few files a report shows. The key proved each file's content at
- * the start of the run; a file edited since no longer matches its hash and gets no text, rather than the wrong one.
+ * Source text read from disk on demand, for the few files a report shows. The entry's check proved each read file's
+ * content at the start of the run; a file edited since no longer matches its hash and gets no text, rather than the wrong one.
  */
-function lazySourceText(root: string, files: HashedFile[]): (file: string) => string | undefined {
-  const hashes = new Map(files.map(({ file, hash }) => [file, hash]));
+function lazySourceText(root: string, hashes: ReadonlyMap<string, string>): (file: string) => string | undefined {
   const texts = new Map<string, string | undefined>();
   return (file) => {
     if (texts.has(file)) return texts.get(file);

@@ -6,7 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic, TopologyConfig } from "../model.js";
 import { comparePaths, EXCLUDED_FOLDERS, listSourceFilesWithDiagnostics } from "../analyze/files.js";
-import { isMissing, readAnalysedFile } from "../analyze/read.js";
+import { isMissing, readAnalysedFile, type ReadResult } from "../analyze/read.js";
+import { type StatIndex, statOf } from "./stats.js";
 
 /** Bumped whenever the stored form of an analysis changes shape. */
 export const CACHE_SCHEMA = 1;
@@ -20,8 +21,6 @@ export interface HashedFile {
 export interface AnalysisKey {
   /** Hex sha256 naming the cache entry. */
   key: string;
-  /** The analysed files, root-relative and sorted, with their hashes. */
-  files: HashedFile[];
   /** Warnings about inputs that could not be read (see `analysisInputs`). */
   diagnostics: Diagnostic[];
 }
@@ -51,8 +50,7 @@ export function textHash(text: string): string {
 
 /** The hash of a root-relative file as the analysis reads it, or why it cannot be read (which keys the same way). */
 function fileHash(root: string, file: string): string {
-  const read = readAnalysedFile(root, file);
-  return "text" in read ? textHash(read.text) : `unreadable: ${read.error}`;
+  return readHash(readAnalysedFile(root, file));
 }
 
 /** What the analysis will read besides its source files, and the warnings about any of it that cannot be read. */
@@ -108,24 +106,16 @@ export function analysisInputs(config: TopologyConfig): AnalysisInputs {
 }
 
 /**
- * Lists the analysed files of `config.root`, reads each once to hash it, and combines those hashes with the other
- * inputs of the analysis into the key. The key includes the real path of the root: an entry is only ever used for
- * the tree it was made from. A tree written out of git for one run (`diff --base`) is named by `rootIdentity`
- * instead (its git tree id), since its temporary path differs on every run while its content does not.
+ * The key of an analysis: topo-lint's analyzer, the config and manifests, the names of every listed source file
+ * (which decide how imports resolve) and the content of every steering file. The content of the source files is
+ * not in it: an entry lists the files its analysis read with their hashes, and is used only while they all still
+ * hash the same (`FileHashes`), so editing a file no service reaches keeps the entry. The key includes the real path
+ * of the root: an entry is only ever used for the tree it was made from.
+ * A tree written out of git for one run (`diff --base`) is named by `rootIdentity` instead (its git tree id): its
+ * temporary path differs on every run while its content does not.
  */
-export function analysisKey(
-  config: TopologyConfig,
-  onFile?: HashProgress,
-  inputs: AnalysisInputs = analysisInputs(config),
-  rootIdentity?: string,
-): AnalysisKey {
+export function analysisKey(config: TopologyConfig, inputs: AnalysisInputs = analysisInputs(config), rootIdentity?: string): AnalysisKey {
   const root = path.resolve(config.root);
-  const files: HashedFile[] = [];
-  for (const file of inputs.files) {
-    files.push({ file, hash: fileHash(root, file) });
-    onFile?.(files.length, inputs.files.length);
-  }
-
   const hash = createHash("sha256");
   const line = (...parts: string[]) => hash.update(`${JSON.stringify(parts)}\n`);
   line("topo-lint-analysis", String(CACHE_SCHEMA), TOOL_VERSION, analyzerCodeHash());
@@ -135,9 +125,57 @@ export function analysisKey(
   for (const manifest of [...new Set(config.services.map((service) => service.manifest))].sort(comparePaths)) {
     line("manifest", manifest, fileHash(root, manifest));
   }
-  for (const { file, hash: text } of files) line("source", file, text);
+  for (const file of inputs.files) line("source", file);
   for (const { file, hash: text } of inputs.steering) line("steering", file, text);
-  return { key: hash.digest("hex"), files, diagnostics: inputs.diagnostics };
+  return { key: hash.digest("hex"), diagnostics: inputs.diagnostics };
+}
+
+/**
+ * Hashes source files as the analysis would read them, reusing the hash a file had when its metadata was last seen
+ * unchanged (see cache/stats.ts), and keeps the index of those for the next run.
+ */
+export class FileHashes {
+  private readonly index: StatIndex;
+  private changed = false;
+
+  constructor(
+    private readonly root: string,
+    known: StatIndex = new Map(),
+  ) {
+    this.index = new Map(known);
+  }
+
+  /** The hash of a root-relative file's text, or `unreadable: <why>`. */
+  hash(file: string): string {
+    const stat = statOf(path.join(this.root, file));
+    const before = this.index.get(file);
+    if (stat !== undefined && before !== undefined && before.stat === stat.stat) return before.hash;
+    const hash = fileHash(this.root, file);
+    if (stat !== undefined && stat.settled && !hash.startsWith("unreadable")) {
+      this.index.set(file, { stat: stat.stat, hash });
+      this.changed = true;
+    } else if (before !== undefined) {
+      this.index.delete(file);
+      this.changed = true;
+    }
+    return hash;
+  }
+
+  /** The index to keep, without files no longer listed, and whether it differs from the one given. */
+  statIndex(listed: readonly string[]): { index: StatIndex; changed: boolean } {
+    const kept = new Set(listed);
+    for (const file of [...this.index.keys()]) {
+      if (kept.has(file)) continue;
+      this.index.delete(file);
+      this.changed = true;
+    }
+    return { index: this.index, changed: this.changed };
+  }
+}
+
+/** The hash `FileHashes` gives a file, from what the analysis read of it. */
+export function readHash(read: ReadResult): string {
+  return "text" in read ? textHash(read.text) : `unreadable: ${read.error}`;
 }
 
 function realRoot(root: string): string {

@@ -9,7 +9,8 @@ import { CACHE_SCHEMA, TOOL_VERSION } from "./key.js";
 
 const FORMAT = "topo-lint-analysis-cache";
 const ENTRY = /^[0-9a-f]{64}\.json$/;
-const TEMPORARY = /^[0-9a-f]{64}\.json\.[0-9a-z-]+\.tmp$/;
+/** Temporary files of analyses and of the file-metadata indexes (`stats-<hex>.json`, one per root, never pruned). */
+const TEMPORARY = /^(?:stats-)?[0-9a-f]{64}\.json\.[0-9a-z-]+\.tmp$/;
 
 /** An entry larger than this is not read (a cache of a 20,000-file monorepo is far smaller). */
 const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
@@ -28,12 +29,22 @@ interface Header {
   key: string;
   sha1: string;
   length: number;
+  /** For an analysis: the key of everything but the source files' content (see cache/key.ts). */
+  base?: string;
+  /** For an analysis: the source files it read, with their hashes; it holds while they all hash the same. */
+  inputs?: [string, string][];
   /** Hex HMAC-SHA256, under the cache secret, of the header's other fields and the payload. */
   mac: string;
 }
 
+/** What an analysis entry's header says of the files it depends on. */
+export interface EntryInputs {
+  base: string;
+  inputs: [string, string][];
+}
+
 function mac(secret: Buffer, header: Omit<Header, "mac">, payload: string): string {
-  const fields = [header.format, header.schema, header.version, header.key, header.sha1, header.length];
+  const fields = [header.format, header.schema, header.version, header.key, header.sha1, header.length, header.base ?? null, header.inputs ?? null];
   return createHmac("sha256", secret).update(`${JSON.stringify(fields)}\n`).update(payload, "utf8").digest("hex");
 }
 
@@ -53,18 +64,80 @@ export function entryPath(dir: string, key: string): string {
  * HMAC under `secret`. Never throws.
  */
 export function readEntry(dir: string, key: string, secret: Buffer): unknown {
-  const file = entryPath(dir, key);
+  return openEntry(entryPath(dir, key), key, secret)?.value;
+}
+
+/**
+ * The most recently used analysis entry made for `base` whose inputs `holds` accepts, with its key: headers are
+ * read first, and only an entry whose inputs hold is checked whole. Undefined when none holds. Never throws.
+ */
+export function findEntry(
+  dir: string,
+  base: string,
+  secret: Buffer,
+  holds: (inputs: [string, string][]) => boolean,
+): { key: string; value: unknown } | undefined {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((name) => ENTRY.test(name));
+  } catch {
+    return undefined;
+  }
+  const candidates: { name: string; used: number; text: string; header: Partial<Header> }[] = [];
+  for (const name of names) {
+    const read = readRegularFile(path.join(dir, name), { maxBytes: MAX_ENTRY_BYTES });
+    if ("error" in read) continue;
+    const header = headerOf(read.text);
+    if (header?.base !== base || !Array.isArray(header.inputs)) continue;
+    let used = 0;
+    try {
+      used = fs.statSync(path.join(dir, name)).mtimeMs;
+    } catch {
+      continue;
+    }
+    candidates.push({ name, used, text: read.text, header });
+  }
+  candidates.sort((a, b) => b.used - a.used || (a.name < b.name ? -1 : 1));
+  for (const { name, text, header } of candidates) {
+    const inputs = header.inputs!;
+    const wellFormed = inputs.every((row) => Array.isArray(row) && row.length === 2 && row.every((part) => typeof part === "string"));
+    if (!wellFormed || !holds(inputs)) continue;
+    const key = name.slice(0, -".json".length);
+    const value = validated(text, key, secret);
+    if (value === undefined) continue;
+    touch(path.join(dir, name));
+    return { key, value: value.value };
+  }
+  return undefined;
+}
+
+function openEntry(file: string, key: string, secret: Buffer): { value: unknown } | undefined {
   const read = readRegularFile(file, { maxBytes: MAX_ENTRY_BYTES });
   if ("error" in read) return undefined;
-  const text = read.text;
+  const value = validated(read.text, key, secret);
+  if (value !== undefined) touch(file);
+  return value;
+}
+
+function headerOf(text: string): Partial<Header> | undefined {
+  const newline = text.indexOf("\n");
+  if (newline < 0) return undefined;
+  try {
+    const header = JSON.parse(text.slice(0, newline)) as unknown;
+    return header !== null && typeof header === "object" ? (header as Partial<Header>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The payload of an entry's text when everything about it checks out. */
+function validated(text: string, key: string, secret: Buffer): { value: unknown } | undefined {
   try {
     const newline = text.indexOf("\n");
-    if (newline < 0) return undefined;
-    const header = JSON.parse(text.slice(0, newline)) as Partial<Header> | null;
+    const header = headerOf(text);
+    if (header === undefined) return undefined;
     const payload = text.slice(newline + 1);
     if (
-      header === null ||
-      typeof header !== "object" ||
       header.format !== FORMAT ||
       header.schema !== CACHE_SCHEMA ||
       header.version !== TOOL_VERSION ||
@@ -76,16 +149,17 @@ export function readEntry(dir: string, key: string, secret: Buffer): unknown {
     ) {
       return undefined;
     }
-    const value: unknown = JSON.parse(payload);
-    touch(file);
-    return value;
+    return { value: JSON.parse(payload) as unknown };
   } catch {
     return undefined;
   }
 }
 
-/** Writes `value` under `key` through a temporary file and a rename, then prunes; false when it could not. */
-export function writeEntry(dir: string, key: string, value: unknown, secret: Buffer): boolean {
+/**
+ * Writes `value` under `key` (with the inputs of an analysis in the header) through a temporary file and a rename,
+ * then prunes; false when it could not.
+ */
+export function writeEntry(dir: string, key: string, value: unknown, secret: Buffer, inputs?: EntryInputs): boolean {
   const payload = JSON.stringify(value);
   const fields: Omit<Header, "mac"> = {
     format: FORMAT,
@@ -94,6 +168,7 @@ export function writeEntry(dir: string, key: string, value: unknown, secret: Buf
     key,
     sha1: createHash("sha1").update(payload, "utf8").digest("hex"),
     length: payload.length,
+    ...(inputs !== undefined ? { base: inputs.base, inputs: inputs.inputs } : {}),
   };
   const header: Header = { ...fields, mac: mac(secret, fields, payload) };
   const file = entryPath(dir, key);

@@ -18,7 +18,7 @@ import { renderDiff, type DiffFormat } from "../report/diff.js";
 export const VERSION = readVersion();
 
 /** The library, loaded only when a command runs, so `--help` and usage errors answer at once. */
-const library = () => import("../index.js");
+const library = () => import("../topology.js");
 
 const CHECK_FORMATS = ["text", "json", "sarif", "github", "markdown", "junit", "codeclimate"] as const;
 const GRAPH_FORMATS = ["dot", "mermaid", "json", "graphml", "html"] as const;
@@ -72,7 +72,7 @@ export function createProgram(): Command {
       if (options.base !== undefined && options.level !== "service") throw new UserError("--base works with --level service only");
       const lib = await library();
       const load = { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) };
-      const compared = options.base !== undefined ? await lib.diff(root, { ...load, base: options.base }) : undefined;
+      const compared = options.base !== undefined ? await (await import("../diff/index.js")).diff(root, { ...load, base: options.base }) : undefined;
       const run = compared?.head ?? (await lib.check(root, load));
       const text = exportGraph(run.graph, {
         ...(compared !== undefined ? { changes: { base: compared.base.ref, diff: compared.diff } } : {}),
@@ -134,7 +134,8 @@ export function createProgram(): Command {
     .action(async (root: string, options: { base: string; config?: string; format: DiffFormat; output?: string } & CacheFlags) => {
       if (options.base.trim() === "") throw new UserError("--base needs a git ref; it was given an empty one", { hint: "for example --base origin/main" });
       const lib = await library();
-      const run = await lib.diff(root, { base: options.base, configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
+      const { diff } = await import("../diff/index.js");
+      const run = await diff(root, { base: options.base, configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
       emit(renderDiff(options.format, { diff: run.diff, base: run.base, rules: run.rules, nodes: run.nodes }), options.output);
       process.exitCode = run.diff.findings.new.some((finding) => finding.severity === "error") ? 1 : 0;
     });

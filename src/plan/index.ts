@@ -1,6 +1,6 @@
 // The mitosis planner: `plan` from an analysed topology, and its two renderings.
-import type { LoadOptions } from "../index.js";
-import { loadTopology } from "../index.js";
+import type { LoadOptions } from "../topology.js";
+import { loadTopology } from "../topology.js";
 import { loadRules } from "../check/registry.js";
 import { plan, type Plan, type PlanOptions } from "./plan.js";
 

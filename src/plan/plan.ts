@@ -10,7 +10,7 @@ import type {
   Purpose,
   ServiceManifest,
 } from "../model.js";
-import type { Topology } from "../index.js";
+import type { Topology } from "../topology.js";
 import { UserError, didYouMean } from "../errors.js";
 import picomatch from "picomatch";
 import type { Rule } from "../check/rule.js";

@@ -31,8 +31,9 @@ async function reports(root: string, options: CheckOptions): Promise<{ json: str
   return { json: reporters.json(input(false)), text: reporters.text(input(false)), cache: run.cache };
 }
 
+/** The analysis entries of a cache folder (the file-metadata index, `stats-<hex>.json`, is not one). */
 function entries(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  return existsSync(dir) ? readdirSync(dir).filter((name) => !name.startsWith("stats-")).sort() : [];
 }
 
 const VIOLATIONS = readdirSync(path.join(REPO, "fixtures/violations"))
@@ -209,6 +210,21 @@ describe("analysis cache", () => {
     expect((await reports(root, { cache: true, cacheDir })).cache).toBe("miss");
     expect((await reports(root, { cache: true, cacheDir })).cache).toBe("hit");
     expect((await reports(other, { cache: true, cacheDir })).cache).toBe("hit");
+  });
+
+  it("switching back to earlier content of an analysed file hits the entry made for it", async () => {
+    const root = copyFixture("fixtures/violations/soft-calls-to-home");
+    const cacheDir = path.join(root, ".cache-under-test");
+    const server = path.join(root, "services/links/src/server.ts");
+    const original = readFileSync(server, "utf8");
+    const first = await reports(root, { cache: true, cacheDir });
+    writeFileSync(server, `${original}\n// on another branch\n`);
+    expect((await reports(root, { cache: true, cacheDir })).cache).toBe("miss");
+    writeFileSync(server, original);
+    const back = await reports(root, { cache: true, cacheDir });
+    expect(back.cache).toBe("hit");
+    expect(back.json).toBe(first.json);
+    expect(entries(cacheDir)).toHaveLength(2);
   });
 
   it(`keeps the ${MAX_ENTRIES} most recently used entries and leaves files not its own alone`, async () => {

@@ -8,8 +8,9 @@ import { copyFixture, runCli } from "../cli/run-cli.js";
 
 const FIXTURE = "fixtures/violations/soft-calls-to-home";
 
+/** The analysis entries of a cache folder (the file-metadata index, `stats-<hex>.json`, is not one). */
 function entries(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  return existsSync(dir) ? readdirSync(dir).filter((name) => !name.startsWith("stats-")).sort() : [];
 }
 
 describe("check and the analysis cache", () => {
@@ -27,6 +28,23 @@ describe("check and the analysis cache", () => {
     expect(first.status).toBe(1);
     // The text report's code frames come from the files on disk after a hit.
     expect(runCli(["check", root, "--no-cache"]).stdout).toBe(runCli(["check", root]).stdout);
+  });
+
+  it("a run answered from the cache never loads the TypeScript compiler", () => {
+    const root = copyFixture(FIXTURE);
+    // A preloaded hook that names every module whose path holds "typescript" as Node loads it.
+    const hook = path.join(mkdtempSync(path.join(tmpdir(), "topo-lint-hook-")), "hook.cjs");
+    writeFileSync(
+      hook,
+      'const M = require("node:module"); const load = M._load;\n' +
+        'M._load = function (request, ...rest) { if (/typescript/.test(request)) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };\n',
+    );
+    const env = { NODE_OPTIONS: `--require ${hook}` };
+    const miss = runCli(["check", root, "--format", "json"], { env });
+    expect(miss.stderr).toMatch(/^loaded .*typescript/m); // the hook works: an analysis loads it
+    const hit = runCli(["check", root, "--format", "json"], { env });
+    expect(hit.stdout).toBe(miss.stdout);
+    expect(hit.stderr).not.toMatch(/typescript/);
   });
 
   it("--cache-dir puts the cache there and nowhere else, for check, graph, blast and explain", () => {

@@ -21,13 +21,16 @@ function tree(): string {
   return root;
 }
 
+/** One cache folder (secret, compiled code) for this file's runs, outside every analysed tree and the user's own. */
+let cacheHome: string | undefined;
+
 function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: REPO,
     encoding: "utf8",
     timeout: 30_000,
     killSignal: "SIGKILL",
-    env: { ...process.env, CI: "true", NO_COLOR: "1", GITHUB_STEP_SUMMARY: "", XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-")) },
+    env: { ...process.env, CI: "true", NO_COLOR: "1", GITHUB_STEP_SUMMARY: "", XDG_CACHE_HOME: (cacheHome ??= mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-"))) },
   });
   expect(result.error, "the run must not hang").toBeUndefined();
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -20,9 +20,23 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[]): Run {
-  const cacheHome = mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-"));
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+/**
+ * Permissions do not stop root: the capabilities that bypass them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) do. When
+ * the tests run as root, a run that must meet an unreadable file or folder runs without those two (util-linux's
+ * setpriv drops them from the bounding and inheritable sets), still as root, so it reads the checkout as before.
+ */
+const DROPPED = "-dac_override,-dac_read_search";
+const AS_UNPRIVILEGED =
+  process.getuid?.() === 0 ? ["/usr/bin/setpriv", `--bounding-set=${DROPPED}`, `--inh-caps=${DROPPED}`] : [];
+
+/** One cache folder (secret, compiled code) for this file's runs, outside every analysed tree and the user's own. */
+let cacheHome: string | undefined;
+
+function run(args: string[], { unprivileged = false }: { unprivileged?: boolean } = {}): Run {
+  cacheHome ??= mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-"));
+  const [command, ...prefix] = unprivileged && AS_UNPRIVILEGED.length > 0 ? AS_UNPRIVILEGED : [process.execPath];
+  const commandArgs = command === process.execPath ? [CLI, ...args] : [...prefix, process.execPath, CLI, ...args];
+  const result = spawnSync(command, commandArgs, {
     cwd: REPO,
     env: { ...process.env, CI: "true", NO_COLOR: "1", GITHUB_STEP_SUMMARY: "", XDG_CACHE_HOME: cacheHome },
     encoding: "utf8",
@@ -100,19 +114,44 @@ describe("hostile analysed trees end quickly with a diagnostic (built CLI, under
     expect(result.stdout).toMatch(/services\/links\/src\/pipe\.ts is not a regular file/);
   });
 
-  it.skipIf(process.getuid?.() === 0)("an unreadable folder is a warning naming it", () => {
+  it("an unreadable folder is a warning naming it", () => {
     const root = tree();
     const locked = path.join(root, "services/links/src/locked");
     mkdirSync(locked);
     writeFileSync(path.join(locked, "a.ts"), "export const a = 1;\n");
     chmodSync(locked, 0o000);
     try {
-      const result = run(["check", root, "--no-cache"]);
+      const result = run(["check", root, "--no-cache"], { unprivileged: true });
       expectNoCrash(result);
+      expect(result.status).toBe(1);
       expect(result.stdout).toMatch(/folder services\/links\/src\/locked cannot be read/);
     } finally {
       chmodSync(locked, 0o755);
     }
+  });
+
+  it("an unreadable source file is a warning naming it, and the rest is still checked", () => {
+    const root = tree();
+    const file = path.join(root, "services/links/src/secret.ts");
+    writeFileSync(file, "export const s = 1;\n");
+    chmodSync(file, 0o000);
+    const result = run(["check", root, "--no-cache"], { unprivileged: true });
+    expectNoCrash(result);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("services/links/src/secret.ts");
+    expect(result.stdout).toContain("soft-calls-to-home");
+  });
+
+  it("a cache folder without write permission is a warning, never a failure", () => {
+    const root = tree();
+    const cacheDir = path.join(root, "locked-cache");
+    mkdirSync(cacheDir, { mode: 0o555 });
+    chmodSync(cacheDir, 0o555);
+    const result = run(["check", root, "--cache-dir", cacheDir], { unprivileged: true });
+    expectNoCrash(result);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/warning: .*cache/);
+    expect(result.stdout).toContain("soft-calls-to-home");
   });
 
   it("a config file linked out of the tree is refused without printing what it points at", () => {

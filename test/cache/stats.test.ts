@@ -1,0 +1,128 @@
+// The file-metadata index: a run over an unchanged tree reuses the hashes of the last one, any change to a file's
+// metadata makes it read again, and an index the tree brings along is never trusted.
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { check } from "../../src/index.js";
+import { FileHashes } from "../../src/cache/key.js";
+import { cacheSecret } from "../../src/cache/secret.js";
+import { readStatIndex, statOf } from "../../src/cache/stats.js";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const FIXTURE = "fixtures/violations/no-cross-region-calls";
+const SERVER = "services/links/src/server.ts";
+
+/** Copies of the fixture whose files are old enough to be remembered: made once, then left to settle for 2 s. */
+const copies: string[] = [];
+
+beforeAll(async () => {
+  for (let i = 0; i < 5; i++) {
+    const root = mkdtempSync(path.join(tmpdir(), "topo-lint-stats-"));
+    cpSync(path.join(REPO, FIXTURE), root, { recursive: true });
+    copies.push(root);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+});
+
+async function settledCopy(): Promise<string> {
+  const root = copies.pop();
+  if (root === undefined) throw new Error("one settled copy per test: make more in beforeAll");
+  return root;
+}
+
+async function findings(root: string, cacheDir?: string): Promise<string> {
+  const run = await check(root, cacheDir === undefined ? { cache: false } : { cache: true, cacheDir });
+  return JSON.stringify(run.result.findings);
+}
+
+function indexFile(cacheDir: string): string {
+  const [name] = readdirSync(cacheDir).filter((entry) => entry.startsWith("stats-"));
+  return path.join(cacheDir, name);
+}
+
+beforeEach(() => {
+  process.env.XDG_CACHE_HOME = mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-"));
+});
+
+describe("file-metadata index", () => {
+  it("records the files the cached analysis read, each with the hash of its text, once a run has checked them", async () => {
+    const root = await settledCopy();
+    const cacheDir = path.join(root, ".cache-under-test");
+    await findings(root, cacheDir); // analyses and stores; hashes nothing
+    expect(readdirSync(cacheDir).filter((entry) => entry.startsWith("stats-"))).toEqual([]);
+    await findings(root, cacheDir); // checks the entry's files, remembering their metadata
+    const text = readFileSync(indexFile(cacheDir), "utf8");
+    const rows = (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { files: [string, string, string][] }).files;
+    expect(rows.map(([file]) => file)).toEqual([
+      "services/links/src/server.ts",
+      "services/search/src/server.ts",
+    ]);
+    for (const [file, , hash] of rows) {
+      expect(hash).toBe(createHash("sha1").update(readFileSync(path.join(root, file), "utf8"), "utf8").digest("hex"));
+    }
+  });
+
+  it("uses a remembered hash only while the file's metadata is unchanged", async () => {
+    const root = await settledCopy();
+    const stat = statOf(path.join(root, SERVER));
+    expect(stat?.settled).toBe(true);
+    const remembered = new Map([[SERVER, { stat: stat!.stat, hash: "remembered" }]]);
+    expect(new FileHashes(root, remembered).hash(SERVER)).toBe("remembered");
+    // Same length, other content: the change time moves, so the file is read again.
+    const source = readFileSync(path.join(root, SERVER), "utf8");
+    writeFileSync(path.join(root, SERVER), source.replace("eu-west-1", "us-west-2"));
+    const hashes = new FileHashes(root, remembered);
+    expect(hashes.hash(SERVER)).toBe(createHash("sha1").update(readFileSync(path.join(root, SERVER), "utf8"), "utf8").digest("hex"));
+    // Just written, so not remembered (it could still change within the same tick): the index drops it.
+    expect(hashes.statIndex([SERVER])).toEqual({ index: new Map(), changed: true });
+  });
+
+  it("editing a file no service reaches keeps the entry; adding a file does not", async () => {
+    const root = await settledCopy();
+    const cacheDir = path.join(root, ".cache-under-test");
+    writeFileSync(path.join(root, "tool.ts"), 'export const region = "eu-west-1";\n');
+    const first = await check(root, { cache: true, cacheDir });
+    expect(first.cache).toBe("miss");
+    writeFileSync(path.join(root, "tool.ts"), 'export const region = "af-south-1";\n');
+    const edited = await check(root, { cache: true, cacheDir });
+    expect(edited.cache).toBe("hit");
+    expect(JSON.stringify(edited.result.findings)).toBe(await findings(root));
+    writeFileSync(path.join(root, "tool2.ts"), "export {};\n");
+    expect((await check(root, { cache: true, cacheDir })).cache).toBe("miss");
+  });
+
+  it("an edit of the same size after a cached run is seen, as without the cache", async () => {
+    const root = await settledCopy();
+    const cacheDir = path.join(root, ".cache-under-test");
+    const before = await findings(root, cacheDir);
+    expect(await findings(root, cacheDir)).toBe(before);
+    const source = readFileSync(path.join(root, SERVER), "utf8");
+    writeFileSync(path.join(root, SERVER), source.replace("eu-west-1", "us-west-2"));
+    const after = await findings(root, cacheDir);
+    expect(after).not.toBe(before);
+    expect(after).toBe(await findings(root));
+  });
+
+  it("an index whose payload was altered is ignored", async () => {
+    const root = await settledCopy();
+    const cacheDir = path.join(root, ".cache-under-test");
+    await findings(root, cacheDir);
+    await findings(root, cacheDir);
+    const file = indexFile(cacheDir);
+    const text = readFileSync(file, "utf8");
+    const header = JSON.parse(text.slice(0, text.indexOf("\n"))) as Record<string, unknown>;
+    const payload = text.slice(text.indexOf("\n") + 1).replace(/"[0-9a-f]{40}"\]/, `"${"0".repeat(40)}"]`);
+    header.sha1 = createHash("sha1").update(payload, "utf8").digest("hex");
+    header.length = payload.length;
+    writeFileSync(file, `${JSON.stringify(header)}\n${payload}`);
+    const secret = cacheSecret(root);
+    if (!("secret" in secret)) throw new Error(secret.error);
+    expect(readStatIndex(cacheDir, root, secret.secret).size).toBe(0);
+    const untouched = text.slice(0, text.indexOf("\n") + 1) + text.slice(text.indexOf("\n") + 1);
+    writeFileSync(file, untouched);
+    expect(readStatIndex(cacheDir, root, secret.secret).size).toBeGreaterThan(0);
+  });
+});
