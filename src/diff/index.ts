@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.js";
 import type { RuleMeta } from "../check/rule.js";
-import { defaultCacheDir } from "../cache/index.js";
+import { defaultCacheDir, type CacheOutcome } from "../cache/index.js";
 import { configFilesAt } from "../config/discover.js";
 import { check, type CheckRun, type LoadOptions } from "../topology.js";
 import { withRevision } from "./revision.js";
@@ -17,7 +17,7 @@ export interface DiffOptions extends LoadOptions {
 export interface DiffRun {
   diff: TopologyDiff;
   /** The base revision; `analysed` is false when it had no topo-lint config (everything counts as added). */
-  base: { ref: string; commit: string; analysed: boolean };
+  base: { ref: string; commit: string; analysed: boolean; /** how the base's analysis was had (see Topology.cache) */ cache?: CacheOutcome };
   /** The current tree's check. */
   head: CheckRun;
   /** Every node of both revisions by name (the current one where both have it). */
@@ -57,7 +57,7 @@ export async function diff(root: string, options: DiffOptions): Promise<DiffRun>
     }
     return {
       diff: compareTopologies(base && { graph: base.graph, findings: base.result.findings }, { graph: head.graph, findings: head.result.findings }),
-      base: { ref, commit: revision.commit, analysed: base !== undefined },
+      base: { ref, commit: revision.commit, analysed: base !== undefined, ...(base !== undefined ? { cache: base.cache } : {}) },
       head,
       nodes: base ? nodesByName(base.graph, head.graph) : nodesByName(head.graph),
       rules: head.rules,

@@ -2,11 +2,12 @@
 // fixtures/diff/head), compared by the built CLI. The JSON is compared whole with fixtures/diff/expected.json and
 // its facts are also stated here, by hand.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO, runCli } from "./run-cli.js";
+import { diff } from "../../src/diff/index.js";
 
 const FIXTURE = path.join(REPO, "fixtures/diff");
 
@@ -76,11 +77,14 @@ describe("topo-lint diff", () => {
     expect(baseFolders()).toEqual(folders);
     // Both revisions were stored in the cache, and a second run reuses them: same bytes, no new entries.
     const cacheDir = path.join(root, "node_modules/.cache/topo-lint");
-    const entries = readdirSync(cacheDir).sort();
+    const analyses = () => readdirSync(cacheDir).filter((name) => !name.startsWith("stats-")).sort();
+    const entries = analyses();
     expect(entries).toHaveLength(2);
     const again = runCli(["diff", root, "--base", "base", "--format", "json"], { env });
     expect(again.stdout).toBe(result.stdout);
-    expect(readdirSync(cacheDir).sort()).toEqual(entries);
+    expect(analyses()).toEqual(entries);
+    // File-time indexes are kept for the working tree only, never for the temporary base.
+    expect(readdirSync(cacheDir).filter((name) => name.startsWith("stats-")).length).toBeLessThanOrEqual(1);
   });
 
   it("writes Markdown with a summary table and a Mermaid drawing of only the changed part", () => {
@@ -147,5 +151,16 @@ describe("topo-lint diff", () => {
     const result = runCli(["graph", root, "--format", "dot", "--base", "base"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("--base works with --format html only");
+  });
+
+  it("answers the base from the cache on the next run, though it is written to a new temporary folder", async () => {
+    const { root } = repository();
+    const cacheDir = mkdtempSync(path.join(tmpdir(), "topo-lint-diff-cache-"));
+    const options = { base: "base", cache: true, cacheDir, onWarning: (message: string) => { throw new Error(message); } };
+    const first = await diff(root, options);
+    expect([first.head.cache, first.base.cache]).toEqual(["miss", "miss"]);
+    const second = await diff(root, options);
+    expect([second.head.cache, second.base.cache]).toEqual(["hit", "hit"]);
+    expect(second.diff).toEqual(first.diff);
   });
 });
