@@ -30,14 +30,22 @@ describe("docs base", () => {
   });
 });
 
+/** The Markdown and SARIF reports of one run of the built CLI. */
+function reports(root: string): { markdown: string; sarifText: string } {
+  const out = path.join(root, "reports");
+  const result = runCli(["check", root, "--format", "markdown", "--format", "sarif", "--output-dir", out, "--no-cache"]);
+  expect(result.status).toBe(1);
+  return { markdown: readFileSync(path.join(out, "topo-lint.md"), "utf8"), sarifText: readFileSync(path.join(out, "topo-lint.sarif"), "utf8") };
+}
+
 describe("rule links in reports of the built CLI", () => {
   it("names the page in the package, and links nowhere, without a docs base", () => {
     const root = copyFixture("fixtures/violations/soft-calls-to-home");
-    const markdown = runCli(["check", root, "--format", "markdown", "--no-cache"]).stdout;
+    const { markdown, sarifText } = reports(root);
     expect(markdown).not.toContain("https://");
     expect(markdown).toContain("`docs/rules/<rule>.md`");
     expect(markdown).toContain("(`soft-calls-to-home`)");
-    const sarif = JSON.parse(runCli(["check", root, "--format", "sarif", "--no-cache"]).stdout) as {
+    const sarif = JSON.parse(sarifText) as {
       runs: { tool: { driver: { informationUri?: string; rules: { id: string; helpUri?: string; help: { text: string } }[] } } }[];
     };
     const driver = sarif.runs[0].tool.driver;
@@ -50,10 +58,10 @@ describe("rule links in reports of the built CLI", () => {
   it("links every rule under the config's docsUrl", () => {
     const root = copyFixture("fixtures/violations/soft-calls-to-home");
     appendFileSync(path.join(root, "topo-lint.config.yaml"), "docsUrl: https://git.example.test/platform/topo-lint/-/blob/main/docs\n");
-    const markdown = runCli(["check", root, "--format", "markdown", "--no-cache"]).stdout;
+    const { markdown, sarifText } = reports(root);
     expect(markdown).toContain("(https://git.example.test/platform/topo-lint/-/blob/main/docs/rules/soft-calls-to-home.md)");
     expect(markdown).not.toContain("docs/rules/<rule>.md");
-    const sarif = JSON.parse(runCli(["check", root, "--format", "sarif", "--no-cache"]).stdout) as {
+    const sarif = JSON.parse(sarifText) as {
       runs: { tool: { driver: { informationUri?: string; rules: { id: string; helpUri?: string }[] } } }[];
     };
     const driver = sarif.runs[0].tool.driver;
