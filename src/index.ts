@@ -18,3 +18,5 @@ export { verifyTraces, verifyExitCode, type VerifyTopology } from "./verify/inde
 export { verifyJson } from "./report/verify-json.js";
 export { verifyText, verifyWarnings } from "./report/verify-text.js";
 export { verifyMarkdown } from "./report/verify-markdown.js";
+export { diff, type DiffOptions, type DiffRun } from "./diff/index.js";
+export type { TopologyDiff, DiffNode, DiffEdge, HardnessChange } from "./diff/compare.js";

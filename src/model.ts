@@ -76,6 +76,8 @@ export interface TopologyConfig {
   /** Globs (root-relative) excluded on top of the always-excluded ones. */
   exclude: string[];
   softWrappers: string[];
+  /** Where topo-lint's docs/ folder is online, for rule links in reports (the config's `docsUrl`). */
+  docsUrl?: string;
   /** Per-rule settings from the config; rules not named keep their default. */
   rules: Record<string, RuleSetting>;
   /** Where each `rules:` key sits, for reporting unknown ids. */

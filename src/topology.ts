@@ -11,6 +11,7 @@ import { loadRules } from "./check/registry.js";
 import { SUPPRESSION_RULES } from "./check/suppress.js";
 import { applyBaseline, readBaseline } from "./check/baseline.js";
 import { changedFiles } from "./check/changed.js";
+import { docsBase, informationUri, withDocs } from "./check/docs.js";
 import type { RuleMeta } from "./check/rule.js";
 import { analyzeCached, type CacheOutcome } from "./cache/index.js";
 import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "./analyze/index.js";
@@ -41,6 +42,10 @@ export interface LoadOptions {
   onProgress?: (progress: AnalysisProgress) => void;
   /** Told when the cache cannot be used (the run goes on without it); default: a line on stderr. */
   onWarning?: (message: string) => void;
+  /** Names the analysed tree in the cache key instead of its path (a revision written out of git: its tree id). */
+  rootIdentity?: string;
+  /** The folder a derived default cache folder must stay inside (see CacheOptions.cacheDirRoot). */
+  cacheDirRoot?: string;
   // ── end analysis cache ──
 }
 
@@ -63,8 +68,10 @@ export interface CheckRun extends Topology {
   result: CheckResult;
   /** Baseline entries that matched no finding (fixed since); `--update-baseline` prunes them. */
   staleBaselineEntries: number;
-  /** Every rule that can report, sorted by id (for reporters' rule tables). */
+  /** Every rule that can report, sorted by id (for reporters' rule tables), with its docs URL when one is known. */
   rules: RuleMeta[];
+  /** topo-lint's page online (SARIF's informationUri), when one is known. */
+  informationUri?: string;
 }
 
 /** Loads the config of `root`, analyses its code and builds the topology graph. */
@@ -78,6 +85,8 @@ export async function loadTopology(root: string, options: LoadOptions = {}): Pro
       cacheDir: options.cacheDir,
       onProgress: options.onProgress,
       onWarning: options.onWarning,
+      rootIdentity: options.rootIdentity,
+      cacheDirRoot: options.cacheDirRoot,
     });
     if (infrastructure === undefined) return { config, analysis, graph: buildTopology(analysis), cache };
     // What the Terraform reading could not decide is listed with the analysis' own diagnostics.
@@ -112,8 +121,11 @@ export async function check(root: string, options: CheckOptions = {}): Promise<C
       },
     };
   }
-  const metas = [...rules.map((rule) => rule.meta), ...SUPPRESSION_RULES].sort((a, b) => (a.id < b.id ? -1 : 1));
-  return { ...topology, result, rules: metas, staleBaselineEntries };
+  const metas = withDocs(
+    [...rules.map((rule) => rule.meta), ...SUPPRESSION_RULES].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    docsBase(topology.config.docsUrl),
+  );
+  return { ...topology, result, rules: metas, staleBaselineEntries, informationUri: informationUri(topology.config.docsUrl) };
 }
 
 /**

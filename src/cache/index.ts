@@ -25,6 +25,13 @@ export interface CacheOptions {
   onProgress?: (progress: AnalysisProgress) => void;
   /** Told when the cache cannot be used (no secret, a folder that cannot be read or written); default: stderr. */
   onWarning?: (message: string) => void;
+  /** Names the analysed tree in the key instead of its real path (a revision written out of git: its tree id). */
+  rootIdentity?: string;
+  /**
+   * The folder the default cache folder must stay inside, when `cacheDir` was derived from another root than the
+   * analysed one (a revision's analysis is stored with the working tree's).
+   */
+  cacheDirRoot?: string;
 }
 
 /**
@@ -65,12 +72,12 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
     warn(`the analysis cache is off: ${secret.error}`);
     return { analysis: await fresh(), cache: "off" };
   }
-  const unusable = cacheDirProblem(dir, options.cacheDir === undefined ? config.root : undefined);
+  const unusable = cacheDirProblem(dir, options.cacheDir === undefined ? config.root : options.cacheDirRoot);
   if (unusable !== undefined) {
     warn(`the analysis cache is off: ${unusable}`);
     return { analysis: await fresh(), cache: "off" };
   }
-  const { key: base } = analysisKey(config, inputs);
+  const { key: base } = analysisKey(config, inputs, options.rootIdentity);
   // An entry made for this base holds while every file its analysis read still hashes the same.
   const hashes = new FileHashes(config.root, readStatIndex(dir, config.root, secret.secret));
   const known = new Map<string, string>();
@@ -86,7 +93,8 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
   const stored = findEntry(dir, base, secret.secret, (read) => read.every(([file, hash]) => hashOf(file) === hash));
   // Failing to store the index costs the next run its hashing, nothing more.
   const { index, changed } = hashes.statIndex(inputs.files);
-  if (changed) writeStatIndex(dir, config.root, index, secret.secret);
+  // A revision written out of git lives in a new temporary folder each run: its file times never match again.
+  if (changed && options.rootIdentity === undefined) writeStatIndex(dir, config.root, index, secret.secret);
   if (stored !== undefined) {
     progress?.({ phase: "loading", done: 0, total: inputs.files.length });
     try {

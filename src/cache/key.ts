@@ -111,13 +111,15 @@ export function analysisInputs(config: TopologyConfig): AnalysisInputs {
  * not in it: an entry lists the files its analysis read with their hashes, and is used only while they all still
  * hash the same (`FileHashes`), so editing a file no service reaches keeps the entry. The key includes the real path
  * of the root: an entry is only ever used for the tree it was made from.
+ * A tree written out of git for one run (`diff --base`) is named by `rootIdentity` instead (its git tree id): its
+ * temporary path differs on every run while its content does not.
  */
-export function analysisKey(config: TopologyConfig, inputs: AnalysisInputs = analysisInputs(config)): AnalysisKey {
+export function analysisKey(config: TopologyConfig, inputs: AnalysisInputs = analysisInputs(config), rootIdentity?: string): AnalysisKey {
   const root = path.resolve(config.root);
   const hash = createHash("sha256");
   const line = (...parts: string[]) => hash.update(`${JSON.stringify(parts)}\n`);
   line("topo-lint-analysis", String(CACHE_SCHEMA), TOOL_VERSION, analyzerCodeHash());
-  line("root", realRoot(root));
+  line("root", rootIdentity ?? realRoot(root));
   line("config", JSON.stringify({ ...config, root: undefined }));
   line("config-file", config.configFile, fileHash(root, config.configFile));
   for (const manifest of [...new Set(config.services.map((service) => service.manifest))].sort(comparePaths)) {

@@ -9,8 +9,13 @@ export interface RuleMeta {
   description: string;
   /** "off" for rules a user turns on (`unresolved-call`). */
   defaultSeverity: RuleSetting;
-  /** The rule's docs page. */
-  docs: string;
+  /** The rule's docs page inside topo-lint's package ("docs/rules/<id>.md"). */
+  docsPath: string;
+  /**
+   * The page's URL, when a docs base is known (the config's `docsUrl`, or topo-lint's package homepage or
+   * repository); absent otherwise, so no report links to a page that may not exist.
+   */
+  docs?: string;
 }
 
 export interface RuleContext {
@@ -23,9 +28,7 @@ export interface Rule {
   check(context: RuleContext): RuleFinding[];
 }
 
-export const DOCS_BASE = "https://github.com/topo-lint/topo-lint/blob/main/docs/rules";
-
-/** Declares a rule; the docs link is derived from the id. */
-export function defineRule(meta: Omit<RuleMeta, "docs">, check: Rule["check"]): Rule {
-  return { meta: { ...meta, docs: `${DOCS_BASE}/${meta.id}.md` }, check };
+/** Declares a rule; its docs page is derived from the id. */
+export function defineRule(meta: Omit<RuleMeta, "docs" | "docsPath">, check: Rule["check"]): Rule {
+  return { meta: { ...meta, docsPath: `docs/rules/${meta.id}.md` }, check };
 }

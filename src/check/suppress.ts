@@ -2,7 +2,6 @@
 import type { Finding, RuleFinding, Severity, SuppressionComment } from "../model.js";
 import { didYouMean } from "../errors.js";
 import type { RuleMeta } from "./rule.js";
-import { DOCS_BASE } from "./rule.js";
 
 /** Findings about the suppression comments themselves; they cannot be suppressed. */
 export const SUPPRESSION_RULES: (RuleMeta & { defaultSeverity: Severity })[] = [
@@ -10,13 +9,13 @@ export const SUPPRESSION_RULES: (RuleMeta & { defaultSeverity: Severity })[] = [
     id: "invalid-suppression",
     description: "A topo-lint-disable-next-line comment names an unknown rule or gives no reason",
     defaultSeverity: "error",
-    docs: `${DOCS_BASE}/README.md#suppressions`,
+    docsPath: "docs/rules/README.md#suppressions",
   },
   {
     id: "unused-suppression",
     description: "A topo-lint-disable-next-line comment suppresses nothing",
     defaultSeverity: "warn",
-    docs: `${DOCS_BASE}/README.md#suppressions`,
+    docsPath: "docs/rules/README.md#suppressions",
   },
 ];
 

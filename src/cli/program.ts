@@ -13,6 +13,7 @@ import { exportGraph, type ExportFormat } from "../export/index.js";
 import { renderBlast } from "../graph/blast-report.js";
 import { explain, explainText } from "../graph/explain.js";
 import type { AnalysisProgress } from "../analyze/index.js";
+import { renderDiff, type DiffFormat } from "../report/diff.js";
 
 export const VERSION = readVersion();
 
@@ -61,14 +62,20 @@ export function createProgram(): Command {
     .addOption(new Option("-f, --format <format>", "graph format").choices(GRAPH_FORMATS as unknown as string[]).makeOptionMandatory())
     .addOption(new Option("--level <level>", "service or module level").choices(["service", "module"]).default("service"))
     .option("--focus <service>", "only this service and its direct neighbours")
+    .option("--base <git-ref>", "html: highlight what changed since this git ref")
     .option("-o, --output <file>", "write to a file (whole or not at all)")
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
-    .action(async (root: string, options: { config?: string; format: ExportFormat; level: "service" | "module"; focus?: string; output?: string } & CacheFlags) => {
+    .action(async (root: string, options: { config?: string; format: ExportFormat; level: "service" | "module"; focus?: string; base?: string; output?: string } & CacheFlags) => {
+      if (options.base !== undefined && options.format !== "html") throw new UserError("--base works with --format html only", { hint: "for the other formats, topo-lint diff reports the changes" });
+      if (options.base !== undefined && options.level !== "service") throw new UserError("--base works with --level service only");
       const lib = await library();
-      const run = await lib.check(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
+      const load = { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) };
+      const compared = options.base !== undefined ? await (await import("../diff/index.js")).diff(root, { ...load, base: options.base }) : undefined;
+      const run = compared?.head ?? (await lib.check(root, load));
       const text = exportGraph(run.graph, {
+        ...(compared !== undefined ? { changes: { base: compared.base.ref, diff: compared.diff } } : {}),
         format: options.format,
         level: options.level,
         focus: options.focus,
@@ -146,6 +153,44 @@ export function createProgram(): Command {
       const lib = await library();
       const topology = await lib.loadTopology(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
       emit(explainText(explain(topology.graph, from, to), topology.graph));
+    });
+
+  program
+    .command("diff")
+    .description("how the topology changed since a git ref: nodes, edges, hardness and findings")
+    .argument("[root]", "the analysed root", ".")
+    .requiredOption("--base <git-ref>", "the revision to compare with (read from git; the working tree is not touched)")
+    .option("-c, --config <file>", "config file")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress")
+    .action(async (root: string, options: { base: string; config?: string; format: DiffFormat; output?: string } & CacheFlags) => {
+      if (options.base.trim() === "") throw new UserError("--base needs a git ref; it was given an empty one", { hint: "for example --base origin/main" });
+      const lib = await library();
+      const { diff } = await import("../diff/index.js");
+      const run = await diff(root, { base: options.base, configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
+      emit(renderDiff(options.format, { diff: run.diff, base: run.base, rules: run.rules, nodes: run.nodes }), options.output);
+      process.exitCode = run.diff.findings.new.some((finding) => finding.severity === "error") ? 1 : 0;
+    });
+
+  program
+    .command("comment")
+    .description("post a Markdown report as the one topo-lint comment of a pull or merge request, editing it if present")
+    .argument("<file>", "the Markdown to post (from diff --format markdown or check --format markdown)")
+    .addOption(new Option("--platform <platform>", "where to post (default: GitHub Actions or GitLab CI, from the environment)").choices(["github", "gitlab"]))
+    .action(async (file: string, options: { platform?: "github" | "gitlab" }) => {
+      const { commentBody, postComment, targetFromEnvironment } = await import("../report/pr-comment.js");
+      const target = targetFromEnvironment(process.env, (event) => readFileSync(event, "utf8"), options.platform);
+      let markdown: string;
+      try {
+        markdown = readFileSync(file, "utf8");
+      } catch (error) {
+        throw new UserError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "unknown error"})`);
+      }
+      const outcome = await postComment(target, commentBody(markdown));
+      process.stderr.write(`topo-lint: ${outcome.action} comment ${outcome.id} on ${target.platform === "github" ? "pull request" : "merge request"} ${target.number}\n`);
     });
 
   program
@@ -260,6 +305,7 @@ async function runCheck(root: string, flags: CheckFlags): Promise<number> {
     sourceText: (file) => run.analysis.sourceText(file),
     color,
     version: VERSION,
+    informationUri: run.informationUri,
   });
   const color = toTerminal && useColor();
   const rendered = formats.map((format) => ({ format, text: reporters[format](input(color)) }));

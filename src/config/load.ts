@@ -84,6 +84,7 @@ export async function loadConfig(root: string, options: LoadOptions = {}): Promi
     databases,
     exclude,
     softWrappers: config.softWrappers,
+    ...(config.docsUrl !== undefined ? { docsUrl: config.docsUrl } : {}),
     rules: config.rules as Record<string, RuleSetting>,
     ruleLocations,
   };

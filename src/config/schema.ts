@@ -69,6 +69,14 @@ export const configSchema = z
       examples: [["softCall"]],
     }),
     infrastructure: infrastructureSchema.optional(),
+    docsUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+\S*$/, "expected an http(s) URL")
+      .optional()
+      .describe(
+        "The URL of topo-lint's docs/ folder where your reviewers can read it; rule links in reports become <docsUrl>/rules/<id>.md. Without it, reports name each rule's page inside the topo-lint package.",
+      )
+      .meta({ examples: ["https://git.example.com/platform/topo-lint/-/blob/main/docs"] }),
     rules: z
       .record(z.string(), z.enum(RULE_SETTINGS).describe("off, warn or error."))
       .default({})

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import graphology from "graphology";
 import forceAtlas2Module from "graphology-layout-forceatlas2";
 import type { TopologyView, ViewEdge, ViewNode, ViewCluster } from "./view.js";
+import type { TopologyDiff } from "../diff/compare.js";
 
 const { UndirectedGraph } = graphology;
 // The package is CommonJS whose typings declare a default export; at run time the module itself is the layout.
@@ -13,13 +14,35 @@ type ForceAtlas2 = typeof forceAtlas2Module.default;
 const forceAtlas2: ForceAtlas2 =
   (forceAtlas2Module as unknown as { default?: ForceAtlas2 }).default ?? (forceAtlas2Module as unknown as ForceAtlas2);
 
+/** How a node or edge changed since the base revision (diff mode). */
+export type ViewChange = "added" | "removed" | "hardened" | "softened";
+
+/** A box drawn behind the nodes it holds, in graph coordinates: home, every serving region, external hosts. */
+export interface ViewArea {
+  id: string;
+  label: string;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 /** What the page receives, embedded as JSON; the browser code in viewer/ reads exactly this. */
 export interface ViewerData {
   title: string;
   level: TopologyView["level"];
   clusters: ViewCluster[];
-  nodes: (ViewNode & { x: number; y: number })[];
-  edges: ViewEdge[];
+  nodes: (ViewNode & { x: number; y: number; change?: ViewChange })[];
+  edges: (ViewEdge & { change?: ViewChange })[];
+  areas: ViewArea[];
+  /** Diff mode: the base the changes are counted from. */
+  base?: string;
+}
+
+/** Diff mode: the changes since `base` to highlight. */
+export interface HtmlChanges {
+  base: string;
+  diff: TopologyDiff;
 }
 
 /** Iterations of ForceAtlas2 after the circular seed; enough to settle a few hundred nodes. */
@@ -79,6 +102,131 @@ export function layoutView(view: TopologyView): Map<string, { x: number; y: numb
   return positions;
 }
 
+// ─── Region areas (service level) ──────────────────────────────────────────────
+
+const CELL_WIDTH = 160;
+const CELL_HEIGHT = 120;
+const AREA_GAP = 80;
+const AREA_PADDING = 50;
+const LABEL_ROOM = 90;
+
+/**
+ * Service level: a fixed, readable layout instead of a force layout. Home services sit in the "home" area, regional
+ * services in the "every serving region" area (the same code runs in each), each in a grid by name; a database sits
+ * just below its (first) owner; regions head their area; external hosts and databases without one placement get an
+ * area of their own on the right.
+ */
+export function layoutAreas(view: TopologyView, homeLabel: string, servingLabel: string): { positions: Map<string, { x: number; y: number }>; areas: ViewArea[] } {
+  const positions = new Map<string, { x: number; y: number }>();
+  const areas: ViewArea[] = [];
+  const byName = (a: ViewNode, b: ViewNode) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const services = view.nodes.filter((node) => node.kind === "service").sort(byName);
+  const databases = view.nodes.filter((node) => node.kind === "database").sort(byName);
+  const regions = view.nodes.filter((node) => node.kind === "region").sort(byName);
+  const serviceIds = new Set(services.map((node) => node.id));
+  const ownerOf = (database: ViewNode): string | undefined => (database.owners ?? []).filter((owner) => serviceIds.has(owner)).sort()[0];
+  const placed = (database: ViewNode): "home" | "regional" | undefined => {
+    const owner = ownerOf(database);
+    if (owner === undefined) return undefined;
+    return services.find((service) => service.id === owner)?.placement;
+  };
+  let left = 0;
+  const area = (id: string, label: string, members: ViewNode[], heads: ViewNode[]): void => {
+    const own = members.filter((node) => node.kind !== "database");
+    const count = Math.max(own.length, heads.length > 0 ? 1 : 0);
+    if (count === 0 && heads.length === 0) return;
+    const columns = Math.max(1, Math.ceil(Math.sqrt(Math.max(own.length, 1))), heads.length);
+    const rows = Math.max(1, Math.ceil(own.length / columns));
+    heads.forEach((node, index) => positions.set(node.id, { x: left + AREA_PADDING + index * CELL_WIDTH, y: -AREA_PADDING }));
+    const top = heads.length > 0 ? -AREA_PADDING - CELL_HEIGHT * 0.6 : -AREA_PADDING;
+    own.forEach((node, index) => {
+      const x = left + AREA_PADDING + (index % columns) * CELL_WIDTH;
+      const y = top - Math.floor(index / columns) * CELL_HEIGHT;
+      positions.set(node.id, { x, y });
+    });
+    // Databases below their owner, several owned by one service side by side.
+    const besides = new Map<string, number>();
+    for (const database of members.filter((node) => node.kind === "database")) {
+      const owner = ownerOf(database);
+      const at = owner !== undefined ? positions.get(owner) : undefined;
+      if (at === undefined) continue;
+      const slot = besides.get(owner!) ?? 0;
+      besides.set(owner!, slot + 1);
+      positions.set(database.id, { x: at.x + slot * 40, y: at.y - CELL_HEIGHT * 0.45 });
+    }
+    // Room on the right for the last column's labels, and for the area's own label.
+    const width = Math.max((columns - 1) * CELL_WIDTH + 2 * AREA_PADDING + LABEL_ROOM, label.length * 7.5 + 20);
+    const height = -(top - (rows - 1) * CELL_HEIGHT) + AREA_PADDING * 1.5;
+    areas.push({ id, label, x0: left, y0: AREA_PADDING * 0.5, x1: left + width, y1: -height });
+    left += width + AREA_GAP;
+  };
+  const home = services.filter((node) => node.placement === "home");
+  const regional = services.filter((node) => node.placement === "regional");
+  area("home", homeLabel, [...home, ...databases.filter((db) => placed(db) === "home")], regions.filter((region) => region.home));
+  area("regional", servingLabel, [...regional, ...databases.filter((db) => placed(db) === "regional")], regions.filter((region) => !region.home));
+  const others = [
+    ...databases.filter((db) => placed(db) === undefined),
+    ...view.nodes.filter((node) => node.kind === "external").sort(byName),
+  ];
+  if (others.length > 0) {
+    // Databases no single placement holds, and external hosts: one column each, no owner to sit by.
+    const loose = others.map((node) => ({ ...node, kind: "external" as const }));
+    area("outside", "external hosts · databases without one owner", loose, []);
+  }
+  // Anything else (none at service level today) on a row below, so every node has a place.
+  let extra = 0;
+  for (const node of view.nodes) {
+    if (positions.has(node.id)) continue;
+    positions.set(node.id, { x: extra * CELL_WIDTH, y: -2000 });
+    extra++;
+  }
+  return { positions, areas };
+}
+
+/** The view with the changes since the base marked, and what was removed drawn as ghosts (no evidence). */
+function markChanges(view: TopologyView, changes: HtmlChanges): { nodes: ViewerData["nodes"]; edges: ViewerData["edges"]; view: TopologyView } {
+  const { diff } = changes;
+  const nodes = view.nodes.map((node) => ({ ...node, x: 0, y: 0 })) as ViewerData["nodes"];
+  const edges = view.edges.map((edge) => ({ ...edge })) as ViewerData["edges"];
+  const nodeIds = new Set(nodes.map((node) => node.id));
+  const added = new Set(diff.nodes.added.map((node) => node.name));
+  for (const node of nodes) if (added.has(node.id)) node.change = "added";
+  for (const removed of diff.nodes.removed) {
+    if (nodeIds.has(removed.name)) continue; // changed placement: drawn where it is now, as added
+    const ghost: ViewerData["nodes"][number] = { id: removed.name, label: `${removed.name} (removed)`, kind: removed.kind, rules: [], x: 0, y: 0, change: "removed" };
+    if (removed.placement !== undefined) ghost.placement = removed.placement;
+    nodes.push(ghost);
+    nodeIds.add(removed.name);
+  }
+  const byId = new Map(edges.map((edge) => [edge.id, edge]));
+  for (const edge of diff.edges.added) {
+    const drawn = byId.get(`${edge.kind}:${edge.from}->${edge.to}`);
+    if (drawn !== undefined) drawn.change = "added";
+  }
+  for (const change of diff.edges.hardnessChanged) {
+    const drawn = byId.get(`call:${change.from}->${change.to}`);
+    if (drawn !== undefined && drawn.change === undefined) drawn.change = change.after === "hard" ? "hardened" : "softened";
+  }
+  for (const edge of diff.edges.removed) {
+    if (edge.kind === "placement" || !nodeIds.has(edge.from) || !nodeIds.has(edge.to)) continue;
+    const ghost: ViewerData["edges"][number] = {
+      id: `removed:${edge.kind}:${edge.from}->${edge.to}`,
+      source: edge.from,
+      target: edge.to,
+      type: edge.kind,
+      rules: [],
+      evidence: [],
+      change: "removed",
+    };
+    if (edge.hardness !== undefined) ghost.kind = edge.hardness;
+    edges.push(ghost);
+  }
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  nodes.sort((a, b) => compare(a.id, b.id));
+  edges.sort((a, b) => compare(a.id, b.id));
+  return { nodes, edges, view: { ...view, nodes, edges } };
+}
+
 /** JSON that is safe inside a <script> element and in any JavaScript parser. */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value)
@@ -123,20 +271,36 @@ header label{white-space:nowrap}
 .line{display:inline-block;width:22px;height:0;border-top:3px solid #444}
 .line.soft{border-top:1px dashed #8aa4c8}.line.red{border-top-color:#d00000}
 #message{position:absolute;top:10px;left:10px;color:#8a1c00}
+.area{position:absolute;pointer-events:none;border:2px solid;border-radius:10px}
+.area-home{background:rgba(245,194,107,.16);border-color:#d08a1e}
+.area-regional{background:rgba(140,188,240,.16);border-color:#3b7dc4}
+.area-outside{background:rgba(200,200,200,.14);border-color:#aaa;border-style:dashed}
+.area-label{position:absolute;top:4px;left:8px;right:8px;font-weight:600;font-size:12px;color:#444;overflow-wrap:anywhere}
+.line.added{border-top-color:#1a7f37}.line.hardened{border-top-color:#e66100}.line.softened{border-top:1px dashed #2aa198}.line.removed{border-top:1px solid #b8b8b8}
+.change-added{color:#1a7f37;font-weight:600}.change-hardened{color:#e66100;font-weight:600}.change-softened{color:#2aa198;font-weight:600}.change-removed{color:#777;font-weight:600}
 `;
 
-export function renderHtml(view: TopologyView, options: { title?: string; script?: string } = {}): string {
+export function renderHtml(view: TopologyView, options: { title?: string; script?: string; changes?: HtmlChanges } = {}): string {
   const script = options.script ?? loadViewerScript();
   if (/<\/script/i.test(script) || /<!--/.test(script)) throw new Error("the viewer bundle contains a script end tag");
-  const positions = layoutView(view);
+  const marked = options.changes !== undefined ? markChanges(view, options.changes) : undefined;
+  const drawn = marked?.view ?? view;
+  const homeCluster = view.clusters.find((cluster) => cluster.id === "home");
+  const regions = drawn.nodes.filter((node) => node.kind === "region" && node.home !== true).map((node) => node.id).sort();
+  const { positions, areas } =
+    view.level === "service"
+      ? layoutAreas(drawn, homeCluster?.label ?? "home", `every serving region${regions.length > 0 ? ` · ${regions.join(", ")}` : ""}`)
+      : { positions: layoutView(drawn), areas: [] };
   const title = options.title ?? "topology";
   const data: ViewerData = {
     title,
     level: view.level,
     clusters: view.clusters,
-    nodes: view.nodes.map((node) => ({ ...node, ...(positions.get(node.id) ?? { x: 0, y: 0 }) })),
-    edges: view.edges,
+    nodes: (marked?.nodes ?? view.nodes).map((node) => ({ ...node, ...(positions.get(node.id) ?? { x: 0, y: 0 }) })),
+    edges: marked?.edges ?? view.edges,
+    areas,
   };
+  if (options.changes !== undefined) data.base = options.changes.base;
   const hash = createHash("sha256").update(script, "utf8").digest("base64");
   const csp = `default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
@@ -160,7 +324,7 @@ export function renderHtml(view: TopologyView, options: { title?: string; script
 <label><input type="checkbox" id="show-home" checked> home</label>
 <label><input type="checkbox" id="show-regional" checked> regional</label>
 <label><input type="checkbox" id="violations-only"> violations only</label>
-</header>
+${data.base !== undefined ? `<label><input type="checkbox" id="changed-only"> changed since ${htmlText(data.base)} only</label>\n` : ""}</header>
 <div id="graph">
 <div id="legend">
 <ul>
@@ -173,7 +337,15 @@ export function renderHtml(view: TopologyView, options: { title?: string; script
 <li><span class="line"></span>hard call or connection</li>
 <li><span class="line soft"></span>soft call, reference, import</li>
 <li><span class="line red"></span>violation (rule id in the panel)</li>
-</ul>
+${
+  data.base !== undefined
+    ? `<li><span class="line added"></span>added since ${htmlText(data.base)}</li>
+<li><span class="line hardened"></span>call made hard</li>
+<li><span class="line softened"></span>call made soft</li>
+<li><span class="line removed"></span>removed (grey nodes too)</li>
+`
+    : ""
+}</ul>
 </div>
 <div id="message" role="status"></div>
 </div>

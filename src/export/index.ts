@@ -3,7 +3,7 @@ import type { Finding, ModuleGraph } from "../model.js";
 import type { TopologyGraph } from "../graph/topology.js";
 import { renderDot } from "./dot.js";
 import { renderGraphml } from "./graphml.js";
-import { renderHtml } from "./html.js";
+import { renderHtml, type HtmlChanges } from "./html.js";
 import { renderJson } from "./json.js";
 import { mermaidFromView, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES } from "./mermaid.js";
 import { topologyView, type ExportLevel } from "./view.js";
@@ -23,6 +23,8 @@ export interface ExportOptions {
   modules?: ModuleGraph;
   /** html: the page title (e.g. the analysed root's folder name). */
   title?: string;
+  /** html: highlight what changed since a base revision (`graph --format html --base <ref>`). */
+  changes?: HtmlChanges;
 }
 
 /** The graph in the requested format; throws a UserError for an unknown focus or a module level without modules. */
@@ -43,7 +45,10 @@ export function exportGraph(graph: TopologyGraph, options: ExportOptions): strin
     case "graphml":
       return renderGraphml(view);
     case "html":
-      return renderHtml(view, options.title !== undefined ? { title: options.title } : {});
+      return renderHtml(view, {
+        ...(options.title !== undefined ? { title: options.title } : {}),
+        ...(options.changes !== undefined ? { changes: options.changes } : {}),
+      });
   }
 }
 

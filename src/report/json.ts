@@ -25,7 +25,7 @@ export const jsonReport: Reporter = (input) => {
 };
 
 /** Rebuilt key by key so the order is the contract's, whatever order the finding was assembled in. */
-function findingJson(finding: Finding): Record<string, unknown> {
+export function findingJson(finding: Finding): Record<string, unknown> {
   const json: Record<string, unknown> = { rule: finding.rule, severity: finding.severity, message: finding.message };
   if (finding.service !== undefined) json.service = finding.service;
   if (finding.target !== undefined) json.target = finding.target;

@@ -25,7 +25,7 @@ export function markdownWithLimits(input: ReportInput, options: MarkdownOptions 
   const problems = summary.errors + summary.warnings;
 
   const head: string[] = ["## topo-lint", "", `${problems === 0 ? "✅" : summary.errors > 0 ? "❌" : "⚠️"} ${capitalise(summaryText(summary))}`, ""];
-  if (findings.length > 0) head.push(...ruleTable(findings, input.rules), "");
+  if (findings.length > 0) head.push(...ruleTable(findings, input.rules), "", ...docsNote(findings, input.rules));
 
   const diagnostics = sortedDiagnostics(input.result.diagnostics);
   const tail: string[] = [];
@@ -74,7 +74,14 @@ function ruleTable(findings: readonly Finding[], rules: readonly RuleMeta[]): st
   return lines;
 }
 
-function findingLines(finding: Finding, rules: readonly RuleMeta[]): string[] {
+export /** Without a docs URL, rules are not links: a line says where their pages are instead. */
+function docsNote(findings: readonly Finding[], rules: readonly RuleMeta[]): string[] {
+  const linked = new Set(rules.filter((rule) => rule.docs !== undefined).map((rule) => rule.id));
+  if (findings.every((finding) => linked.has(finding.rule))) return [];
+  return ["_Each rule is described in the topo-lint package, in `docs/rules/<rule>.md`._", ""];
+}
+
+export function findingLines(finding: Finding, rules: readonly RuleMeta[]): string[] {
   const docs = rules.find((rule) => rule.id === finding.rule)?.docs;
   const icon = finding.severity === "error" ? "❌" : "⚠️";
   const lines = [`- ${icon} ${locationLink(finding.location)} ${inline(finding.message)} (${ruleLink(finding.rule, docs)})`];
@@ -106,7 +113,7 @@ export function linkDestination(url: string): string {
 }
 
 /** A code span that survives backticks in its content. */
-function codeSpan(text: string): string {
+export function codeSpan(text: string): string {
   const clean = escapeTerminal(text.replace(/\r?\n|\r/g, " "));
   const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);

@@ -15,6 +15,8 @@ export interface ReportInput {
   color: boolean;
   /** The tool's version, for tool sections. */
   version: string;
+  /** topo-lint's page online (SARIF's informationUri), when one is known. */
+  informationUri?: string;
 }
 
 export type Reporter = (input: ReportInput) => string;

@@ -5,7 +5,6 @@ import type { Reporter } from "./report.js";
 import { compareText, sortedDiagnostics, sortedFindings } from "./findings.js";
 
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI = "https://github.com/topo-lint/topo-lint";
 /** Paths in results are relative to the analysed root, which GitHub knows as the checkout. */
 const ROOT = "%SRCROOT%";
 
@@ -56,7 +55,7 @@ export const sarifReport: Reporter = (input) => {
             name: "topo-lint",
             version: input.version,
             semanticVersion: input.version,
-            informationUri: INFORMATION_URI,
+            ...(input.informationUri !== undefined ? { informationUri: input.informationUri } : {}),
             rules: rules.map(ruleDescriptor),
           },
         },
@@ -79,7 +78,7 @@ function ruleTable(known: readonly RuleMeta[], findings: readonly Finding[]): Ru
   const byId = new Map(known.map((rule) => [rule.id, rule]));
   for (const finding of findings) {
     if (byId.has(finding.rule)) continue;
-    byId.set(finding.rule, { id: finding.rule, description: finding.rule, defaultSeverity: finding.severity, docs: INFORMATION_URI });
+    byId.set(finding.rule, { id: finding.rule, description: finding.rule, defaultSeverity: finding.severity, docsPath: "docs/rules/README.md" });
   }
   return [...byId.values()].sort((a, b) => compareText(a.id, b.id));
 }
@@ -91,11 +90,17 @@ function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
     name: pascalCase(rule.id),
     shortDescription: { text: description },
     fullDescription: { text: description },
-    help: {
-      text: `${description} See ${rule.docs} for why it matters, examples and how to fix or suppress it.`,
-      markdown: `${escapeMarkdown(description)}\n\nSee [the rule's documentation](${rule.docs}) for why it matters, examples and how to fix or suppress it.`,
-    },
-    helpUri: rule.docs,
+    help:
+      rule.docs !== undefined
+        ? {
+            text: `${description} See ${rule.docs} for why it matters, examples and how to fix or suppress it.`,
+            markdown: `${escapeMarkdown(description)}\n\nSee [the rule's documentation](${rule.docs}) for why it matters, examples and how to fix or suppress it.`,
+          }
+        : {
+            text: `${description} See ${rule.docsPath} in the topo-lint package for why it matters, examples and how to fix or suppress it.`,
+            markdown: `${escapeMarkdown(description)}\n\nSee \`${rule.docsPath}\` in the topo-lint package for why it matters, examples and how to fix or suppress it.`,
+          },
+    ...(rule.docs !== undefined ? { helpUri: rule.docs } : {}),
     defaultConfiguration:
       rule.defaultSeverity === "off"
         ? { enabled: false, level: "warning" }

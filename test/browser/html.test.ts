@@ -1,7 +1,7 @@
 // The HTML export in a real browser: it draws every node, shows evidence on click, runs no injected script and
 // asks the network for nothing but the page itself.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -9,6 +9,7 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportGraph } from "../../src/export/index.js";
 import { findings, fixtureGraph, hostileFindings, hostileGraph, HOSTILE_SERVICE } from "../export/topology-fixture.js";
+import { REPO, runCli } from "../cli/run-cli.js";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../test-output/browser/", import.meta.url));
 
@@ -32,6 +33,26 @@ interface Topo {
   nodes: readonly string[];
   edges: readonly string[];
   position(key: string): { x: number; y: number } | undefined;
+  labels(): string[];
+  edgeStyle(key: string): string | undefined;
+  nodeChange(key: string): string | undefined;
+}
+
+/** The two commits of fixtures/diff in a temporary git repository; returns its root. */
+function diffRepository(): string {
+  const root = mkdtempSync(join(tmpdir(), "topo-html-diff-"));
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.email=ci@example.test", "-c", "user.name=ci", "-c", "commit.gpgsign=false", ...args], { cwd: root, stdio: "pipe" });
+  git("init", "-q");
+  cpSync(join(REPO, "fixtures/diff/base"), root, { recursive: true });
+  git("add", "-A");
+  git("commit", "-qm", "base");
+  git("tag", "base");
+  rmSync(join(root, "services"), { recursive: true });
+  cpSync(join(REPO, "fixtures/diff/head"), root, { recursive: true });
+  git("add", "-A");
+  git("commit", "-qm", "head");
+  return root;
 }
 
 describe.runIf(runBrowser)("html in chromium", () => {
@@ -125,6 +146,113 @@ describe.runIf(runBrowser)("html in chromium", () => {
     expect(await page.locator("#panel").innerText()).toContain("</script><script>alert(\"x\")</script>");
     expect(await page.locator("#panel img").count()).toBe(0);
     expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  });
+
+  /** Each area's box and the nodes whose drawn position lies inside it. */
+  async function areas(page: import("playwright-core").Page): Promise<Record<string, { label: string; members: string[] }>> {
+    return page.evaluate(() => {
+      const topo = (globalThis as unknown as { __topo: Topo }).__topo;
+      interface Rect { left: number; right: number; top: number; bottom: number }
+      interface Box { getBoundingClientRect(): Rect; dataset: Record<string, string | undefined>; querySelector(selector: string): { textContent: string | null } | null }
+      const doc = (globalThis as unknown as { document: { getElementById(id: string): Box; querySelectorAll(selector: string): Iterable<Box> } }).document;
+      const graph = doc.getElementById("graph").getBoundingClientRect();
+      const out: Record<string, { label: string; members: string[] }> = {};
+      for (const box of doc.querySelectorAll(".area")) {
+        const rect = box.getBoundingClientRect();
+        const members = topo.nodes.filter((key) => {
+          const at = topo.position(key);
+          if (at === undefined) return false;
+          const x = graph.left + at.x;
+          const y = graph.top + at.y;
+          return x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom;
+        });
+        out[box.dataset.area ?? ""] = { label: box.querySelector(".area-label")?.textContent ?? "", members: [...members].sort() };
+      }
+      return out;
+    });
+  }
+
+  it("groups services in region areas with databases beside their owner, and names every node", async () => {
+    const { page, errors } = await open("areas.html", exportGraph(fixtureGraph(), { format: "html", findings }));
+    const drawn = await areas(page);
+    expect(Object.keys(drawn).sort()).toEqual(["home", "outside", "regional"]);
+    expect(drawn.home.label).toBe("home · us-west-2");
+    expect(drawn.regional.label).toBe("every serving region · eu-west-1");
+    expect(drawn.home.members).toEqual(["billing", "config", "config-db", "us-west-2"]);
+    expect(drawn.regional.members).toEqual(["eu-west-1", "links", "reports", "search", "search-db"]);
+    expect(drawn.outside.members).toEqual(["api.stripe.com", "orphan-db"]);
+    // A database sits just below its owner.
+    const [owner, database] = await page.evaluate(() => {
+      const topo = (globalThis as unknown as { __topo: Topo }).__topo;
+      return [topo.position("search"), topo.position("search-db")];
+    });
+    expect(Math.abs(owner!.x - database!.x)).toBeLessThan(5);
+    expect(database!.y).toBeGreaterThan(owner!.y);
+    const labels = await page.evaluate(() => (globalThis as unknown as { __topo: Topo }).__topo.labels());
+    expect(labels).toEqual(fixtureGraph().nodes().sort());
+    const styles = await page.evaluate(() => {
+      const topo = (globalThis as unknown as { __topo: Topo }).__topo;
+      return Object.fromEntries(topo.edges.map((key) => [key, topo.edgeStyle(key)]));
+    });
+    expect(styles["call:reports->billing"]).toBe("violation");
+    expect(styles["connection:search->search-db"]).toBe("hard");
+    expect(new Set(Object.values(styles))).toEqual(new Set(["violation", "hard", "soft"]));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("names every node of a violation fixture's page from the built CLI", async () => {
+    for (const fixture of ["health-check-gates-cache", "single-database-owner"]) {
+      const result = runCli(["graph", join(REPO, "fixtures/violations", fixture), "--format", "html", "--no-cache"]);
+      expect(result.status).toBe(0);
+      const { page, errors } = await open(`${fixture}.html`, result.stdout);
+      const topo = await page.evaluate(() => {
+        const value = (globalThis as unknown as { __topo: Topo }).__topo;
+        return { nodes: [...value.nodes], labels: value.labels() };
+      });
+      expect(topo.labels, fixture).toEqual(topo.nodes);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("highlights what changed since a base revision (graph --base)", async () => {
+    const root = diffRepository();
+    const output = join(folder, "diff-page.html");
+    const result = runCli(["graph", root, "--format", "html", "--base", "base", "--output", output, "--no-cache"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const { page, errors, requests, url } = await open("diff.html", readFileSync(output, "utf8"));
+    const changes = await page.evaluate(() => {
+      const topo = (globalThis as unknown as { __topo: Topo }).__topo;
+      return {
+        nodes: Object.fromEntries(topo.nodes.map((key) => [key, topo.nodeChange(key)]).filter(([, change]) => change !== undefined)),
+        edges: Object.fromEntries(topo.edges.map((key) => [key, topo.edgeStyle(key)])),
+        labels: topo.labels(),
+        all: [...topo.nodes],
+      };
+    });
+    expect(changes.nodes).toEqual({ billing: "added", "orders-db": "added", search: "removed", "search-db": "removed" });
+    expect(changes.edges["call:links->config"]).toBe("hardened");
+    expect(changes.edges["connection:links->orders-db"]).toBe("added");
+    expect(changes.edges["connection:billing->orders-db"]).toBe("added");
+    expect(changes.edges["removed:connection:search->search-db"]).toBe("removed");
+    expect(changes.labels).toEqual(changes.all);
+    const drawn = await areas(page);
+    expect(drawn.home.members).toEqual(["billing", "config", "orders-db", "us-west-2"]);
+    expect(drawn.regional.members).toEqual(["af-south-1", "eu-west-1", "links", "search"]);
+    // A removed database's owner is not known any more: it is drawn apart.
+    expect(drawn.outside.members).toEqual(["search-db"]);
+
+    await page.locator("#changed-only").check();
+    const shown = await page.evaluate(() => [...(globalThis as unknown as { __topo: Topo }).__topo.nodes]);
+    expect(shown).toEqual(["billing", "config", "links", "orders-db", "search", "search-db"]);
+    await page.locator("#changed-only").uncheck();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "topology-diff.png") });
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
     await page.close();

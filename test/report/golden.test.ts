@@ -1,11 +1,12 @@
 // Every reporter on one hand-built check result, compared whole with a reviewed golden file.
-import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { reporters } from "../../src/report/index.js";
 import type { ReportInput } from "../../src/report/report.js";
 import { cleanInput, sampleInput } from "./sample.js";
+import { expectGolden } from "../golden.js";
 
-const golden = (name: string): string => readFileSync(new URL(`./golden/${name}`, import.meta.url), "utf8");
+const golden = (name: string): string => fileURLToPath(new URL(`./golden/${name}`, import.meta.url));
 
 const cases: [string, keyof typeof reporters, () => ReportInput][] = [
   ["text.txt", "text", () => sampleInput()],
@@ -23,7 +24,7 @@ const cases: [string, keyof typeof reporters, () => ReportInput][] = [
 
 describe("reporters match their golden files", () => {
   it.each(cases)("%s", (file, format, input) => {
-    expect(reporters[format](input())).toBe(golden(file));
+    expectGolden(reporters[format](input()), golden(file));
   });
 
   it.each(cases)("%s does not depend on the order findings arrive in", (_file, format, input) => {

@@ -12,7 +12,8 @@ import type {
   TopologyConfig,
 } from "../../src/model.js";
 import type { RuleMeta } from "../../src/check/rule.js";
-import { DOCS_BASE } from "../../src/check/rule.js";
+/** A docs base as the config's `docsUrl` would give it; reports link rules under it. */
+export const DOCS_BASE = "https://docs.example.test/topo-lint/docs";
 import { buildTopology } from "../../src/graph/build.js";
 import type { ReportInput } from "../../src/report/report.js";
 
@@ -107,7 +108,8 @@ export const rules: RuleMeta[] = [
   id: id!,
   description: description!,
   defaultSeverity: defaultSeverity as "error" | "warn",
-  docs: `${DOCS_BASE}/${id}.md`,
+  docsPath: `docs/rules/${id}.md`,
+  docs: `${DOCS_BASE}/rules/${id}.md`,
 }));
 
 export const findings: Finding[] = [
@@ -231,6 +233,7 @@ export function sampleInput(overrides: Partial<ReportInput> = {}): ReportInput {
     sourceText: (file) => sources[file],
     color: false,
     version: "0.1.0",
+    informationUri: "https://docs.example.test/topo-lint",
     ...overrides,
   };
 }

@@ -3,11 +3,11 @@
 import graphology from "graphology";
 import Sigma from "sigma";
 import type { CodeFact, ImportEdge, TraceStep } from "../../model.js";
-import type { ViewerData } from "../html.js";
+import type { ViewChange, ViewerData } from "../html.js";
 import type { ViewEdge, ViewNode } from "../view.js";
 
-type NodeData = ViewNode & { x: number; y: number; size: number; color: string };
-type EdgeData = ViewEdge & { size: number; color: string };
+type NodeData = ViewNode & { x: number; y: number; size: number; color: string; change?: ViewChange };
+type EdgeData = ViewEdge & { size: number; color: string; change?: ViewChange };
 
 const PALETTE = {
   home: "#e8a33d",
@@ -21,17 +21,35 @@ const PALETTE = {
   quiet: "#c4c4c4",
   violation: "#d00000",
   dim: "#eeeeee",
+  added: "#1a7f37",
+  hardened: "#e66100",
+  softened: "#2aa198",
+  removed: "#b8b8b8",
 };
+
+/** How an edge is drawn: its change in diff mode first, then a violation, then hard or soft. */
+function edgeStyle(edge: ViewEdge & { change?: ViewChange }): string {
+  if (edge.change !== undefined) return edge.change;
+  if (edge.rules.length > 0) return "violation";
+  if (edge.type === "call" || edge.type === "connection") return edge.kind === "hard" ? "hard" : "soft";
+  return "quiet";
+}
 
 function nodeColor(node: ViewNode): string {
   if (node.kind === "service") return node.placement === "home" ? PALETTE.home : PALETTE.regional;
   return PALETTE[node.kind];
 }
 
-function edgeColor(edge: ViewEdge): string {
-  if (edge.rules.length > 0) return PALETTE.violation;
-  if (edge.type === "call" || edge.type === "connection") return edge.kind === "hard" ? PALETTE.hard : PALETTE.soft;
-  return PALETTE.quiet;
+function edgeColor(edge: ViewEdge & { change?: ViewChange }): string {
+  const style = edgeStyle(edge);
+  return style === "violation" ? PALETTE.violation : PALETTE[style as keyof typeof PALETTE];
+}
+
+function edgeSize(edge: ViewEdge & { change?: ViewChange }): number {
+  const style = edgeStyle(edge);
+  if (style === "violation" || style === "added" || style === "hardened") return 3;
+  if (style === "hard") return 2.5;
+  return 1;
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -107,17 +125,19 @@ function start(): void {
   const graph = new graphology.MultiDirectedGraph<NodeData, EdgeData>({ allowSelfLoops: true });
   for (const node of data.nodes) {
     const violating = node.rules.length > 0;
+    const changed = (node as NodeData).change;
     graph.addNode(node.id, {
       ...node,
       size: node.kind === "module" ? 4 : node.kind === "service" ? 9 : 7,
-      color: violating ? PALETTE.violation : nodeColor(node),
-      label: node.label,
+      color: changed === "added" ? PALETTE.added : changed === "removed" ? PALETTE.removed : violating ? PALETTE.violation : nodeColor(node),
+      // Every node carries its name: an empty label would draw a nameless dot.
+      label: node.label !== "" ? node.label : node.id,
     });
   }
   for (const edge of data.edges) {
     graph.addDirectedEdgeWithKey(edge.id, edge.source, edge.target, {
       ...edge,
-      size: edge.rules.length > 0 ? 3 : edge.kind === "hard" ? 2 : 1,
+      size: edgeSize(edge),
       color: edgeColor(edge),
     });
   }
@@ -129,6 +149,7 @@ function start(): void {
     home: true,
     regional: true,
     violationsOnly: false,
+    changedOnly: false,
   };
   let selected: { type: "node" | "edge"; key: string } | null = null;
 
@@ -139,11 +160,15 @@ function start(): void {
     if (filters.violationsOnly) {
       return node.rules.length > 0 || graph.someEdge(key, (_: string, edge: EdgeData) => edge.rules.length > 0);
     }
+    if (filters.changedOnly) {
+      return node.change !== undefined || graph.someEdge(key, (_: string, edge: EdgeData) => edge.change !== undefined);
+    }
     return true;
   };
   const edgeVisible = (key: string): boolean => {
     const edge = graph.getEdgeAttributes(key);
     if (filters.violationsOnly && edge.rules.length === 0) return false;
+    if (filters.changedOnly && edge.change === undefined) return false;
     if (edge.type === "call" || edge.type === "connection") {
       if (edge.kind === "hard" && !filters.hard) return false;
       if (edge.kind === "soft" && !filters.soft) return false;
@@ -154,6 +179,15 @@ function start(): void {
     return nodeVisible(edge.source) && nodeVisible(edge.target);
   };
 
+  // Region areas: boxes behind the graph, moved with the camera after every render.
+  const areaBoxes = (data.areas ?? []).map((area) => {
+    const box = element("div", undefined, `area area-${area.id}`);
+    box.dataset.area = area.id;
+    box.append(element("span", area.label, "area-label"));
+    container.prepend(box);
+    return { area, box };
+  });
+
   let renderer: Sigma<NodeData, EdgeData>;
   try {
     renderer = new Sigma(graph, container, {
@@ -161,8 +195,10 @@ function start(): void {
       renderEdgeLabels: false,
       defaultEdgeType: "arrow",
       labelRenderedSizeThreshold: 0,
+      labelDensity: 100,
       nodeReducer: (key, attributes) => {
-        const shown: Partial<NodeData> & { hidden?: boolean; highlighted?: boolean } = { ...attributes };
+        // forceLabel: sigma otherwise skips labels that would crowd others, leaving nameless dots.
+        const shown: Partial<NodeData> & { hidden?: boolean; highlighted?: boolean; forceLabel?: boolean } = { ...attributes, forceLabel: true };
         if (!nodeVisible(key)) shown.hidden = true;
         if (selected?.type === "node" && selected.key === key) shown.highlighted = true;
         return shown;
@@ -196,6 +232,7 @@ function start(): void {
     }
     if (node.service !== undefined) panel.append(element("div", `in service ${node.service}`));
     if (node.rules.length > 0) panel.append(element("div", `violations: ${node.rules.join(", ")}`, "rule"));
+    if (node.change !== undefined) panel.append(element("div", `since ${data.base ?? "the base"}: ${node.change}`, `change-${node.change}`));
     const section = (title: string, keys: string[]): void => {
       if (keys.length === 0) return;
       panel.append(element("h3", title));
@@ -225,6 +262,7 @@ function start(): void {
     if (edge.kind !== undefined) parts.push(edge.kind);
     if (edge.purpose !== undefined) parts.push(`declared purpose ${edge.purpose}`);
     panel.append(element("div", parts.join(", ")));
+    if (edge.change !== undefined) panel.append(element("div", `since ${data.base ?? "the base"}: ${edge.change}`, `change-${edge.change}`));
     if (edge.rules.length > 0) panel.append(element("div", `violations: ${edge.rules.join(", ")}`, "rule"));
     panel.append(element("h3", "evidence"));
     for (const fact of edge.evidence) panel.append(factBlock(fact));
@@ -238,6 +276,26 @@ function start(): void {
     else showEdge(next.key);
     renderer.refresh({ skipIndexation: true });
   }
+
+  const placeAreas = (): void => {
+    for (const { area, box } of areaBoxes) {
+      const a = renderer.graphToViewport({ x: area.x0, y: area.y0 });
+      const b = renderer.graphToViewport({ x: area.x1, y: area.y1 });
+      box.style.left = `${Math.min(a.x, b.x)}px`;
+      box.style.top = `${Math.min(a.y, b.y)}px`;
+      box.style.width = `${Math.abs(b.x - a.x)}px`;
+      box.style.height = `${Math.abs(b.y - a.y)}px`;
+    }
+  };
+  renderer.on("afterRender", placeAreas);
+  // The camera frames the areas, not only the nodes, so no box is cut at the edge.
+  if (areaBoxes.length > 0) {
+    const xs = [...areaBoxes.flatMap(({ area }) => [area.x0, area.x1]), ...graph.mapNodes((_: string, node: NodeData) => node.x)];
+    const ys = [...areaBoxes.flatMap(({ area }) => [area.y0, area.y1]), ...graph.mapNodes((_: string, node: NodeData) => node.y)];
+    renderer.setCustomBBox({ x: [Math.min(...xs), Math.max(...xs)], y: [Math.min(...ys), Math.max(...ys)] });
+    renderer.refresh();
+  }
+  placeAreas();
 
   renderer.on("clickNode", ({ node }) => select({ type: "node", key: node }));
   renderer.on("clickEdge", ({ edge }) => select({ type: "edge", key: edge }));
@@ -280,6 +338,7 @@ function start(): void {
   bind("show-home", (checked) => (filters.home = checked));
   bind("show-regional", (checked) => (filters.regional = checked));
   bind("violations-only", (checked) => (filters.violationsOnly = checked));
+  bind("changed-only", (checked) => (filters.changedOnly = checked));
 
   // A read-only summary of what is drawn, for anyone automating the page.
   function publish(): void {
@@ -287,6 +346,16 @@ function start(): void {
     const summary = Object.freeze({
       nodes: Object.freeze(rendered),
       edges: Object.freeze(graph.edges().filter((key: string) => edgeVisible(key)).sort()),
+      /** The nodes whose label was drawn in the last frame. */
+      labels: (): string[] => {
+        // Sigma keeps the nodes whose label it drew in the last frame (not in its typings).
+        const drawn = (renderer as unknown as { displayedNodeLabels?: Set<string> }).displayedNodeLabels ?? new Set<string>();
+        return [...drawn].filter((key) => graph.hasNode(key) && graph.getNodeAttributes(key).label !== "").sort();
+      },
+      /** How an edge is drawn: added, removed, hardened, softened (diff mode), violation, hard, soft or quiet. */
+      edgeStyle: (key: string): string | undefined => (graph.hasEdge(key) ? edgeStyle(graph.getEdgeAttributes(key)) : undefined),
+      /** How a node changed since the base (diff mode). */
+      nodeChange: (key: string): string | undefined => (graph.hasNode(key) ? graph.getNodeAttributes(key).change : undefined),
       /** Where a node is drawn, in pixels from the top-left of the graph area. */
       position(key: string): { x: number; y: number } | undefined {
         if (!graph.hasNode(key) || renderer.getNodeDisplayData(key) === undefined) return undefined;
