@@ -1,8 +1,9 @@
 // Splits a monolith's files by which entrypoints reach them: only the extracted ones (move), only the rest (stay),
 // or both (shared) — the cut that mitosis makes.
 import picomatch from "picomatch";
-import type { CodeFact, ModuleGraph, ServiceManifest } from "../model.js";
+import type { CodeFact, ImportEdge, ModuleGraph, ServiceManifest } from "../model.js";
 import { compareText } from "../graph/queries.js";
+import { mountPath, useClosure, type UseIndex } from "./reach.js";
 
 export type EntrypointKind = "requests" | "background" | "health" | "handler";
 
@@ -25,6 +26,23 @@ export interface Partition {
   packagesFromNew: string[];
   /** Files outside every service that the other side reaches. */
   packagesFromRest: string[];
+  /**
+   * Files of the monolith the new side keeps to start although no extracted entrypoint imports them: the process
+   * entry and the files on the import paths that mount the extracted entrypoints.
+   */
+  mountFromNew: string[];
+  /**
+   * Imports in files that mount both sides, each of which mounts the other side's entrypoints: the copy
+   * (`fromNew`) and the monolith (`fromRest`) each remove these when they are pruned.
+   */
+  unmount: { fromNew: ImportEdge[]; fromRest: ImportEdge[] };
+}
+
+/** How reach is followed: by use (lazy imports only when their function is used), from extra starting files. */
+export interface ReachOptions {
+  index: UseIndex;
+  /** The monolith's process entries (package.json main, bin, start script): both sides keep them. */
+  processEntries: string[];
 }
 
 /**
@@ -76,10 +94,47 @@ export function partitionModules(
   modules: Pick<ModuleGraph, "files" | "imports" | "ownerOf">,
   extracted: string[],
   rest: string[],
+  reach?: ReachOptions,
 ): Partition {
-  const fromNew = importClosure(extracted, modules);
-  const fromRest = importClosure(rest, modules);
-  const partition: Partition = { move: [], stay: [], shared: [], unreached: [], packagesFromNew: [], packagesFromRest: [] };
+  let fromNew: Set<string>;
+  let fromRest: Set<string>;
+  let mountFromNew: string[] = [];
+  const unmount: Partition["unmount"] = { fromNew: [], fromRest: [] };
+  if (reach === undefined) {
+    fromNew = importClosure(extracted, modules);
+    fromRest = importClosure(rest, modules);
+  } else {
+    const own = (file: string): boolean => modules.ownerOf.get(file) === service;
+    const mountNew = new Set([...mountPath(extracted, own, reach.index), ...reach.processEntries]);
+    const mountRest = new Set([...mountPath(rest, own, reach.index), ...reach.processEntries]);
+    const newStarts = new Set([...extracted, ...mountNew]);
+    const restStarts = new Set([...rest, ...mountRest]);
+    // A file that mounts both sides' entrypoints (a parent app) stays on both, but each side's copy stops mounting
+    // the other side's entrypoints: those imports are not followed, and the prune steps remove them.
+    const otherOfNew = new Set([...restStarts].filter((file) => !newStarts.has(file)));
+    const otherOfRest = new Set([...newStarts].filter((file) => !restStarts.has(file)));
+    const cutFor = (mount: Set<string>, other: Set<string>, cuts: ImportEdge[]) => (edge: ImportEdge): boolean => {
+      if (!mount.has(edge.from) || !other.has(edge.to)) return false;
+      cuts.push(edge);
+      return true;
+    };
+    fromNew = useClosure(newStarts, modules, reach.index, cutFor(mountNew, otherOfNew, unmount.fromNew));
+    fromRest = useClosure(restStarts, modules, reach.index, cutFor(mountRest, otherOfRest, unmount.fromRest));
+    mountFromNew = [...newStarts].filter((file) => !extracted.includes(file)).sort(compareText);
+    const order = (a: ImportEdge, b: ImportEdge): number => compareText(a.from, b.from) || a.location.line - b.location.line || a.location.column - b.location.column;
+    unmount.fromNew = dedupeEdges(unmount.fromNew).sort(order);
+    unmount.fromRest = dedupeEdges(unmount.fromRest).sort(order);
+  }
+  const partition: Partition = {
+    move: [],
+    stay: [],
+    shared: [],
+    unreached: [],
+    packagesFromNew: [],
+    packagesFromRest: [],
+    mountFromNew,
+    unmount,
+  };
   for (const file of [...modules.files].sort(compareText)) {
     const owner = modules.ownerOf.get(file);
     const byNew = fromNew.has(file);
@@ -96,4 +151,10 @@ export function partitionModules(
     else partition.unreached.push(file);
   }
   return partition;
+}
+
+function dedupeEdges(edges: ImportEdge[]): ImportEdge[] {
+  const seen = new Map<string, ImportEdge>();
+  for (const edge of edges) seen.set(`${edge.from}:${edge.location.line}:${edge.location.column}`, edge);
+  return [...seen.values()];
 }

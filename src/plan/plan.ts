@@ -15,8 +15,10 @@ import { UserError, didYouMean } from "../errors.js";
 import picomatch from "picomatch";
 import type { Rule } from "../check/rule.js";
 import { compareText, listNames } from "../graph/queries.js";
-import { accessSitesIn, holdsModuleState, type AccessSite } from "./access.js";
+import { accessSitesIn, connectionHolders, holdsModuleState, type AccessSite, type ConnectionHolders } from "./access.js";
 import { entrypointsOf, partitionModules, type Entrypoint, type Partition } from "./partition.js";
+import { processEntries, UseIndex } from "./reach.js";
+import path from "node:path";
 import {
   checkState,
   cloneState,
@@ -165,12 +167,16 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
     });
   }
 
-  const partition = partitionModules(monolith.name, analysis.modules, extracted.map((e) => e.file), rest.map((e) => e.file));
+  const index = new UseIndex(analysis.modules, (file) => analysis.sourceText(file));
+  const known = new Set(analysis.modules.files);
+  const entries = processEntries(config.root, path.posix.dirname(monolith.manifest), (file) => known.has(file) && analysis.modules.ownerOf.get(file) === monolith.name);
+  const partition = partitionModules(monolith.name, analysis.modules, extracted.map((e) => e.file), rest.map((e) => e.file), { index, processEntries: entries });
   const text = (file: string): string => analysis.sourceText(file) ?? "";
   const linesOf = (file: string): number => countLines(text(file));
   const monolithFacts = analysis.facts.filter((fact) => fact.service === monolith.name);
-  const databases = planDatabases(topology, monolith, partition, into, placement);
-  const shared = partition.shared.map((file) => sharedModule(file, linesOf(file), text(file), monolithFacts, monolith.name, into));
+  const holders = holdersOf(topology, partition);
+  const databases = planDatabases(topology, monolith, partition, into, placement, holders);
+  const shared = partition.shared.map((file) => sharedModule(file, linesOf(file), text(file), monolithFacts, monolith.name, into, holders));
 
   const move = relocation(monolith, into);
   const steps = planSteps(topology, monolith, options, extracted.map((entry) => entry.file), partition, databases, move, rules);
@@ -227,19 +233,37 @@ function validate(topology: Topology, options: PlanOptions): ServiceManifest {
 
 // ─── State ──────────────────────────────────────────────────────────────────────
 
-function planDatabases(topology: Topology, monolith: ServiceManifest, partition: Partition, into: string, placement: Placement): DatabasePlan[] {
+/** The files holding each database's connection, or a value built from it, among the files either side reaches. */
+function holdersOf(topology: Topology, partition: Partition): ConnectionHolders {
+  const { analysis } = topology;
+  const connectionFiles = new Map<string, Set<string>>();
+  for (const fact of analysis.facts) {
+    if (fact.type !== "connection") continue;
+    const files = connectionFiles.get(fact.database) ?? new Set<string>();
+    files.add(fact.location.file);
+    connectionFiles.set(fact.database, files);
+  }
+  const files = [
+    ...new Set([...partition.move, ...partition.stay, ...partition.shared, ...partition.unreached, ...partition.packagesFromNew, ...partition.packagesFromRest]),
+  ].sort(compareText);
+  return connectionHolders(files, connectionFiles, analysis.modules, (file) => analysis.sourceText(file));
+}
+
+function planDatabases(
+  topology: Topology,
+  monolith: ServiceManifest,
+  partition: Partition,
+  into: string,
+  placement: Placement,
+  holders: ConnectionHolders,
+): DatabasePlan[] {
   const { config, analysis } = topology;
   const connections = analysis.facts.filter((fact): fact is ConnectionFact => fact.type === "connection");
   const ownFacts = connections.filter((fact) => fact.service === monolith.name);
   const newSide = new Set([...partition.move, ...partition.shared, ...partition.packagesFromNew]);
   const restSide = new Set([...partition.stay, ...partition.shared, ...partition.unreached, ...partition.packagesFromRest]);
 
-  const connectionFiles = new Map<string, Set<string>>();
-  for (const fact of connections) {
-    const files = connectionFiles.get(fact.database) ?? new Set<string>();
-    files.add(fact.location.file);
-    connectionFiles.set(fact.database, files);
-  }
+  const connectionFiles = holders.byDatabase;
   const sourceText = (file: string): string | undefined => analysis.sourceText(file);
   const newAccesses = accessSitesIn([...newSide].sort(compareText), connectionFiles, analysis.modules, sourceText);
   const everyFile = [...new Set([...newSide, ...restSide])].sort(compareText);
@@ -333,13 +357,28 @@ function remedyFor(
   return { ...site, remedy: "api", why: `the kind of ${where}'s query (${site.text}) could not be read: call ${owner}'s API${hardHome}` };
 }
 
-function sharedModule(file: string, lines: number, text: string, facts: { location: { file: string }; type: string }[], monolith: string, into: string): SharedModule {
+function sharedModule(
+  file: string,
+  lines: number,
+  text: string,
+  facts: { location: { file: string }; type: string }[],
+  monolith: string,
+  into: string,
+  holders: ConnectionHolders,
+): SharedModule {
   const connects = facts.some((fact) => fact.type === "connection" && fact.location.file === file);
-  const stateful = connects || holdsModuleState(file, text);
+  const built = holders.built.get(file);
+  const stateful = connects || built !== undefined || holdsModuleState(file, text);
   if (!stateful && lines <= SMALL_MODULE_LINES) {
     return { file, lines, recommendation: "duplicate", why: `small (${lines} lines) and pure: ${monolith} and ${into} each keep their own copy` };
   }
-  const reason = connects ? "holds a database connection" : stateful ? "holds module-level state" : `is large (${lines} lines)`;
+  const reason = connects
+    ? "holds a database connection"
+    : built !== undefined
+      ? `holds a value built from a database connection (${built})`
+      : stateful
+        ? "holds module-level state"
+        : `is large (${lines} lines)`;
   return {
     file,
     lines,
@@ -491,19 +530,19 @@ function planSteps(
       }
       if (access.remedy === "cache") {
         const cache = `${at.file}#${camel(access.table ?? database.name)}Cache`;
-        state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "soft", reason: "cache warm-up polled out of band", storesInto: cache }));
+        state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "soft", reason: "cache warm-up polled out of band", purpose: "cache-warm", storesInto: cache }));
         declareCall(state, into, database.owner, "soft", "cache-warm");
         healthReads.add(cache);
         remedyChanges.push(`cache: ${subject} reads ${access.table ?? database.name} from an in-memory cache that a background job polls from ${database.owner}'s API; ${into}'s health check answers ready only after the first complete warm-up`);
         continue;
       }
       if (access.remedy === "flush") {
-        state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "soft", reason: "queued write flushed out of band" }));
+        state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "soft", reason: "queued write flushed out of band", purpose: "write-flush" }));
         declareCall(state, into, database.owner, "soft", "write-flush");
         remedyChanges.push(`flush: ${subject} queues its write to ${access.table ?? database.name}; a background job flushes the queue to ${database.owner}'s API`);
         continue;
       }
-      state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "hard", reason: "the request waits on the owner's API" }));
+      state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "hard", reason: "the request waits on the owner's API", purpose: "other" }));
       declareCall(state, into, database.owner, "hard", "other");
       remedyChanges.push(`api: ${subject} calls ${database.owner}'s API instead of "${access.text}"`);
     }
@@ -638,7 +677,8 @@ function crossingCalls(last: PlanStep, into: string): CrossingCall[] {
       )
       .map((finding) => ({ rule: finding.rule, severity: finding.severity, message: finding.message }));
     const manifest = last.state.config.services.find((service) => service.name === from);
-    const purpose = manifest?.dependsOn.find((decl) => decl.service === to)?.purpose;
+    const planned = /^plan:(.+)$/.exec(fact.recogniser)?.[1] as Purpose | undefined;
+    const purpose = planned ?? manifest?.dependsOn.find((decl) => decl.service === to)?.purpose;
     const call: CrossingCall = {
       from,
       to,

@@ -177,12 +177,10 @@ export function trimDependsOn(state: StepState, service: string): string[] {
 /** Adds (or hardens) a declared call from `service` to `target`. */
 export function declareCall(state: StepState, service: string, target: string, kind: CallKind, purpose: Purpose): void {
   const manifest = serviceIn(state, service);
-  const existing = manifest.dependsOn.find((decl) => decl.service === target);
+  // One entry per purpose: a service called to warm a cache and to flush queued writes declares both.
+  const existing = manifest.dependsOn.find((decl) => decl.service === target && decl.purpose === purpose);
   if (existing) {
     if (kind === "hard") existing.kind = "hard";
-    // One entry per service: a named purpose says more than "other", and cache-warm says the most, since the
-    // service's health check waits on that warm-up.
-    if (existing.purpose === "other" || purpose === "cache-warm") existing.purpose = purpose;
     return;
   }
   const decl: DependencyDecl = { service: target, kind, purpose, location: { file: manifest.manifest, line: 1, column: 1 } };
@@ -203,6 +201,7 @@ export function plannedCall(options: {
   symbol: string;
   kind: CallKind;
   reason: string;
+  purpose: Purpose;
   storesInto?: string;
 }): CallFact {
   const fact: CallFact = {
@@ -211,7 +210,8 @@ export function plannedCall(options: {
     location: options.location,
     symbol: options.symbol,
     target: { kind: "service", service: options.target },
-    recogniser: "plan",
+    // The purpose travels with the call, so each planned call is labelled with its own.
+    recogniser: `plan:${options.purpose}`,
     hardness: { kind: options.kind, reason: options.reason, trace: [] },
     resolution: [],
   };
