@@ -22,6 +22,7 @@ import path from "node:path";
 import {
   checkState,
   cloneState,
+  dedupeFindings,
   copyService,
   declareCall,
   declareDatabase,
@@ -73,6 +74,11 @@ export interface DatabasePlan {
   accesses: PlannedAccess[];
   /** The most demanding remedy its accesses need; absent when the database moves with the new service. */
   remedy?: Remedy;
+  /**
+   * True when the new side connects but no query through the connection was recognised: nothing says what would
+   * replace the connection, so no step removes it and the plan is blocked.
+   */
+  undecidable?: boolean;
   why: string;
 }
 
@@ -126,6 +132,11 @@ export interface Plan {
   modules: { move: string[]; stay: string[]; shared: string[] };
   /** Files of the monolith no entrypoint reaches: they stay, and are candidates for deletion. */
   unreached: string[];
+  /**
+   * What each side keeps to start: the new side's files that mount its entrypoints (process entry included), and
+   * the imports each side's prune removes because they mount the other side's entrypoints.
+   */
+  mount: { processEntries: string[]; fromNew: string[]; unmountFromNew: Unmount[]; unmountFromRest: Unmount[] };
   shared: SharedModule[];
   databases: DatabasePlan[];
   calls: CrossingCall[];
@@ -137,6 +148,15 @@ export interface Plan {
   /** Error findings left after the last step: what keeps the plan from ending at 0, each with why. */
   blockers: Blocker[];
   metrics: PlanMetrics;
+}
+
+/** An import that mounts the other side's entrypoint, in a file both sides keep: the side's prune removes it. */
+export interface Unmount {
+  file: string;
+  line: number;
+  column: number;
+  /** The file it imports. */
+  to: string;
 }
 
 /** Shared modules up to this many lines without module-level state are cheap to duplicate. */
@@ -192,13 +212,19 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
     entrypoints: { extracted, rest },
     modules: { move: partition.move, stay: partition.stay, shared: partition.shared },
     unreached: partition.unreached,
+    mount: {
+      processEntries: entries,
+      fromNew: partition.mountFromNew,
+      unmountFromNew: partition.unmount.fromNew.map((edge) => ({ file: edge.from, line: edge.location.line, column: edge.location.column, to: edge.to })),
+      unmountFromRest: partition.unmount.fromRest.map((edge) => ({ file: edge.from, line: edge.location.line, column: edge.location.column, to: edge.to })),
+    },
     shared,
     databases,
     calls,
     findingsBefore: before.summary.errors,
     before: beforeState,
     steps,
-    blockers: blockersOf(last, before, databases, move),
+    blockers: blockersOf(last, before, databases, move, into),
     metrics: metricsOf(topology, monolith.name, partition, linesOf, last, into),
   };
 }
@@ -298,7 +324,9 @@ function planDatabases(
     let why: string;
     if (accesses.length === 0) {
       remedy = "api";
-      why = `${into} holds the connection (${evidence.join("; ")}) but no query through it was recognised: call ${owner}'s API${apiWarning(placement, owner, topology)}`;
+      why = `${into} holds the connection (${evidence.join("; ")}) but no query through it was recognised, so nothing says what would replace it: the connection stays, and the plan is blocked until the queries are found (read the code reached from ${listNames(accessFromNew.map((at) => at.file))}) and each gets a remedy${apiWarning(placement, owner, topology)}`;
+      plans.push({ name: database.name, owner, ownersBefore, accessFromNew, accesses, remedy, undecidable: true, why });
+      continue;
     } else {
       remedy = REMEDY_ORDER[Math.max(...accesses.map((access) => REMEDY_ORDER.indexOf(access.remedy)))];
       const counts = REMEDY_ORDER.map((r) => [r, accesses.filter((a) => a.remedy === r).length] as const).filter(([, n]) => n > 0);
@@ -488,6 +516,10 @@ function planSteps(
   const deletedCopies = [...partition.stay, ...partition.unreached].map(move.file);
   record(`Prune ${into}`, [
     deletedCopies.length > 0 ? `delete from ${into}: ${deletedCopies.join(", ")}` : `${into} has nothing to delete`,
+    ...partition.unmount.fromNew.map(
+      (edge) => `remove the statement at ${move.file(edge.from)}:${edge.location.line} that mounts ${move.file(edge.to)} (deleted from ${into})`,
+    ),
+    ...(partition.mountFromNew.length > 0 ? [`keep what starts ${into} and mounts its entrypoints: ${partition.mountFromNew.map(move.file).join(", ")}`] : []),
     `${into}'s entrypoints: ${describeEntrypoints(copyManifest.entrypoints)}`,
     ...(trimmedCopy.length > 0 ? [`remove ${listNames(trimmedCopy)} from ${into}'s dependsOn (no longer reached)`] : []),
   ]);
@@ -505,6 +537,7 @@ function planSteps(
   const trimmedMonolith = trimDependsOn(state, name).filter((target) => !monolith.owns.some((o) => o.database === target));
   record(`Prune ${name}`, [
     partition.move.length > 0 ? `delete from ${name}: ${partition.move.join(", ")}` : `${name} has nothing to delete`,
+    ...partition.unmount.fromRest.map((edge) => `remove the statement at ${edge.from}:${edge.location.line} that mounts ${edge.to} (deleted from ${name})`),
     `${name}'s entrypoints: ${describeEntrypoints(monolithManifest.entrypoints)}`,
     ...(trimmedMonolith.length > 0 ? [`remove ${listNames(trimmedMonolith)} from ${name}'s dependsOn (no longer reached)`] : []),
   ]);
@@ -514,6 +547,13 @@ function planSteps(
   const healthReads = new Set(state.services.get(into)?.healthReads ?? []);
   for (const database of databases) {
     if (database.owner === into) continue;
+    if (database.undecidable === true) {
+      // No step removes a connection without replacing what used it.
+      remedyChanges.push(
+        `blocked: ${into} keeps its connection to ${database.name} at ${database.accessFromNew.map((at) => `${move.file(at.file)}:${at.line}`).join(", ")}: no query through it was recognised, so nothing says what replaces it`,
+      );
+      continue;
+    }
     state.facts = state.facts.filter((fact) => !(fact.service === into && fact.type === "connection" && fact.database === database.name));
     const manifest = serviceIn(state, into);
     manifest.dependsOn = manifest.dependsOn.filter((decl) => decl.database !== database.name);
@@ -639,25 +679,56 @@ function camel(name: string): string {
 // ─── After the split ────────────────────────────────────────────────────────────
 
 /**
- * The error findings the last step leaves, each explained: at an access whose remedy cannot be soft, that access's
- * reason; a finding `check` reported before the split too, as one the split does not touch; anything else, as one
- * the split brings and no step removes.
+ * What keeps the plan from its clean end. The error findings the last step leaves, each explained: at an access
+ * whose remedy cannot be soft, that access's reason; a finding `check` reported before the split too, as one the
+ * split does not touch; anything else, as one the split brings and no step removes. And, finding or not, every
+ * access whose remedy is `api` (the new side would wait on the owner's API) and every database whose queries
+ * could not be read: the plan cannot decide these, so they block it.
  */
-function blockersOf(last: PlanStep, before: CheckResult, databases: DatabasePlan[], move: Relocation): Blocker[] {
+function blockersOf(last: PlanStep, before: CheckResult, databases: DatabasePlan[], move: Relocation, into: string): Blocker[] {
   const earlier = new Set(before.findings.map((finding) => finding.fingerprint));
-  return last.result.findings
-    .filter((finding) => finding.severity === "error")
-    .map((finding) => {
-      const access = databases
-        .flatMap((database) => database.accesses)
-        .find((site) => move.file(site.file) === finding.location.file && site.line === finding.location.line);
-      if (access !== undefined) return { ...finding, why: `${access.remedy} was the only remedy for this query: ${access.why}` };
-      if (earlier.has(finding.fingerprint)) {
-        return { ...finding, why: "check reports it before the split too: it is in code the plan does not change, so fix it on its own" };
-      }
-      return { ...finding, why: "the split brings it and no step of the plan removes it: change the code it is reported on before deploying" };
-    });
+  const accesses = databases.flatMap((database) => database.accesses);
+  const fromFindings: Blocker[] = dedupeFindings(last.result.findings.filter((finding) => finding.severity === "error")).map((finding) => {
+    const access = accesses.find((site) => move.file(site.file) === finding.location.file && site.line === finding.location.line);
+    if (access !== undefined) return { ...finding, why: `${access.remedy} was the only remedy for this query: ${access.why}` };
+    if (earlier.has(finding.fingerprint)) {
+      return { ...finding, why: "check reports it before the split too: it is in code the plan does not change, so fix it on its own" };
+    }
+    return { ...finding, why: "the split brings it and no step of the plan removes it: change the code it is reported on before deploying" };
+  });
+  const explained = new Set(fromFindings.map((finding) => `${finding.location.file}:${finding.location.line}`));
+  const planBlockers: Blocker[] = [];
+  for (const database of databases) {
+    for (const access of database.accesses) {
+      if (access.remedy !== "api") continue;
+      const location = { file: move.file(access.file), line: access.line, column: access.column };
+      if (explained.has(`${location.file}:${location.line}`)) continue;
+      planBlockers.push(planBlocker(into, database.name, location, `${into} would call ${database.owner}'s API for this query while serving`, `api is the only remedy for this query: ${access.why}`));
+    }
+    if (database.undecidable === true) {
+      const at = database.accessFromNew[0];
+      const location = { file: move.file(at.file), line: at.line, column: 1 };
+      planBlockers.push(planBlocker(into, database.name, location, `${into} keeps its connection to ${database.name}: no query through it was recognised`, database.why));
+    }
+  }
+  return [...fromFindings, ...planBlockers];
 }
+
+/** A blocker no rule reports: the plan itself cannot decide this access. */
+function planBlocker(service: string, target: string, location: { file: string; line: number; column: number }, message: string, why: string): Blocker {
+  return {
+    rule: "plan",
+    severity: "error",
+    message,
+    service,
+    target,
+    location,
+    trace: [],
+    fingerprint: `plan:${service}:${target}:${location.file}:${location.line}:${location.column}`,
+    why,
+  };
+}
+
 
 function crossingCalls(last: PlanStep, into: string): CrossingCall[] {
   const calls: CrossingCall[] = [];

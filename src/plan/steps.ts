@@ -7,6 +7,7 @@ import type {
   CheckResult,
   CodeFact,
   DependencyDecl,
+  Finding,
   ImportEdge,
   Placement,
   Position,
@@ -30,11 +31,37 @@ export interface StepState {
   suppressions: SuppressionComment[];
 }
 
-/** Runs the rules on a state, exactly as `check` runs them on an analysed root. */
+/**
+ * Runs the rules on a state, exactly as `check` runs them on an analysed root, keeping one finding per rule,
+ * service, target and site.
+ */
 export function checkState(state: StepState, rules: Rule[]): CheckResult {
   const graph = buildTopology({ config: state.config, facts: state.facts, services: state.services });
-  return runRules({ config: state.config, suppressions: state.suppressions, diagnostics: [] }, graph, rules);
+  const result = runRules({ config: state.config, suppressions: state.suppressions, diagnostics: [] }, graph, rules);
+  const findings = dedupeFindings(result.findings);
+  if (findings.length === result.findings.length) return result;
+  return {
+    ...result,
+    findings,
+    summary: {
+      ...result.summary,
+      errors: findings.filter((finding) => finding.severity === "error").length,
+      warnings: findings.filter((finding) => finding.severity === "warn").length,
+    },
+  };
 }
+
+/** One finding per rule, service, target and site: the same call reached along several paths is one problem. */
+export function dedupeFindings<T extends Finding>(findings: T[]): T[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = `${finding.rule}\u0000${finding.service ?? ""}\u0000${finding.target ?? ""}\u0000${finding.location.file}:${finding.location.line}:${finding.location.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 
 /** Moves paths of the monolith's folder into the new service's folder ("services/shop/src/a.ts" → "services/links/src/a.ts"). */
 export interface Relocation {
