@@ -32,8 +32,9 @@ export interface Partition {
    */
   mountFromNew: string[];
   /**
-   * Imports in files that mount both sides, each of which mounts the other side's entrypoints: the copy
-   * (`fromNew`) and the monolith (`fromRest`) each remove these when they are pruned.
+   * Imports in files a side keeps of files its prune deletes (a parent app mounting the other side's entrypoint, a
+   * getter loading a controller only the other side uses): the copy (`fromNew`) and the monolith (`fromRest`)
+   * remove the code holding them when they are pruned.
    */
   unmount: { fromNew: ImportEdge[]; fromRest: ImportEdge[] };
 }
@@ -99,7 +100,6 @@ export function partitionModules(
   let fromNew: Set<string>;
   let fromRest: Set<string>;
   let mountFromNew: string[] = [];
-  const unmount: Partition["unmount"] = { fromNew: [], fromRest: [] };
   if (reach === undefined) {
     fromNew = importClosure(extracted, modules);
     fromRest = importClosure(rest, modules);
@@ -113,17 +113,10 @@ export function partitionModules(
     // the other side's entrypoints: those imports are not followed, and the prune steps remove them.
     const otherOfNew = new Set([...restStarts].filter((file) => !newStarts.has(file)));
     const otherOfRest = new Set([...newStarts].filter((file) => !restStarts.has(file)));
-    const cutFor = (mount: Set<string>, other: Set<string>, cuts: ImportEdge[]) => (edge: ImportEdge): boolean => {
-      if (!mount.has(edge.from) || !other.has(edge.to)) return false;
-      cuts.push(edge);
-      return true;
-    };
-    fromNew = useClosure(newStarts, modules, reach.index, cutFor(mountNew, otherOfNew, unmount.fromNew));
-    fromRest = useClosure(restStarts, modules, reach.index, cutFor(mountRest, otherOfRest, unmount.fromRest));
+    const cutFor = (mount: Set<string>, other: Set<string>) => (edge: ImportEdge): boolean => mount.has(edge.from) && other.has(edge.to);
+    fromNew = useClosure(newStarts, modules, reach.index, cutFor(mountNew, otherOfNew));
+    fromRest = useClosure(restStarts, modules, reach.index, cutFor(mountRest, otherOfRest));
     mountFromNew = [...newStarts].filter((file) => !extracted.includes(file)).sort(compareText);
-    const order = (a: ImportEdge, b: ImportEdge): number => compareText(a.from, b.from) || a.location.line - b.location.line || a.location.column - b.location.column;
-    unmount.fromNew = dedupeEdges(unmount.fromNew).sort(order);
-    unmount.fromRest = dedupeEdges(unmount.fromRest).sort(order);
   }
   const partition: Partition = {
     move: [],
@@ -133,7 +126,7 @@ export function partitionModules(
     packagesFromNew: [],
     packagesFromRest: [],
     mountFromNew,
-    unmount,
+    unmount: { fromNew: [], fromRest: [] },
   };
   for (const file of [...modules.files].sort(compareText)) {
     const owner = modules.ownerOf.get(file);
@@ -150,11 +143,16 @@ export function partitionModules(
     else if (byRest) partition.stay.push(file);
     else partition.unreached.push(file);
   }
+  // Imports that each side's prune leaves pointing at a deleted file: a parent app's mount of the other side's
+  // entrypoint, a getter that loads a controller only the other side uses. The prune removes the code holding them.
+  const danglingFrom = (kept: string[], deleted: Set<string>): ImportEdge[] =>
+    kept
+      .flatMap((file) => (modules.imports.get(file) ?? []).filter((edge) => deleted.has(edge.to)))
+      .sort((a, b) => compareText(a.from, b.from) || a.location.line - b.location.line || a.location.column - b.location.column);
+  partition.unmount = {
+    fromNew: danglingFrom([...partition.move, ...partition.shared], new Set([...partition.stay, ...partition.unreached])),
+    fromRest: danglingFrom([...partition.stay, ...partition.shared], new Set(partition.move)),
+  };
   return partition;
 }
 
-function dedupeEdges(edges: ImportEdge[]): ImportEdge[] {
-  const seen = new Map<string, ImportEdge>();
-  for (const edge of edges) seen.set(`${edge.from}:${edge.location.line}:${edge.location.column}`, edge);
-  return [...seen.values()];
-}

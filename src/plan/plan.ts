@@ -96,7 +96,11 @@ export interface CrossingCall {
   findings: { rule: string; severity: string; message: string }[];
 }
 
+/** What a step does, so `--apply` knows which steps it can carry out and which need judgement. */
+export type StepKind = "hostname" | "copy" | "route" | "prune-copy" | "prune-monolith" | "remedies" | "owners" | "deploy";
+
 export interface PlanStep {
+  kind: StepKind;
   title: string;
   changes: string[];
   /** Error findings `check` reports on the topology right after this step. */
@@ -437,9 +441,9 @@ function planSteps(
     services: structuredClone(analysis.services),
     suppressions: structuredClone(analysis.suppressions),
   };
-  const record = (title: string, changes: string[]): void => {
+  const record = (kind: StepKind, title: string, changes: string[]): void => {
     const result = checkState(state, rules);
-    steps.push({ title, changes, findingsAfter: result.summary.errors, state, result });
+    steps.push({ kind, title, changes, findingsAfter: result.summary.errors, state, result });
     state = cloneState(state);
   };
   const workloadHost = workloadHostname(monolith, into);
@@ -458,7 +462,7 @@ function planSteps(
 
   // 1. One hostname per workload: clients move to it while it still points at the monolith.
   serviceIn(state, name).address.hostnames.push(workloadHost);
-  record(`Give the ${into} workload its own hostname`, [
+  record("hostname", `Give the ${into} workload its own hostname`, [
     `add ${workloadHost} to ${name}'s address.hostnames and point it at ${name}`,
     `switch every client of ${listNames(extractedEntrypoints)} to ${workloadHost}`,
   ]);
@@ -473,7 +477,7 @@ function planSteps(
     const hard = selfCalls.some((fact) => fact.type === "call" && fact.hardness.kind === "hard");
     declareCall(state, into, name, hard ? "hard" : "soft", "other");
   }
-  record(`Copy ${name} into ${into}`, [
+  record("copy", `Copy ${name} into ${into}`, [
     `copy ${move.from || "the root"} to ${move.to} and add ${copy.manifest} (name: ${into}, placement: home until the last step, address.env: ${copy.address.env.join(", ")})`,
     `${into} keeps ${name}'s dependsOn${monolith.owns.length > 0 ? ` and lists ${listNames(monolith.owns.map((o) => o.database))} (owned by ${name}) as a dependency, not as owned` : ""}`,
     ...(selfCalls.length > 0 ? [`${into}'s copies of ${name}'s calls to itself now call ${name}: declare ${name} in ${into}'s dependsOn`] : []),
@@ -483,7 +487,7 @@ function planSteps(
   const monolithNow = serviceIn(state, name);
   monolithNow.address.hostnames = monolithNow.address.hostnames.filter((host) => host !== workloadHost);
   serviceIn(state, into).address.hostnames.push(workloadHost);
-  record(`Route ${workloadHost} to ${into} gradually`, [
+  record("route", `Route ${workloadHost} to ${into} gradually`, [
     ...ROLLOUT.map((weight) =>
       weight === "100 %"
         ? `weight ${workloadHost} 100 % to ${into}`
@@ -514,10 +518,10 @@ function planSteps(
   }
   const trimmedCopy = trimDependsOn(state, into);
   const deletedCopies = [...partition.stay, ...partition.unreached].map(move.file);
-  record(`Prune ${into}`, [
+  record("prune-copy", `Prune ${into}`, [
     deletedCopies.length > 0 ? `delete from ${into}: ${deletedCopies.join(", ")}` : `${into} has nothing to delete`,
     ...partition.unmount.fromNew.map(
-      (edge) => `remove the statement at ${move.file(edge.from)}:${edge.location.line} that mounts ${move.file(edge.to)} (deleted from ${into})`,
+      (edge) => `remove the code at ${move.file(edge.from)}:${edge.location.line} that loads ${move.file(edge.to)} (deleted from ${into})`,
     ),
     ...(partition.mountFromNew.length > 0 ? [`keep what starts ${into} and mounts its entrypoints: ${partition.mountFromNew.map(move.file).join(", ")}`] : []),
     `${into}'s entrypoints: ${describeEntrypoints(copyManifest.entrypoints)}`,
@@ -535,9 +539,9 @@ function planSteps(
     health: narrow(monolith.entrypoints.health, toRest),
   };
   const trimmedMonolith = trimDependsOn(state, name).filter((target) => !monolith.owns.some((o) => o.database === target));
-  record(`Prune ${name}`, [
+  record("prune-monolith", `Prune ${name}`, [
     partition.move.length > 0 ? `delete from ${name}: ${partition.move.join(", ")}` : `${name} has nothing to delete`,
-    ...partition.unmount.fromRest.map((edge) => `remove the statement at ${edge.from}:${edge.location.line} that mounts ${edge.to} (deleted from ${name})`),
+    ...partition.unmount.fromRest.map((edge) => `remove the code at ${edge.from}:${edge.location.line} that loads ${edge.to} (deleted from ${name})`),
     `${name}'s entrypoints: ${describeEntrypoints(monolithManifest.entrypoints)}`,
     ...(trimmedMonolith.length > 0 ? [`remove ${listNames(trimmedMonolith)} from ${name}'s dependsOn (no longer reached)`] : []),
   ]);
@@ -598,7 +602,7 @@ function planSteps(
     }
   }
   if (remedyChanges.length === 0) remedyChanges.push(`${into} reaches no database it will not own: nothing to move`);
-  record(`Move state behind its remedies`, remedyChanges);
+  record("remedies", `Move state behind its remedies`, remedyChanges);
 
   // 7. Every database ends with exactly one owner.
   const ownerChanges: string[] = [];
@@ -616,7 +620,7 @@ function planSteps(
     }
   }
   if (ownerChanges.length === 0) ownerChanges.push(`${into} reaches no database: ownership does not change`);
-  record(`Hand each database to one owner`, ownerChanges);
+  record("owners", `Hand each database to one owner`, ownerChanges);
 
   // 8. Placement last: every earlier step ran in home, where the regional rules do not yet apply to the copy.
   const deployed = serviceIn(state, into);
@@ -628,7 +632,7 @@ function planSteps(
     deployed.address.hostnames.push(regional);
     deployChanges.push(`add ${regional} to ${into}'s address.hostnames for calls within a region; ${workloadHost} routes each client to its nearest region`);
   }
-  record(`Deploy ${into} to ${placement === "regional" ? "the serving regions" : "home"}`, deployChanges);
+  record("deploy", `Deploy ${into} to ${placement === "regional" ? "the serving regions" : "home"}`, deployChanges);
   return steps;
 }
 
