@@ -325,8 +325,9 @@ export function holdsModuleState(file: string, text: string): boolean {
     for (const declaration of statement.declarationList.declarations) {
       let init = declaration.initializer;
       while (init && (ts.isAwaitExpression(init) || ts.isParenthesizedExpression(init) || ts.isAsExpression(init))) init = init.expression;
-      // `new Pool(…)`, `new Map()`, `[]`: a value that lives as long as the process and that calls change.
-      if (init && (ts.isNewExpression(init) || (ts.isArrayLiteralExpression(init) && init.elements.length === 0))) return true;
+      // `new Pool(…)`, `new Map()`, `[]`, `global.prisma || new PrismaClient()`: a value that lives as long as the
+      // process and that calls change.
+      if (init && (containsNew(init) || (ts.isArrayLiteralExpression(init) && init.elements.length === 0))) return true;
     }
   }
   return false;
@@ -475,4 +476,19 @@ function headIdentifier(expression: ts.Expression): string | undefined {
     } else if (ts.isCallExpression(current)) current = current.expression;
     else return undefined;
   }
+}
+
+/** Whether an expression constructs something with `new`, outside the functions it defines. */
+function containsNew(expression: ts.Expression): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionNode(node)) return;
+    if (ts.isNewExpression(node)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return found;
 }

@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Project, SyntaxKind, ts as morphTs, type Node, type SourceFile } from "ts-morph";
-import { parseDocument, type Document } from "yaml";
+import picomatch from "picomatch";
+import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { UserError } from "../errors.js";
 import { check } from "../index.js";
 import type { Finding, ServiceManifest } from "../model.js";
@@ -76,6 +77,11 @@ export async function applyPlan(root: string, plan: Plan, options: ApplyOptions)
     if (judgement !== undefined) {
       return { applied, stopped: { number, title: step.title, why: judgement, checklist: checklistOf(plan, step, move) }, ok: applied.every(agrees) };
     }
+    const unremovable = handEditsOf(absolute, plan, step, move);
+    if (unremovable.length > 0) {
+      const checklist = [...unremovable, ...step.changes];
+      return { applied, stopped: { number, title: step.title, why: "some code that loads a file this step deletes cannot be removed whole", checklist }, ok: applied.every(agrees) };
+    }
     if (number > last) {
       return { applied, stopped: { number, title: step.title, why: `--through ${last}`, checklist: [] }, ok: applied.every(agrees) };
     }
@@ -130,6 +136,7 @@ function carryOut(root: string, plan: Plan, step: PlanStep, move: Relocation, ed
     case "copy":
       copyFolder(root, move.from, move.to, edits);
       renamePackage(root, move.to, plan.service, plan.into, edits);
+      listManifest(root, plan.before.config.configFile, move.file(manifestOf(plan.before.config.services, plan.service).manifest), edits);
       return;
     case "route":
       outside.push(...step.changes.filter((change) => change.startsWith("weight ")));
@@ -148,6 +155,25 @@ function carryOut(root: string, plan: Plan, step: PlanStep, move: Relocation, ed
   }
 }
 
+/**
+ * The dangling imports of a prune step that cannot be removed whole (an `import` whose binding is used elsewhere),
+ * read on the tree as it is before the step (the copy's files are the monolith's, so they are read there).
+ */
+function handEditsOf(root: string, plan: Plan, step: PlanStep, move: Relocation): string[] {
+  const sites = step.kind === "prune-copy" ? plan.mount.unmountFromNew : step.kind === "prune-monolith" ? plan.mount.unmountFromRest : [];
+  if (sites.length === 0) return [];
+  const project = new Project({ skipFileDependencyResolution: true, compilerOptions: { allowJs: true } });
+  const named = (file: string): string => (step.kind === "prune-copy" ? move.file(file) : file);
+  const items: string[] = [];
+  for (const site of sites) {
+    const existing = project.getSourceFile(path.join(root, named(site.file))) ?? project.addSourceFileAtPath(path.join(root, named(site.file)));
+    if (statementAt(existing, site.line, site.column) === undefined) {
+      items.push(`${named(site.file)}:${site.line}:${site.column} loads ${named(site.to)}, which this step deletes: remove the import and what uses it`);
+    }
+  }
+  return items;
+}
+
 function copyFolder(root: string, from: string, to: string, edits: string[]): void {
   const target = path.join(root, to);
   if (fs.existsSync(target)) throw new UserError(`${to} exists already: the copy needs a folder of its own`, { hint: "choose another --into, or remove the folder" });
@@ -156,6 +182,19 @@ function copyFolder(root: string, from: string, to: string, edits: string[]): vo
     filter: (source) => !source.split(path.sep).includes("node_modules"),
   });
   edits.push(`copied ${from} to ${to}`);
+}
+
+/** The config's `services:` globs must find the copy's manifest: when none matches it, its path is added. */
+function listManifest(root: string, configFile: string, manifest: string, edits: string[]): void {
+  const file = path.join(root, configFile);
+  if (!fs.existsSync(file) || !/\.ya?ml$/.test(file)) return;
+  const document = parseDocument(fs.readFileSync(file, "utf8"));
+  const globs = document.get("services");
+  const list = isSeq(globs) ? globs.items.map((item) => String(isScalar(item) ? item.value : item)) : [];
+  if (list.length === 0 || picomatch(list, { dot: true })(manifest)) return;
+  (globs as { add(value: unknown): void }).add(manifest);
+  fs.writeFileSync(file, document.toString({ lineWidth: 0, flowCollectionPadding: false }));
+  edits.push(`${configFile}: services lists ${manifest}`);
 }
 
 /** The copy's package.json names the new service ("@acme/shop" → "@acme/links"). */
@@ -358,8 +397,8 @@ function treeProblems(root: string, plan: Plan, move: Relocation): { diagnostics
   const back = (file: string): string => (move.to !== "" && file.startsWith(`${move.to}/`) ? `${move.from}/${file.slice(move.to.length + 1)}` : file);
   const diagnostics: string[] = [];
   const tsconfig = path.join(root, "tsconfig.json");
-  if (fs.existsSync(tsconfig)) {
-    const project = new Project({ tsConfigFilePath: tsconfig });
+  for (const config of tsconfigsOf(tsconfig)) {
+    const project = new Project({ tsConfigFilePath: config });
     for (const diagnostic of project.getPreEmitDiagnostics()) {
       const file = diagnostic.getSourceFile();
       const where = file === undefined ? "" : `${back(path.relative(root, file.getFilePath()).split(path.sep).join("/"))}: `;
@@ -392,6 +431,19 @@ function treeProblems(root: string, plan: Plan, move: Relocation): { diagnostics
     }
   }
   return { diagnostics: [...new Set(diagnostics)].sort(compareText), missing: [...missing].sort(compareText) };
+}
+
+/** The root's tsconfig.json, or the projects it references when it is a solution file (`files: []`). */
+function tsconfigsOf(tsconfig: string): string[] {
+  if (!fs.existsSync(tsconfig)) return [];
+  const read = morphTs.readConfigFile(tsconfig, (file) => fs.readFileSync(file, "utf8"));
+  const config = (read.config ?? {}) as { files?: unknown[]; include?: unknown[]; references?: { path?: string }[] };
+  const solution = Array.isArray(config.files) && config.files.length === 0 && (config.include === undefined || (Array.isArray(config.include) && config.include.length === 0));
+  if (!solution || !Array.isArray(config.references)) return [tsconfig];
+  return config.references
+    .map((reference) => path.resolve(path.dirname(tsconfig), reference.path ?? ""))
+    .map((target) => (fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, "tsconfig.json") : target))
+    .filter((target) => fs.existsSync(target));
 }
 
 function resolveRelative(root: string, from: string, specifier: string): string | undefined {

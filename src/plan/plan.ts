@@ -276,6 +276,14 @@ function holdersOf(topology: Topology, partition: Partition): ConnectionHolders 
   const files = [
     ...new Set([...partition.move, ...partition.stay, ...partition.shared, ...partition.unreached, ...partition.packagesFromNew, ...partition.packagesFromRest]),
   ].sort(compareText);
+  // A connection declared outside the code (a Prisma schema) is held by the files that construct its client.
+  const modules = new Set(analysis.modules.files);
+  for (const fact of analysis.facts) {
+    if (fact.type !== "connection" || modules.has(fact.location.file) || fact.recogniser !== "prisma") continue;
+    for (const file of files) {
+      if (/\bnew\s+PrismaClient\s*\(/.test(analysis.sourceText(file) ?? "")) connectionFiles.get(fact.database)?.add(file);
+    }
+  }
   return connectionHolders(files, connectionFiles, analysis.modules, (file) => analysis.sourceText(file));
 }
 
@@ -301,9 +309,14 @@ function planDatabases(
 
   const plans: DatabasePlan[] = [];
   for (const database of [...config.databases].sort((a, b) => compareText(a.name, b.name))) {
-    const fromNew = ownFacts.filter((fact) => fact.database === database.name && newSide.has(fact.location.file));
+    const declaredOutside = (fact: ConnectionFact): boolean => !analysis.modules.files.includes(fact.location.file);
+    const clients = [...(holders.byDatabase.get(database.name) ?? [])].filter((file) => !holders.built.has(file));
+    // A schema-declared connection is the new side's when a file constructing its client is.
+    const reachedBy = (side: Set<string>) => (fact: ConnectionFact): boolean =>
+      side.has(fact.location.file) || (declaredOutside(fact) && clients.some((file) => side.has(file)));
+    const fromNew = ownFacts.filter((fact) => fact.database === database.name && reachedBy(newSide)(fact));
     if (fromNew.length === 0) continue;
-    const fromRest = ownFacts.filter((fact) => fact.database === database.name && restSide.has(fact.location.file));
+    const fromRest = ownFacts.filter((fact) => fact.database === database.name && reachedBy(restSide)(fact));
     const ownersBefore = config.services.filter((s) => s.owns.some((o) => o.database === database.name)).map((s) => s.name).sort(compareText);
     const others = ownersBefore.filter((name) => name !== monolith.name);
     const owner = others.length > 0 && !ownersBefore.includes(monolith.name) ? others[0] : fromRest.length > 0 ? monolith.name : into;
@@ -398,8 +411,10 @@ function sharedModule(
   into: string,
   holders: ConnectionHolders,
 ): SharedModule {
-  const connects = facts.some((fact) => fact.type === "connection" && fact.location.file === file);
   const built = holders.built.get(file);
+  const connects =
+    facts.some((fact) => fact.type === "connection" && fact.location.file === file) ||
+    (built === undefined && [...holders.byDatabase.values()].some((held) => held.has(file)));
   const stateful = connects || built !== undefined || holdsModuleState(file, text);
   if (!stateful && lines <= SMALL_MODULE_LINES) {
     return { file, lines, recommendation: "duplicate", why: `small (${lines} lines) and pure: ${monolith} and ${into} each keep their own copy` };
@@ -499,8 +514,8 @@ function planSteps(
   // 4. The copy keeps only what the extracted entrypoints reach.
   const newFiles = [...partition.move, ...partition.shared];
   const newOwn = new Set(newFiles.map(move.file));
-  const allOwnCopies = new Set([...partition.move, ...partition.stay, ...partition.shared, ...partition.unreached].map(move.file));
-  pruneService(state, into, new Set([...newOwn, ...partition.packagesFromNew]), allOwnCopies);
+  const fromNewPackages = new Set(partition.packagesFromNew);
+  pruneService(state, into, new Set([...partition.stay, ...partition.unreached].map(move.file).concat(partition.packagesFromRest.filter((file) => !fromNewPackages.has(file)))));
   const copyManifest = serviceIn(state, into);
   const toNew = (file: string): boolean => extractedSet.has(file);
   copyManifest.entrypoints = {
@@ -529,8 +544,8 @@ function planSteps(
   ]);
 
   // 5. The monolith drops what only the extracted entrypoints reached.
-  const restOwn = new Set([...partition.stay, ...partition.shared, ...partition.unreached]);
-  pruneService(state, name, new Set([...restOwn, ...partition.packagesFromRest]), new Set([...restOwn, ...partition.move]));
+  const fromRestPackages = new Set(partition.packagesFromRest);
+  pruneService(state, name, new Set([...partition.move, ...partition.packagesFromNew.filter((file) => !fromRestPackages.has(file))]));
   const monolithManifest = serviceIn(state, name);
   const toRest = (file: string): boolean => !extractedSet.has(file);
   monolithManifest.entrypoints = {

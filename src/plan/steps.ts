@@ -165,14 +165,13 @@ function relocateEdge(edge: ImportEdge, move: Relocation): ImportEdge {
 }
 
 /**
- * Deletes a service's code outside `keep` (its own files and the shared-package files its remaining code still
- * reaches, by their path in this state): the facts there go, and so do suppression comments in its deleted files.
+ * Deletes a service's files in `deleted` (by their path in this state: its own files and the shared-package files
+ * its remaining code no longer reaches): the facts there go, and so do suppression comments in them. Facts in files
+ * the prune keeps, or that are no modules at all (a Prisma schema), stay.
  */
-export function pruneService(state: StepState, service: string, keep: Set<string>, ownFiles: Set<string>): void {
-  state.facts = state.facts.filter((fact) => fact.service !== service || keep.has(fact.location.file));
-  state.suppressions = state.suppressions.filter(
-    (comment) => !ownFiles.has(comment.location.file) || keep.has(comment.location.file),
-  );
+export function pruneService(state: StepState, service: string, deleted: Set<string>): void {
+  state.facts = state.facts.filter((fact) => fact.service !== service || !deleted.has(fact.location.file));
+  state.suppressions = state.suppressions.filter((comment) => !deleted.has(comment.location.file));
 }
 
 /** What a service's facts reach, for trimming `dependsOn`: services called or addressed, databases connected to. */
