@@ -27,6 +27,8 @@ function git(root: string, ...args: string[]): string {
 function repository(): string {
   const root = copyFixture("fixtures/monolith");
   temporary.push(root);
+  // An analysis cache left in the fixture by another run is no part of the monolith.
+  fs.rmSync(path.join(root, "node_modules"), { recursive: true, force: true });
   git(root, "init", "--quiet");
   git(root, "config", "user.name", "topo-lint test");
   git(root, "config", "user.email", "test@example.com");
