@@ -105,8 +105,8 @@ export function partitionModules(
     fromRest = importClosure(rest, modules);
   } else {
     const own = (file: string): boolean => modules.ownerOf.get(file) === service;
-    const mountNew = new Set([...mountPath(extracted, own, reach.index), ...reach.processEntries]);
-    const mountRest = new Set([...mountPath(rest, own, reach.index), ...reach.processEntries]);
+    const mountNew = new Set([...mountPath(extracted, own, reach.index, reach.processEntries, new Set(rest)), ...reach.processEntries]);
+    const mountRest = new Set([...mountPath(rest, own, reach.index, reach.processEntries, new Set(extracted)), ...reach.processEntries]);
     const newStarts = new Set([...extracted, ...mountNew]);
     const restStarts = new Set([...rest, ...mountRest]);
     // A file that mounts both sides' entrypoints (a parent app) stays on both, but each side's copy stops mounting

@@ -228,7 +228,7 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
     findingsBefore: before.summary.errors,
     before: beforeState,
     steps,
-    blockers: blockersOf(last, before, databases, move, into),
+    blockers: [...blockersOf(last, before, databases, move, into), ...unseenDatabases(topology, monolith, into)],
     metrics: metricsOf(topology, monolith.name, partition, linesOf, last, into),
   };
 }
@@ -731,6 +731,27 @@ function blockersOf(last: PlanStep, before: CheckResult, databases: DatabasePlan
     }
   }
   return [...fromFindings, ...planBlockers];
+}
+
+/**
+ * Databases the monolith owns whose connection no code of it shows (a client built from a config file, a driver
+ * chosen at run time): the plan cannot tell whether the new side uses them, so it cannot end clean.
+ */
+function unseenDatabases(topology: Topology, monolith: ServiceManifest, into: string): Blocker[] {
+  const connected = new Set(
+    topology.analysis.facts.filter((fact) => fact.type === "connection" && fact.service === monolith.name).map((fact) => (fact as ConnectionFact).database),
+  );
+  return monolith.owns
+    .filter((owned) => !connected.has(owned.database))
+    .map((owned) =>
+      planBlocker(
+        into,
+        owned.database,
+        owned.location,
+        `${monolith.name} owns ${owned.database}, but no connection to it was found in its code`,
+        `the plan cannot tell whether ${into} uses ${owned.database} (a client configured from a file or chosen at run time is not seen): find where ${monolith.name} connects, and name the variable under the database's env in the config so the connection is recognised`,
+      ),
+    );
 }
 
 /** A blocker no rule reports: the plan itself cannot decide this access. */

@@ -132,18 +132,45 @@ export function useClosure(
 }
 
 /**
- * The files on the import paths that lead to `targets` from files nothing imports (a process entry, a boot
- * file), restricted to `within`: what mounts the targets, and must stay with them for the service to start.
+ * The files on the import path that leads to each of `targets` from a file nothing imports (a process entry, a
+ * boot file), restricted to `within`: what mounts the targets, and must stay with them for the service to start.
+ * One shortest path per target: in a graph full of cycles every file is an ancestor of every other, but only the
+ * chain from the start to the entrypoint mounts it. `entries` (process entries) end a path too.
  */
-export function mountPath(targets: Iterable<string>, within: (file: string) => boolean, index: UseIndex): Set<string> {
+export function mountPath(
+  targets: Iterable<string>,
+  within: (file: string) => boolean,
+  index: UseIndex,
+  entries: Iterable<string> = [],
+  otherEntrypoints: ReadonlySet<string> = new Set(),
+): Set<string> {
+  const starts = new Set(entries);
+  const own = new Set(targets);
   const found = new Set<string>();
-  const queue = [...targets];
-  for (let i = 0; i < queue.length; i++) {
-    for (const edge of index.importersOf(queue[i])) {
-      if (!within(edge.from) || found.has(edge.from)) continue;
-      found.add(edge.from);
-      queue.push(edge.from);
+  for (const target of targets) {
+    const parent = new Map<string, string>([[target, target]]);
+    const queue = [target];
+    let start: string | undefined;
+    for (let i = 0; i < queue.length && start === undefined; i++) {
+      const file = queue[i];
+      const importers = index
+        .importersOf(file)
+        .map((edge) => edge.from)
+        .filter((from) => within(from) && !otherEntrypoints.has(from))
+        .sort();
+      if (file !== target && (importers.length === 0 || starts.has(file))) {
+        start = file;
+        break;
+      }
+      // Mounted by another entrypoint of the same side: that one is a start already, no path is needed.
+      if (importers.some((from) => own.has(from))) break;
+      for (const from of importers) {
+        if (parent.has(from)) continue;
+        parent.set(from, file);
+        queue.push(from);
+      }
     }
+    for (let file = start; file !== undefined && file !== target; file = parent.get(file)) found.add(file);
   }
   for (const target of targets) found.delete(target);
   return found;

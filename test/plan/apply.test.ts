@@ -23,9 +23,9 @@ function git(root: string, ...args: string[]): string {
   return run.stdout;
 }
 
-/** A copy of the monolith fixture in a git repository of its own, everything committed. */
-function repository(): string {
-  const root = copyFixture("fixtures/monolith");
+/** A copy of a monolith fixture in a git repository of its own, everything committed. */
+function repository(fixture = "fixtures/monolith"): string {
+  const root = copyFixture(fixture);
   temporary.push(root);
   // An analysis cache left in the fixture by another run is no part of the monolith.
   fs.rmSync(path.join(root, "node_modules"), { recursive: true, force: true });
@@ -152,5 +152,31 @@ describe("what --apply refuses or reports", () => {
     const text = applyText(result);
     expect(text).toContain("step 1: Give the links workload its own hostname — DIFFERS from the plan");
     expect(text).toContain("    - predicted only: error single-database-owner shop → shop-db at services/links/src/db.ts");
+  });
+});
+
+describe("plan --apply on the CommonJS monolith with lazy controllers", () => {
+  test("each prune removes the getters and mounts that load the other side's files, and both process entries still resolve", async () => {
+    const root = repository("fixtures/monolith-lazy");
+    const options: PlanOptions = { service: "cms", extract: ["services/cms/src/web/content/**"], into: "content", placement: "regional" };
+    const lazy = plan(await loadTopology(root), options, await loadRules());
+    const result = await applyPlan(root, lazy, { commit: false });
+    expect(result.applied.map((step) => [step.number, step.missing, step.handEdits, step.predicted.length === step.actual.length])).toEqual([
+      [1, [], [], true],
+      [2, [], [], true],
+      [3, [], [], true],
+      [4, [], [], true],
+      [5, [], [], true],
+    ]);
+    expect(result.ok).toBe(true);
+    expect(result.stopped?.number).toBe(6);
+    const read = (file: string): string => fs.readFileSync(path.join(root, file), "utf8");
+    expect(read("services/content/src/api/endpoints/index.js")).toContain("get postsPublic()");
+    expect(read("services/content/src/api/endpoints/index.js")).not.toMatch(/get (posts|session)\(\)/);
+    expect(read("services/cms/src/api/endpoints/index.js")).not.toContain("postsPublic");
+    expect(read("services/content/src/web/parent-app.js")).not.toContain("./admin/app");
+    expect(read("services/cms/src/web/parent-app.js")).not.toContain("./content/app");
+    expect(fs.existsSync(path.join(root, "services/content/src/web/admin"))).toBe(false);
+    expect(fs.existsSync(path.join(root, "services/cms/src/web/content"))).toBe(false);
   });
 });
