@@ -4,6 +4,7 @@ import picomatch from "picomatch";
 import type { CodeFact, ImportEdge, ModuleGraph, ServiceManifest } from "../model.js";
 import { compareText } from "../graph/queries.js";
 import { mountPath, useClosure, type UseIndex } from "./reach.js";
+import { routeFiles } from "./routes.js";
 
 export type EntrypointKind = "requests" | "background" | "health" | "handler";
 
@@ -50,7 +51,12 @@ export interface ReachOptions {
  * The monolith's entrypoint files, sorted: files its manifest names under `entrypoints:` and files where a
  * request handler of its own was detected (the first step of a hard fact's trace).
  */
-export function entrypointsOf(service: ServiceManifest, modules: ModuleGraph, facts: CodeFact[]): Entrypoint[] {
+export function entrypointsOf(
+  service: ServiceManifest,
+  modules: ModuleGraph,
+  facts: CodeFact[],
+  sourceText?: (file: string) => string | undefined,
+): Entrypoint[] {
   const kinds = new Map<string, Set<EntrypointKind>>();
   const add = (file: string, kind: EntrypointKind): void => {
     if (modules.ownerOf.get(file) !== service.name) return;
@@ -68,6 +74,12 @@ export function entrypointsOf(service: ServiceManifest, modules: ModuleGraph, fa
     if (fact.service !== service.name || (fact.type !== "call" && fact.type !== "connection")) continue;
     const first = fact.hardness.trace[0];
     if (first !== undefined && /^request handler\b/.test(first.note)) add(first.file, "handler");
+  }
+  // Files registering routes on an express app or router (directly or through a wrapper module of the project)
+  // serve requests even when no call or connection is traced through their handlers.
+  if (sourceText !== undefined) {
+    const own = modules.files.filter((file) => modules.ownerOf.get(file) === service.name);
+    for (const file of routeFiles(own, modules, sourceText)) add(file, "handler");
   }
   const order: EntrypointKind[] = ["requests", "health", "background", "handler"];
   return [...kinds.entries()]

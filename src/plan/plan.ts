@@ -176,7 +176,7 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
   const { config, analysis } = topology;
   const monolith = validate(topology, options);
   const { into, placement } = options;
-  const entrypoints = entrypointsOf(monolith, analysis.modules, analysis.facts);
+  const entrypoints = entrypointsOf(monolith, analysis.modules, analysis.facts, (file) => analysis.sourceText(file));
   const matches = picomatch(options.extract.map((glob) => glob.replace(/^\.\//, "")), { dot: true });
   const extracted = entrypoints.filter((entry) => matches(entry.file));
   const rest = entrypoints.filter((entry) => !matches(entry.file));
@@ -463,7 +463,7 @@ function planSteps(
   };
   const workloadHost = workloadHostname(monolith, into);
   const extractedSet = new Set(extracted);
-  const entryFiles = entrypointsOf(monolith, analysis.modules, analysis.facts).map((entry) => entry.file);
+  const entryFiles = entrypointsOf(monolith, analysis.modules, analysis.facts, (file) => analysis.sourceText(file)).map((entry) => entry.file);
   const extractedEntrypoints = entryFiles.filter((file) => extractedSet.has(file));
   // A glob keeps its place when every entrypoint file it matches stays on the side; otherwise it is narrowed to
   // the side's files, so a glob never hands the other side's entrypoints back.

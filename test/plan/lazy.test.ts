@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { loadTopology } from "../../src/index.js";
 import { loadRules } from "../../src/check/registry.js";
 import { plan, planJson, planMarkdown, type Plan } from "../../src/plan/index.js";
+import { routeFiles } from "../../src/plan/routes.js";
+import type { ImportEdge } from "../../src/model.js";
 
 const ROOT = path.resolve("fixtures/monolith-lazy");
 const OPTIONS = { service: "cms", extract: ["services/cms/src/web/content/**"], into: "content", placement: "regional" as const };
@@ -38,6 +40,30 @@ describe("plan of a CommonJS monolith with lazy controllers and an ORM", () => {
   test("cut, state and blockers equal expected.json", () => {
     const expected = JSON.parse(fs.readFileSync(path.join(ROOT, "expected.json"), "utf8")) as unknown;
     expect(essentials(split)).toEqual(expected);
+  });
+
+  test("routes registered on a router from the project's express wrapper are request entrypoints", () => {
+    expect(split.entrypoints.extracted).toEqual([
+      { file: "services/cms/src/web/content/app.js", kinds: ["requests"] },
+      { file: "services/cms/src/web/content/routes.js", kinds: ["handler"] },
+    ]);
+    expect(split.entrypoints.rest).toEqual([
+      { file: "services/cms/src/web/admin/app.js", kinds: ["requests"] },
+      { file: "services/cms/src/web/admin/routes.js", kinds: ["handler"] },
+    ]);
+  });
+
+  test("a wrapper factory returning Router() counts; a Map's get and a route without a handler do not", () => {
+    const texts: Record<string, string> = {
+      "make-router.js": 'const { Router } = require("express");\nmodule.exports = function makeRouter() { return Router(); };\n',
+      "a.js": 'const makeRouter = require("./make-router");\nconst express = require("./make-router");\nconst r = express();\nr.get("/a", (req, res) => res.end());\n',
+      "b.js": 'const cache = new Map();\ncache.get("/b", 1);\n',
+      "c.js": 'import { Router } from "express";\nconst router = Router();\nrouter.get("/c");\n',
+      "d.ts": 'import express from "express";\nconst app = express();\napp.post("/d", handler);\n',
+    };
+    const edge = (from: string, to: string, specifier: string): ImportEdge => ({ from, to, specifier, location: { file: from, line: 1, column: 1 } });
+    const imports = new Map<string, ImportEdge[]>([["a.js", [edge("a.js", "make-router.js", "./make-router")]]]);
+    expect(routeFiles(Object.keys(texts).sort(), { imports }, (file) => texts[file])).toEqual(["a.js", "d.ts"]);
   });
 
   test("a controller behind a getter goes only with the side whose routes use that getter", () => {
