@@ -146,6 +146,7 @@ export function mountPath(
 ): Set<string> {
   const starts = new Set(entries);
   const own = new Set(targets);
+  const isRoot = (file: string): boolean => index.importersOf(file).every((edge) => !within(edge.from));
   const found = new Set<string>();
   for (const target of targets) {
     const parent = new Map<string, string>([[target, target]]);
@@ -156,14 +157,14 @@ export function mountPath(
       const importers = index
         .importersOf(file)
         .map((edge) => edge.from)
-        .filter((from) => within(from) && !otherEntrypoints.has(from))
+        // The other side's entrypoints mount nothing of this side, unless nothing imports them (a process root).
+        .filter((from) => within(from) && (!otherEntrypoints.has(from) || isRoot(from)))
         .sort();
-      if (file !== target && (importers.length === 0 || starts.has(file))) {
+      // A path ends at a file nothing imports, a process entry, or another entrypoint of the same side.
+      if (file !== target && (importers.length === 0 || starts.has(file) || own.has(file))) {
         start = file;
         break;
       }
-      // Mounted by another entrypoint of the same side: that one is a start already, no path is needed.
-      if (importers.some((from) => own.has(from))) break;
       for (const from of importers) {
         if (parent.has(from)) continue;
         parent.set(from, file);
