@@ -25,9 +25,8 @@ export default defineRule(
       for (const { fact, target } of serviceCallsFrom(graph, service.name)) {
         if (target.placement !== "home" || fact.hardness.kind !== "hard") continue;
         // A call declared soft but found hard is this rule's to report (undeclared-dependency leaves it alone).
-        const declaredSoft = service.manifest.dependsOn.some(
-          (declared) => declared.service === target.name && declared.kind === "soft",
-        );
+        const entries = service.manifest.dependsOn.filter((declared) => declared.service === target.name);
+        const declaredSoft = entries.length > 0 && entries.every((declared) => declared.kind === "soft");
         const despite = declaredSoft ? ", though dependsOn declares it soft" : "";
         findings.push(findingAt(fact, target.name, `${withPlacement(service)} waits on ${withPlacement(target)} while serving ${servingWhat(fact.hardness)}${despite}: when ${home} is down, ${service.name} fails in every region`));
       }

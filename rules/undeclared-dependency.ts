@@ -24,7 +24,9 @@ export default defineRule(
 
       for (const { fact, target } of serviceCallsFrom(graph, service.name)) {
         if (target.name === service.name) continue;
-        const declared = dependsOn.find((decl) => decl.service === target.name);
+        // A service declared for several purposes is declared hard when any of its entries is.
+        const entries = dependsOn.filter((decl) => decl.service === target.name);
+        const declared = entries.find((decl) => decl.kind === "hard") ?? entries[0];
         const hard = fact.hardness.kind === "hard";
         let message: string;
         if (declared === undefined) {

@@ -204,16 +204,34 @@ export function createProgram(): Command {
     .addOption(new Option("-f, --format <format>").choices(["markdown", "json"]).default("markdown"))
     .option("-c, --config <file>", "config file")
     .option("-o, --output <file>", "write to a file (whole or not at all)")
-    .action(async (root: string, options: PlanFlags) => {
-      const { planRoot, planJson, planMarkdown } = await import("../plan/index.js");
-      const plan = await planRoot(root, {
+    .option("--apply", "carry out the mechanical steps on the working tree, checking each against the plan")
+    .option("--through <n>", "with --apply: stop after step n", (value: string) => {
+      if (!/^[1-9][0-9]*$/.test(value)) throw new UserError(`--through ${value} is not a step number`, { hint: "steps are numbered from 1" });
+      return Number(value);
+    })
+    .option("--commit", "with --apply: one git commit per applied step")
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress")
+    .action(async (root: string, options: PlanFlags & CacheFlags) => {
+      const lib = await library();
+      const { planRoot, planJson, planMarkdown, applyRoot, applyText } = await import("../plan/index.js");
+      const planOptions = {
         service: options.service,
         extract: options.extract,
         into: options.into,
         placement: options.placement,
         configFile: options.config,
-      });
-      emit(options.format === "json" ? planJson(plan) : planMarkdown(plan), options.output);
+      };
+      if (options.apply !== true) {
+        if (options.through !== undefined || options.commit === true) throw new UserError("--through and --commit go with --apply");
+        const plan = await planRoot(root, { ...planOptions, ...cacheOptions(options, lib.terminalProgress) });
+        emit(options.format === "json" ? planJson(plan) : planMarkdown(plan), options.output);
+        return;
+      }
+      const result = await applyRoot(root, planOptions, { through: options.through, commit: options.commit === true });
+      emit(applyText(result), options.output);
+      if (!result.ok) process.exitCode = 1;
     });
 
   program
@@ -238,6 +256,9 @@ interface PlanFlags {
   format: "markdown" | "json";
   config?: string;
   output?: string;
+  apply?: boolean;
+  through?: number;
+  commit?: boolean;
 }
 
 /** The analysis cache and progress flags every analysing command takes. */

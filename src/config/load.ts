@@ -296,9 +296,12 @@ async function readManifest(root: string, file: string, text: string): Promise<D
     }
     const target: { service: string } | { database: string } =
       item.service !== undefined ? { service: item.service } : { database: item.database as string };
-    const first = dependsOn.find((other) => other.service === item.service && other.database === item.database);
+    // A service may be called for several purposes, each declared on its own entry; the same purpose twice is a mistake.
+    const first = dependsOn.find(
+      (other) => other.service === item.service && other.database === item.database && (item.database !== undefined || other.purpose === item.purpose),
+    );
     if (first) {
-      const what = item.service !== undefined ? `service "${item.service}"` : `database "${item.database}"`;
+      const what = item.service !== undefined ? `service "${item.service}" with purpose ${item.purpose}` : `database "${item.database}"`;
       throw new UserError(`dependsOn[${index}]: ${what} is listed twice (first at ${at(first.location)})`, {
         location: itemLocation,
       });

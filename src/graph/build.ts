@@ -48,7 +48,8 @@ export function buildTopology(analysis: Pick<Analysis, "config" | "facts" | "ser
     for (const declared of service.dependsOn) {
       if (declared.service === undefined) continue;
       const key = edgeKey("call", service.name, declared.service);
-      if (graph.hasEdge(key)) graph.setEdgeAttribute(key, "purpose", declared.purpose);
+      // Several purposes declared for one callee: the edge carries the first one declared.
+      if (graph.hasEdge(key) && graph.getEdgeAttribute(key, "purpose") === undefined) graph.setEdgeAttribute(key, "purpose", declared.purpose);
     }
   }
   if (infrastructure !== undefined) addInfrastructure(graph, config, infrastructure);

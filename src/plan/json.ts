@@ -20,11 +20,13 @@ export function planJson(plan: Plan): string {
       why: module.why,
     })),
     unreached: plan.unreached,
+    mount: plan.mount,
     databases: plan.databases.map((database) => ({
       name: database.name,
       owner: database.owner,
       accessFromNew: database.accessFromNew.map((at) => ({ file: at.file, line: at.line })),
       ...(database.remedy !== undefined ? { remedy: database.remedy } : {}),
+      ...(database.undecidable === true ? { undecidable: true } : {}),
       ownersBefore: database.ownersBefore,
       why: database.why,
       accesses: database.accesses.map((access) => ({
@@ -51,6 +53,7 @@ export function planJson(plan: Plan): string {
     })),
     findingsBefore: plan.findingsBefore,
     steps: plan.steps.map((step) => ({ title: step.title, changes: step.changes, findingsAfter: step.findingsAfter })),
+    blocked: plan.blockers.length > 0,
     blockers: plan.blockers.map((finding) => ({
       rule: finding.rule,
       message: finding.message,

@@ -10,10 +10,13 @@ export function planMarkdown(plan: Plan): string {
   const end = last?.findingsAfter ?? 0;
   lines.push(`# Mitosis plan: ${plan.into} out of ${plan.service}`, "");
   lines.push(
-    `Split the entrypoints ${plan.entrypoints.extracted.map((entry) => code(entry.file)).join(", ")} of **${plan.service}** into a new ${plan.placement} service **${plan.into}**, in ${plan.steps.length} steps. ` +
-      `Error findings: ${plan.findingsBefore} before, ${end} after the last step${end === 0 ? "." : " — the plan does not end green; see Blockers."}`,
+    `Split the entrypoints ${listBrief(plan.entrypoints.extracted.map((entry) => entry.file))} of **${plan.service}** into a new ${plan.placement} service **${plan.into}**, in ${plan.steps.length} steps. ` +
+      `Error findings: ${plan.findingsBefore} before, ${end} after the last step${end === 0 && plan.blockers.length === 0 ? "." : " — the plan does not end green; see Blockers."}`,
     "",
   );
+  if (plan.blockers.length > 0) {
+    lines.push(`**Blocked**: ${plan.blockers.length} ${plan.blockers.length === 1 ? "thing needs" : "things need"} a decision the plan cannot make (see Blockers); the steps after the first blocked one are what the plan would do once they are decided.`, "");
+  }
 
   lines.push("## Topology", "", "Before:", "", ...mermaid(plan.before, [plan.service]), "", "After:", "", ...mermaid(last.state, [plan.service, plan.into]), "");
 
@@ -23,15 +26,38 @@ export function planMarkdown(plan: Plan): string {
   lines.push("");
 
   lines.push("## Modules", "");
-  lines.push(`- **move** to ${plan.into} (${plan.metrics.files.move} files, ${plan.metrics.lines.move} lines): ${list(plan.modules.move)}`);
-  lines.push(`- **stay** in ${plan.service} (${plan.metrics.files.stay} files, ${plan.metrics.lines.stay} lines): ${list(plan.modules.stay)}`);
-  lines.push(`- **shared** (${plan.metrics.files.shared} files, ${plan.metrics.lines.shared} lines): ${list(plan.modules.shared)}`);
-  if (plan.unreached.length > 0) lines.push(`- reached by no entrypoint (stay; candidates for deletion): ${list(plan.unreached)}`);
-  lines.push("");
-  if (plan.shared.length > 0) {
-    lines.push("| shared file | lines | recommendation | why |", "|---|---:|---|---|");
-    for (const module of plan.shared) lines.push(`| ${code(module.file)} | ${module.lines} | ${module.recommendation} | ${cell(module.why)} |`);
+  const moduleCount = plan.modules.move.length + plan.modules.stay.length + plan.modules.shared.length + plan.unreached.length;
+  if (moduleCount <= LIST_LIMIT) {
+    lines.push(`- **move** to ${plan.into} (${plan.metrics.files.move} files, ${plan.metrics.lines.move} lines): ${list(plan.modules.move)}`);
+    lines.push(`- **stay** in ${plan.service} (${plan.metrics.files.stay} files, ${plan.metrics.lines.stay} lines): ${list(plan.modules.stay)}`);
+    lines.push(`- **shared** (${plan.metrics.files.shared} files, ${plan.metrics.lines.shared} lines): ${list(plan.modules.shared)}`);
+    if (plan.unreached.length > 0) lines.push(`- reached by no entrypoint (stay; candidates for deletion): ${list(plan.unreached)}`);
     lines.push("");
+  } else {
+    // At this size a list per file is unreadable: one row per folder here, every file in `--format json`.
+    lines.push(
+      `**move** ${plan.metrics.files.move} files (${plan.metrics.lines.move} lines), **stay** ${plan.metrics.files.stay} (${plan.metrics.lines.stay} lines), **shared** ${plan.metrics.files.shared} (${plan.metrics.lines.shared} lines), reached by no entrypoint ${plan.unreached.length}. By folder (every file: \`--format json\`):`,
+      "",
+      "| folder | move | stay | shared | unreached |",
+      "|---|---:|---:|---:|---:|",
+    );
+    for (const row of folderRows(plan)) lines.push(`| ${code(row.folder)} | ${row.move} | ${row.stay} | ${row.shared} | ${row.unreached} |`);
+    lines.push("");
+  }
+  if (plan.shared.length > 0) {
+    const packaged = plan.shared.filter((module) => module.recommendation === "package");
+    const shown = plan.shared.length <= LIST_LIMIT ? plan.shared : packaged.slice(0, LIST_LIMIT);
+    if (shown.length < plan.shared.length) {
+      lines.push(
+        `${plan.shared.length - packaged.length} shared files are small and pure (duplicate); ${packaged.length} are stateful or large (package)${shown.length < packaged.length ? `, the first ${shown.length} listed` : ""}:`,
+        "",
+      );
+    }
+    if (shown.length > 0) {
+      lines.push("| shared file | lines | recommendation | why |", "|---|---:|---|---|");
+      for (const module of shown) lines.push(`| ${code(module.file)} | ${module.lines} | ${module.recommendation} | ${cell(module.why)} |`);
+      lines.push("");
+    }
   }
 
   lines.push("## State", "");
@@ -64,7 +90,7 @@ export function planMarkdown(plan: Plan): string {
   lines.push("## Steps", "");
   plan.steps.forEach((step, index) => {
     lines.push(`### ${index + 1}. ${step.title}`, "");
-    for (const change of step.changes) lines.push(`- ${change}`);
+    for (const change of step.changes) lines.push(`- ${brief(change)}`);
     lines.push("", `Error findings after this step: **${step.findingsAfter}**`);
     for (const finding of step.result.findings.filter((f) => f.severity === "error")) {
       lines.push(`- ${finding.rule} at ${code(`${finding.location.file}:${finding.location.line}`)}: ${finding.message}`);
@@ -73,11 +99,21 @@ export function planMarkdown(plan: Plan): string {
   });
 
   if (plan.blockers.length > 0) {
-    lines.push("## Blockers", "", "These error findings remain after the last step:", "");
-    for (const finding of plan.blockers) {
-      lines.push(`- ${finding.rule} at ${code(`${finding.location.file}:${finding.location.line}`)}: ${finding.message}. Why it stays: ${finding.why}`);
+    lines.push("## Blockers", "");
+    const remaining = plan.blockers.filter((blocker) => blocker.rule !== "plan");
+    const undecided = plan.blockers.filter((blocker) => blocker.rule === "plan");
+    if (remaining.length > 0) {
+      lines.push("These error findings remain after the last step:", "");
+      for (const finding of remaining) {
+        lines.push(`- ${finding.rule} at ${code(`${finding.location.file}:${finding.location.line}`)}: ${finding.message}. Why it stays: ${finding.why}`);
+      }
+      lines.push("");
     }
-    lines.push("");
+    if (undecided.length > 0) {
+      lines.push("These need a decision the plan cannot make; until each is made the plan does not reach its end:", "");
+      for (const blocker of undecided) lines.push(`- ${code(`${blocker.location.file}:${blocker.location.line}`)}: ${blocker.message}. ${blocker.why}`);
+      lines.push("");
+    }
   }
 
   const m = plan.metrics;
@@ -129,6 +165,55 @@ function code(text: string): string {
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** Above this many files, modules are summarised by folder; the JSON always lists every file. */
+const LIST_LIMIT = 60;
+/** A step's change longer than this lists only its first names; the JSON has them all. */
+const CHANGE_LIMIT = 600;
+
+function brief(change: string): string {
+  if (change.length <= CHANGE_LIMIT) return change;
+  const cut = change.lastIndexOf(", ", CHANGE_LIMIT);
+  if (cut === -1) return change;
+  const rest = change.slice(cut + 2).split(", ").length;
+  return `${change.slice(0, cut)} … and ${rest} more (every name: \`--format json\`)`;
+}
+
+function listBrief(files: string[]): string {
+  if (files.length <= 10) return files.map(code).join(", ");
+  return `${files.slice(0, 10).map(code).join(", ")} and ${files.length - 10} more`;
+}
+
+interface FolderRow {
+  folder: string;
+  move: number;
+  stay: number;
+  shared: number;
+  unreached: number;
+}
+
+/** Files per folder and part, folders cut to fewer levels until the table has at most LIST_LIMIT rows. */
+function folderRows(plan: Plan): FolderRow[] {
+  const parts = [
+    ["move", plan.modules.move],
+    ["stay", plan.modules.stay],
+    ["shared", plan.modules.shared],
+    ["unreached", plan.unreached],
+  ] as const;
+  const deepest = Math.max(...parts.flatMap(([, files]) => files.map((file) => file.split("/").length - 1)), 1);
+  for (let depth = deepest; ; depth--) {
+    const rows = new Map<string, FolderRow>();
+    for (const [part, files] of parts) {
+      for (const file of files) {
+        const folder = file.split("/").slice(0, -1).slice(0, depth).join("/") || ".";
+        const row = rows.get(folder) ?? { folder, move: 0, stay: 0, shared: 0, unreached: 0 };
+        row[part]++;
+        rows.set(folder, row);
+      }
+    }
+    if (rows.size <= LIST_LIMIT || depth <= 1) return [...rows.values()].sort((a, b) => compareText(a.folder, b.folder));
+  }
 }
 
 function list(files: string[]): string {

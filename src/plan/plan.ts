@@ -15,11 +15,14 @@ import { UserError, didYouMean } from "../errors.js";
 import picomatch from "picomatch";
 import type { Rule } from "../check/rule.js";
 import { compareText, listNames } from "../graph/queries.js";
-import { accessSitesIn, holdsModuleState, type AccessSite } from "./access.js";
+import { accessSitesIn, connectionHolders, holdsModuleState, type AccessSite, type ConnectionHolders } from "./access.js";
 import { entrypointsOf, partitionModules, type Entrypoint, type Partition } from "./partition.js";
+import { processEntries, UseIndex } from "./reach.js";
+import path from "node:path";
 import {
   checkState,
   cloneState,
+  dedupeFindings,
   copyService,
   declareCall,
   declareDatabase,
@@ -71,6 +74,11 @@ export interface DatabasePlan {
   accesses: PlannedAccess[];
   /** The most demanding remedy its accesses need; absent when the database moves with the new service. */
   remedy?: Remedy;
+  /**
+   * True when the new side connects but no query through the connection was recognised: nothing says what would
+   * replace the connection, so no step removes it and the plan is blocked.
+   */
+  undecidable?: boolean;
   why: string;
 }
 
@@ -88,7 +96,11 @@ export interface CrossingCall {
   findings: { rule: string; severity: string; message: string }[];
 }
 
+/** What a step does, so `--apply` knows which steps it can carry out and which need judgement. */
+export type StepKind = "hostname" | "copy" | "route" | "prune-copy" | "prune-monolith" | "remedies" | "owners" | "deploy";
+
 export interface PlanStep {
+  kind: StepKind;
   title: string;
   changes: string[];
   /** Error findings `check` reports on the topology right after this step. */
@@ -124,6 +136,11 @@ export interface Plan {
   modules: { move: string[]; stay: string[]; shared: string[] };
   /** Files of the monolith no entrypoint reaches: they stay, and are candidates for deletion. */
   unreached: string[];
+  /**
+   * What each side keeps to start: the new side's files that mount its entrypoints (process entry included), and
+   * the imports each side's prune removes because they mount the other side's entrypoints.
+   */
+  mount: { processEntries: string[]; fromNew: string[]; unmountFromNew: Unmount[]; unmountFromRest: Unmount[] };
   shared: SharedModule[];
   databases: DatabasePlan[];
   calls: CrossingCall[];
@@ -135,6 +152,15 @@ export interface Plan {
   /** Error findings left after the last step: what keeps the plan from ending at 0, each with why. */
   blockers: Blocker[];
   metrics: PlanMetrics;
+}
+
+/** An import that mounts the other side's entrypoint, in a file both sides keep: the side's prune removes it. */
+export interface Unmount {
+  file: string;
+  line: number;
+  column: number;
+  /** The file it imports. */
+  to: string;
 }
 
 /** Shared modules up to this many lines without module-level state are cheap to duplicate. */
@@ -150,7 +176,7 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
   const { config, analysis } = topology;
   const monolith = validate(topology, options);
   const { into, placement } = options;
-  const entrypoints = entrypointsOf(monolith, analysis.modules, analysis.facts);
+  const entrypoints = entrypointsOf(monolith, analysis.modules, analysis.facts, (file) => analysis.sourceText(file));
   const matches = picomatch(options.extract.map((glob) => glob.replace(/^\.\//, "")), { dot: true });
   const extracted = entrypoints.filter((entry) => matches(entry.file));
   const rest = entrypoints.filter((entry) => !matches(entry.file));
@@ -165,12 +191,16 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
     });
   }
 
-  const partition = partitionModules(monolith.name, analysis.modules, extracted.map((e) => e.file), rest.map((e) => e.file));
+  const index = new UseIndex(analysis.modules, (file) => analysis.sourceText(file));
+  const known = new Set(analysis.modules.files);
+  const entries = processEntries(config.root, path.posix.dirname(monolith.manifest), (file) => known.has(file) && analysis.modules.ownerOf.get(file) === monolith.name);
+  const partition = partitionModules(monolith.name, analysis.modules, extracted.map((e) => e.file), rest.map((e) => e.file), { index, processEntries: entries });
   const text = (file: string): string => analysis.sourceText(file) ?? "";
   const linesOf = (file: string): number => countLines(text(file));
   const monolithFacts = analysis.facts.filter((fact) => fact.service === monolith.name);
-  const databases = planDatabases(topology, monolith, partition, into, placement);
-  const shared = partition.shared.map((file) => sharedModule(file, linesOf(file), text(file), monolithFacts, monolith.name, into));
+  const holders = holdersOf(topology, partition);
+  const databases = planDatabases(topology, monolith, partition, into, placement, holders);
+  const shared = partition.shared.map((file) => sharedModule(file, linesOf(file), text(file), monolithFacts, monolith.name, into, holders));
 
   const move = relocation(monolith, into);
   const steps = planSteps(topology, monolith, options, extracted.map((entry) => entry.file), partition, databases, move, rules);
@@ -186,13 +216,19 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
     entrypoints: { extracted, rest },
     modules: { move: partition.move, stay: partition.stay, shared: partition.shared },
     unreached: partition.unreached,
+    mount: {
+      processEntries: entries,
+      fromNew: partition.mountFromNew,
+      unmountFromNew: partition.unmount.fromNew.map((edge) => ({ file: edge.from, line: edge.location.line, column: edge.location.column, to: edge.to })),
+      unmountFromRest: partition.unmount.fromRest.map((edge) => ({ file: edge.from, line: edge.location.line, column: edge.location.column, to: edge.to })),
+    },
     shared,
     databases,
     calls,
     findingsBefore: before.summary.errors,
     before: beforeState,
     steps,
-    blockers: blockersOf(last, before, databases, move),
+    blockers: [...blockersOf(last, before, databases, move, into), ...unseenDatabases(topology, monolith, into)],
     metrics: metricsOf(topology, monolith.name, partition, linesOf, last, into),
   };
 }
@@ -227,19 +263,45 @@ function validate(topology: Topology, options: PlanOptions): ServiceManifest {
 
 // ─── State ──────────────────────────────────────────────────────────────────────
 
-function planDatabases(topology: Topology, monolith: ServiceManifest, partition: Partition, into: string, placement: Placement): DatabasePlan[] {
+/** The files holding each database's connection, or a value built from it, among the files either side reaches. */
+function holdersOf(topology: Topology, partition: Partition): ConnectionHolders {
+  const { analysis } = topology;
+  const connectionFiles = new Map<string, Set<string>>();
+  for (const fact of analysis.facts) {
+    if (fact.type !== "connection") continue;
+    const files = connectionFiles.get(fact.database) ?? new Set<string>();
+    files.add(fact.location.file);
+    connectionFiles.set(fact.database, files);
+  }
+  const files = [
+    ...new Set([...partition.move, ...partition.stay, ...partition.shared, ...partition.unreached, ...partition.packagesFromNew, ...partition.packagesFromRest]),
+  ].sort(compareText);
+  // A connection declared outside the code (a Prisma schema) is held by the files that construct its client.
+  const modules = new Set(analysis.modules.files);
+  for (const fact of analysis.facts) {
+    if (fact.type !== "connection" || modules.has(fact.location.file) || fact.recogniser !== "prisma") continue;
+    for (const file of files) {
+      if (/\bnew\s+PrismaClient\s*\(/.test(analysis.sourceText(file) ?? "")) connectionFiles.get(fact.database)?.add(file);
+    }
+  }
+  return connectionHolders(files, connectionFiles, analysis.modules, (file) => analysis.sourceText(file));
+}
+
+function planDatabases(
+  topology: Topology,
+  monolith: ServiceManifest,
+  partition: Partition,
+  into: string,
+  placement: Placement,
+  holders: ConnectionHolders,
+): DatabasePlan[] {
   const { config, analysis } = topology;
   const connections = analysis.facts.filter((fact): fact is ConnectionFact => fact.type === "connection");
   const ownFacts = connections.filter((fact) => fact.service === monolith.name);
   const newSide = new Set([...partition.move, ...partition.shared, ...partition.packagesFromNew]);
   const restSide = new Set([...partition.stay, ...partition.shared, ...partition.unreached, ...partition.packagesFromRest]);
 
-  const connectionFiles = new Map<string, Set<string>>();
-  for (const fact of connections) {
-    const files = connectionFiles.get(fact.database) ?? new Set<string>();
-    files.add(fact.location.file);
-    connectionFiles.set(fact.database, files);
-  }
+  const connectionFiles = holders.byDatabase;
   const sourceText = (file: string): string | undefined => analysis.sourceText(file);
   const newAccesses = accessSitesIn([...newSide].sort(compareText), connectionFiles, analysis.modules, sourceText);
   const everyFile = [...new Set([...newSide, ...restSide])].sort(compareText);
@@ -247,9 +309,14 @@ function planDatabases(topology: Topology, monolith: ServiceManifest, partition:
 
   const plans: DatabasePlan[] = [];
   for (const database of [...config.databases].sort((a, b) => compareText(a.name, b.name))) {
-    const fromNew = ownFacts.filter((fact) => fact.database === database.name && newSide.has(fact.location.file));
+    const declaredOutside = (fact: ConnectionFact): boolean => !analysis.modules.files.includes(fact.location.file);
+    const clients = [...(holders.byDatabase.get(database.name) ?? [])].filter((file) => !holders.built.has(file));
+    // A schema-declared connection is the new side's when a file constructing its client is.
+    const reachedBy = (side: Set<string>) => (fact: ConnectionFact): boolean =>
+      side.has(fact.location.file) || (declaredOutside(fact) && clients.some((file) => side.has(file)));
+    const fromNew = ownFacts.filter((fact) => fact.database === database.name && reachedBy(newSide)(fact));
     if (fromNew.length === 0) continue;
-    const fromRest = ownFacts.filter((fact) => fact.database === database.name && restSide.has(fact.location.file));
+    const fromRest = ownFacts.filter((fact) => fact.database === database.name && reachedBy(restSide)(fact));
     const ownersBefore = config.services.filter((s) => s.owns.some((o) => o.database === database.name)).map((s) => s.name).sort(compareText);
     const others = ownersBefore.filter((name) => name !== monolith.name);
     const owner = others.length > 0 && !ownersBefore.includes(monolith.name) ? others[0] : fromRest.length > 0 ? monolith.name : into;
@@ -274,7 +341,9 @@ function planDatabases(topology: Topology, monolith: ServiceManifest, partition:
     let why: string;
     if (accesses.length === 0) {
       remedy = "api";
-      why = `${into} holds the connection (${evidence.join("; ")}) but no query through it was recognised: call ${owner}'s API${apiWarning(placement, owner, topology)}`;
+      why = `${into} holds the connection (${evidence.join("; ")}) but no query through it was recognised, so nothing says what would replace it: the connection stays, and the plan is blocked until the queries are found (read the code reached from ${listNames(accessFromNew.map((at) => at.file))}) and each gets a remedy${apiWarning(placement, owner, topology)}`;
+      plans.push({ name: database.name, owner, ownersBefore, accessFromNew, accesses, remedy, undecidable: true, why });
+      continue;
     } else {
       remedy = REMEDY_ORDER[Math.max(...accesses.map((access) => REMEDY_ORDER.indexOf(access.remedy)))];
       const counts = REMEDY_ORDER.map((r) => [r, accesses.filter((a) => a.remedy === r).length] as const).filter(([, n]) => n > 0);
@@ -333,13 +402,30 @@ function remedyFor(
   return { ...site, remedy: "api", why: `the kind of ${where}'s query (${site.text}) could not be read: call ${owner}'s API${hardHome}` };
 }
 
-function sharedModule(file: string, lines: number, text: string, facts: { location: { file: string }; type: string }[], monolith: string, into: string): SharedModule {
-  const connects = facts.some((fact) => fact.type === "connection" && fact.location.file === file);
-  const stateful = connects || holdsModuleState(file, text);
+function sharedModule(
+  file: string,
+  lines: number,
+  text: string,
+  facts: { location: { file: string }; type: string }[],
+  monolith: string,
+  into: string,
+  holders: ConnectionHolders,
+): SharedModule {
+  const built = holders.built.get(file);
+  const connects =
+    facts.some((fact) => fact.type === "connection" && fact.location.file === file) ||
+    (built === undefined && [...holders.byDatabase.values()].some((held) => held.has(file)));
+  const stateful = connects || built !== undefined || holdsModuleState(file, text);
   if (!stateful && lines <= SMALL_MODULE_LINES) {
     return { file, lines, recommendation: "duplicate", why: `small (${lines} lines) and pure: ${monolith} and ${into} each keep their own copy` };
   }
-  const reason = connects ? "holds a database connection" : stateful ? "holds module-level state" : `is large (${lines} lines)`;
+  const reason = connects
+    ? "holds a database connection"
+    : built !== undefined
+      ? `holds a value built from a database connection (${built})`
+      : stateful
+        ? "holds module-level state"
+        : `is large (${lines} lines)`;
   return {
     file,
     lines,
@@ -370,14 +456,14 @@ function planSteps(
     services: structuredClone(analysis.services),
     suppressions: structuredClone(analysis.suppressions),
   };
-  const record = (title: string, changes: string[]): void => {
+  const record = (kind: StepKind, title: string, changes: string[]): void => {
     const result = checkState(state, rules);
-    steps.push({ title, changes, findingsAfter: result.summary.errors, state, result });
+    steps.push({ kind, title, changes, findingsAfter: result.summary.errors, state, result });
     state = cloneState(state);
   };
   const workloadHost = workloadHostname(monolith, into);
   const extractedSet = new Set(extracted);
-  const entryFiles = entrypointsOf(monolith, analysis.modules, analysis.facts).map((entry) => entry.file);
+  const entryFiles = entrypointsOf(monolith, analysis.modules, analysis.facts, (file) => analysis.sourceText(file)).map((entry) => entry.file);
   const extractedEntrypoints = entryFiles.filter((file) => extractedSet.has(file));
   // A glob keeps its place when every entrypoint file it matches stays on the side; otherwise it is narrowed to
   // the side's files, so a glob never hands the other side's entrypoints back.
@@ -391,7 +477,7 @@ function planSteps(
 
   // 1. One hostname per workload: clients move to it while it still points at the monolith.
   serviceIn(state, name).address.hostnames.push(workloadHost);
-  record(`Give the ${into} workload its own hostname`, [
+  record("hostname", `Give the ${into} workload its own hostname`, [
     `add ${workloadHost} to ${name}'s address.hostnames and point it at ${name}`,
     `switch every client of ${listNames(extractedEntrypoints)} to ${workloadHost}`,
   ]);
@@ -406,7 +492,7 @@ function planSteps(
     const hard = selfCalls.some((fact) => fact.type === "call" && fact.hardness.kind === "hard");
     declareCall(state, into, name, hard ? "hard" : "soft", "other");
   }
-  record(`Copy ${name} into ${into}`, [
+  record("copy", `Copy ${name} into ${into}`, [
     `copy ${move.from || "the root"} to ${move.to} and add ${copy.manifest} (name: ${into}, placement: home until the last step, address.env: ${copy.address.env.join(", ")})`,
     `${into} keeps ${name}'s dependsOn${monolith.owns.length > 0 ? ` and lists ${listNames(monolith.owns.map((o) => o.database))} (owned by ${name}) as a dependency, not as owned` : ""}`,
     ...(selfCalls.length > 0 ? [`${into}'s copies of ${name}'s calls to itself now call ${name}: declare ${name} in ${into}'s dependsOn`] : []),
@@ -416,7 +502,7 @@ function planSteps(
   const monolithNow = serviceIn(state, name);
   monolithNow.address.hostnames = monolithNow.address.hostnames.filter((host) => host !== workloadHost);
   serviceIn(state, into).address.hostnames.push(workloadHost);
-  record(`Route ${workloadHost} to ${into} gradually`, [
+  record("route", `Route ${workloadHost} to ${into} gradually`, [
     ...ROLLOUT.map((weight) =>
       weight === "100 %"
         ? `weight ${workloadHost} 100 % to ${into}`
@@ -428,8 +514,8 @@ function planSteps(
   // 4. The copy keeps only what the extracted entrypoints reach.
   const newFiles = [...partition.move, ...partition.shared];
   const newOwn = new Set(newFiles.map(move.file));
-  const allOwnCopies = new Set([...partition.move, ...partition.stay, ...partition.shared, ...partition.unreached].map(move.file));
-  pruneService(state, into, new Set([...newOwn, ...partition.packagesFromNew]), allOwnCopies);
+  const fromNewPackages = new Set(partition.packagesFromNew);
+  pruneService(state, into, new Set([...partition.stay, ...partition.unreached].map(move.file).concat(partition.packagesFromRest.filter((file) => !fromNewPackages.has(file)))));
   const copyManifest = serviceIn(state, into);
   const toNew = (file: string): boolean => extractedSet.has(file);
   copyManifest.entrypoints = {
@@ -447,15 +533,19 @@ function planSteps(
   }
   const trimmedCopy = trimDependsOn(state, into);
   const deletedCopies = [...partition.stay, ...partition.unreached].map(move.file);
-  record(`Prune ${into}`, [
+  record("prune-copy", `Prune ${into}`, [
     deletedCopies.length > 0 ? `delete from ${into}: ${deletedCopies.join(", ")}` : `${into} has nothing to delete`,
+    ...partition.unmount.fromNew.map(
+      (edge) => `remove the code at ${move.file(edge.from)}:${edge.location.line} that loads ${move.file(edge.to)} (deleted from ${into})`,
+    ),
+    ...(partition.mountFromNew.length > 0 ? [`keep what starts ${into} and mounts its entrypoints: ${partition.mountFromNew.map(move.file).join(", ")}`] : []),
     `${into}'s entrypoints: ${describeEntrypoints(copyManifest.entrypoints)}`,
     ...(trimmedCopy.length > 0 ? [`remove ${listNames(trimmedCopy)} from ${into}'s dependsOn (no longer reached)`] : []),
   ]);
 
   // 5. The monolith drops what only the extracted entrypoints reached.
-  const restOwn = new Set([...partition.stay, ...partition.shared, ...partition.unreached]);
-  pruneService(state, name, new Set([...restOwn, ...partition.packagesFromRest]), new Set([...restOwn, ...partition.move]));
+  const fromRestPackages = new Set(partition.packagesFromRest);
+  pruneService(state, name, new Set([...partition.move, ...partition.packagesFromNew.filter((file) => !fromRestPackages.has(file))]));
   const monolithManifest = serviceIn(state, name);
   const toRest = (file: string): boolean => !extractedSet.has(file);
   monolithManifest.entrypoints = {
@@ -464,8 +554,9 @@ function planSteps(
     health: narrow(monolith.entrypoints.health, toRest),
   };
   const trimmedMonolith = trimDependsOn(state, name).filter((target) => !monolith.owns.some((o) => o.database === target));
-  record(`Prune ${name}`, [
+  record("prune-monolith", `Prune ${name}`, [
     partition.move.length > 0 ? `delete from ${name}: ${partition.move.join(", ")}` : `${name} has nothing to delete`,
+    ...partition.unmount.fromRest.map((edge) => `remove the code at ${edge.from}:${edge.location.line} that loads ${edge.to} (deleted from ${name})`),
     `${name}'s entrypoints: ${describeEntrypoints(monolithManifest.entrypoints)}`,
     ...(trimmedMonolith.length > 0 ? [`remove ${listNames(trimmedMonolith)} from ${name}'s dependsOn (no longer reached)`] : []),
   ]);
@@ -475,6 +566,13 @@ function planSteps(
   const healthReads = new Set(state.services.get(into)?.healthReads ?? []);
   for (const database of databases) {
     if (database.owner === into) continue;
+    if (database.undecidable === true) {
+      // No step removes a connection without replacing what used it.
+      remedyChanges.push(
+        `blocked: ${into} keeps its connection to ${database.name} at ${database.accessFromNew.map((at) => `${move.file(at.file)}:${at.line}`).join(", ")}: no query through it was recognised, so nothing says what replaces it`,
+      );
+      continue;
+    }
     state.facts = state.facts.filter((fact) => !(fact.service === into && fact.type === "connection" && fact.database === database.name));
     const manifest = serviceIn(state, into);
     manifest.dependsOn = manifest.dependsOn.filter((decl) => decl.database !== database.name);
@@ -491,19 +589,19 @@ function planSteps(
       }
       if (access.remedy === "cache") {
         const cache = `${at.file}#${camel(access.table ?? database.name)}Cache`;
-        state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "soft", reason: "cache warm-up polled out of band", storesInto: cache }));
+        state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "soft", reason: "cache warm-up polled out of band", purpose: "cache-warm", storesInto: cache }));
         declareCall(state, into, database.owner, "soft", "cache-warm");
         healthReads.add(cache);
         remedyChanges.push(`cache: ${subject} reads ${access.table ?? database.name} from an in-memory cache that a background job polls from ${database.owner}'s API; ${into}'s health check answers ready only after the first complete warm-up`);
         continue;
       }
       if (access.remedy === "flush") {
-        state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "soft", reason: "queued write flushed out of band" }));
+        state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "soft", reason: "queued write flushed out of band", purpose: "write-flush" }));
         declareCall(state, into, database.owner, "soft", "write-flush");
         remedyChanges.push(`flush: ${subject} queues its write to ${access.table ?? database.name}; a background job flushes the queue to ${database.owner}'s API`);
         continue;
       }
-      state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "hard", reason: "the request waits on the owner's API" }));
+      state.facts.push(plannedCall({ service: into, target: database.owner, location: at, symbol, kind: "hard", reason: "the request waits on the owner's API", purpose: "other" }));
       declareCall(state, into, database.owner, "hard", "other");
       remedyChanges.push(`api: ${subject} calls ${database.owner}'s API instead of "${access.text}"`);
     }
@@ -519,7 +617,7 @@ function planSteps(
     }
   }
   if (remedyChanges.length === 0) remedyChanges.push(`${into} reaches no database it will not own: nothing to move`);
-  record(`Move state behind its remedies`, remedyChanges);
+  record("remedies", `Move state behind its remedies`, remedyChanges);
 
   // 7. Every database ends with exactly one owner.
   const ownerChanges: string[] = [];
@@ -537,7 +635,7 @@ function planSteps(
     }
   }
   if (ownerChanges.length === 0) ownerChanges.push(`${into} reaches no database: ownership does not change`);
-  record(`Hand each database to one owner`, ownerChanges);
+  record("owners", `Hand each database to one owner`, ownerChanges);
 
   // 8. Placement last: every earlier step ran in home, where the regional rules do not yet apply to the copy.
   const deployed = serviceIn(state, into);
@@ -549,7 +647,7 @@ function planSteps(
     deployed.address.hostnames.push(regional);
     deployChanges.push(`add ${regional} to ${into}'s address.hostnames for calls within a region; ${workloadHost} routes each client to its nearest region`);
   }
-  record(`Deploy ${into} to ${placement === "regional" ? "the serving regions" : "home"}`, deployChanges);
+  record("deploy", `Deploy ${into} to ${placement === "regional" ? "the serving regions" : "home"}`, deployChanges);
   return steps;
 }
 
@@ -600,25 +698,77 @@ function camel(name: string): string {
 // ─── After the split ────────────────────────────────────────────────────────────
 
 /**
- * The error findings the last step leaves, each explained: at an access whose remedy cannot be soft, that access's
- * reason; a finding `check` reported before the split too, as one the split does not touch; anything else, as one
- * the split brings and no step removes.
+ * What keeps the plan from its clean end. The error findings the last step leaves, each explained: at an access
+ * whose remedy cannot be soft, that access's reason; a finding `check` reported before the split too, as one the
+ * split does not touch; anything else, as one the split brings and no step removes. And, finding or not, every
+ * access whose remedy is `api` (the new side would wait on the owner's API) and every database whose queries
+ * could not be read: the plan cannot decide these, so they block it.
  */
-function blockersOf(last: PlanStep, before: CheckResult, databases: DatabasePlan[], move: Relocation): Blocker[] {
+function blockersOf(last: PlanStep, before: CheckResult, databases: DatabasePlan[], move: Relocation, into: string): Blocker[] {
   const earlier = new Set(before.findings.map((finding) => finding.fingerprint));
-  return last.result.findings
-    .filter((finding) => finding.severity === "error")
-    .map((finding) => {
-      const access = databases
-        .flatMap((database) => database.accesses)
-        .find((site) => move.file(site.file) === finding.location.file && site.line === finding.location.line);
-      if (access !== undefined) return { ...finding, why: `${access.remedy} was the only remedy for this query: ${access.why}` };
-      if (earlier.has(finding.fingerprint)) {
-        return { ...finding, why: "check reports it before the split too: it is in code the plan does not change, so fix it on its own" };
-      }
-      return { ...finding, why: "the split brings it and no step of the plan removes it: change the code it is reported on before deploying" };
-    });
+  const accesses = databases.flatMap((database) => database.accesses);
+  const fromFindings: Blocker[] = dedupeFindings(last.result.findings.filter((finding) => finding.severity === "error")).map((finding) => {
+    const access = accesses.find((site) => move.file(site.file) === finding.location.file && site.line === finding.location.line);
+    if (access !== undefined) return { ...finding, why: `${access.remedy} was the only remedy for this query: ${access.why}` };
+    if (earlier.has(finding.fingerprint)) {
+      return { ...finding, why: "check reports it before the split too: it is in code the plan does not change, so fix it on its own" };
+    }
+    return { ...finding, why: "the split brings it and no step of the plan removes it: change the code it is reported on before deploying" };
+  });
+  const explained = new Set(fromFindings.map((finding) => `${finding.location.file}:${finding.location.line}`));
+  const planBlockers: Blocker[] = [];
+  for (const database of databases) {
+    for (const access of database.accesses) {
+      if (access.remedy !== "api") continue;
+      const location = { file: move.file(access.file), line: access.line, column: access.column };
+      if (explained.has(`${location.file}:${location.line}`)) continue;
+      planBlockers.push(planBlocker(into, database.name, location, `${into} would call ${database.owner}'s API for this query while serving`, `api is the only remedy for this query: ${access.why}`));
+    }
+    if (database.undecidable === true) {
+      const at = database.accessFromNew[0];
+      const location = { file: move.file(at.file), line: at.line, column: 1 };
+      planBlockers.push(planBlocker(into, database.name, location, `${into} keeps its connection to ${database.name}: no query through it was recognised`, database.why));
+    }
+  }
+  return [...fromFindings, ...planBlockers];
 }
+
+/**
+ * Databases the monolith owns whose connection no code of it shows (a client built from a config file, a driver
+ * chosen at run time): the plan cannot tell whether the new side uses them, so it cannot end clean.
+ */
+function unseenDatabases(topology: Topology, monolith: ServiceManifest, into: string): Blocker[] {
+  const connected = new Set(
+    topology.analysis.facts.filter((fact) => fact.type === "connection" && fact.service === monolith.name).map((fact) => (fact as ConnectionFact).database),
+  );
+  return monolith.owns
+    .filter((owned) => !connected.has(owned.database))
+    .map((owned) =>
+      planBlocker(
+        into,
+        owned.database,
+        owned.location,
+        `${monolith.name} owns ${owned.database}, but no connection to it was found in its code`,
+        `the plan cannot tell whether ${into} uses ${owned.database} (a client configured from a file or chosen at run time is not seen): find where ${monolith.name} connects, and name the variable under the database's env in the config so the connection is recognised`,
+      ),
+    );
+}
+
+/** A blocker no rule reports: the plan itself cannot decide this access. */
+function planBlocker(service: string, target: string, location: { file: string; line: number; column: number }, message: string, why: string): Blocker {
+  return {
+    rule: "plan",
+    severity: "error",
+    message,
+    service,
+    target,
+    location,
+    trace: [],
+    fingerprint: `plan:${service}:${target}:${location.file}:${location.line}:${location.column}`,
+    why,
+  };
+}
+
 
 function crossingCalls(last: PlanStep, into: string): CrossingCall[] {
   const calls: CrossingCall[] = [];
@@ -638,7 +788,8 @@ function crossingCalls(last: PlanStep, into: string): CrossingCall[] {
       )
       .map((finding) => ({ rule: finding.rule, severity: finding.severity, message: finding.message }));
     const manifest = last.state.config.services.find((service) => service.name === from);
-    const purpose = manifest?.dependsOn.find((decl) => decl.service === to)?.purpose;
+    const planned = /^plan:(.+)$/.exec(fact.recogniser)?.[1] as Purpose | undefined;
+    const purpose = planned ?? manifest?.dependsOn.find((decl) => decl.service === to)?.purpose;
     const call: CrossingCall = {
       from,
       to,

@@ -7,6 +7,7 @@ import type {
   CheckResult,
   CodeFact,
   DependencyDecl,
+  Finding,
   ImportEdge,
   Placement,
   Position,
@@ -30,11 +31,37 @@ export interface StepState {
   suppressions: SuppressionComment[];
 }
 
-/** Runs the rules on a state, exactly as `check` runs them on an analysed root. */
+/**
+ * Runs the rules on a state, exactly as `check` runs them on an analysed root, keeping one finding per rule,
+ * service, target and site.
+ */
 export function checkState(state: StepState, rules: Rule[]): CheckResult {
   const graph = buildTopology({ config: state.config, facts: state.facts, services: state.services });
-  return runRules({ config: state.config, suppressions: state.suppressions, diagnostics: [] }, graph, rules);
+  const result = runRules({ config: state.config, suppressions: state.suppressions, diagnostics: [] }, graph, rules);
+  const findings = dedupeFindings(result.findings);
+  if (findings.length === result.findings.length) return result;
+  return {
+    ...result,
+    findings,
+    summary: {
+      ...result.summary,
+      errors: findings.filter((finding) => finding.severity === "error").length,
+      warnings: findings.filter((finding) => finding.severity === "warn").length,
+    },
+  };
 }
+
+/** One finding per rule, service, target and site: the same call reached along several paths is one problem. */
+export function dedupeFindings<T extends Finding>(findings: T[]): T[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = `${finding.rule}\u0000${finding.service ?? ""}\u0000${finding.target ?? ""}\u0000${finding.location.file}:${finding.location.line}:${finding.location.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 
 /** Moves paths of the monolith's folder into the new service's folder ("services/shop/src/a.ts" → "services/links/src/a.ts"). */
 export interface Relocation {
@@ -138,14 +165,13 @@ function relocateEdge(edge: ImportEdge, move: Relocation): ImportEdge {
 }
 
 /**
- * Deletes a service's code outside `keep` (its own files and the shared-package files its remaining code still
- * reaches, by their path in this state): the facts there go, and so do suppression comments in its deleted files.
+ * Deletes a service's files in `deleted` (by their path in this state: its own files and the shared-package files
+ * its remaining code no longer reaches): the facts there go, and so do suppression comments in them. Facts in files
+ * the prune keeps, or that are no modules at all (a Prisma schema), stay.
  */
-export function pruneService(state: StepState, service: string, keep: Set<string>, ownFiles: Set<string>): void {
-  state.facts = state.facts.filter((fact) => fact.service !== service || keep.has(fact.location.file));
-  state.suppressions = state.suppressions.filter(
-    (comment) => !ownFiles.has(comment.location.file) || keep.has(comment.location.file),
-  );
+export function pruneService(state: StepState, service: string, deleted: Set<string>): void {
+  state.facts = state.facts.filter((fact) => fact.service !== service || !deleted.has(fact.location.file));
+  state.suppressions = state.suppressions.filter((comment) => !deleted.has(comment.location.file));
 }
 
 /** What a service's facts reach, for trimming `dependsOn`: services called or addressed, databases connected to. */
@@ -177,12 +203,10 @@ export function trimDependsOn(state: StepState, service: string): string[] {
 /** Adds (or hardens) a declared call from `service` to `target`. */
 export function declareCall(state: StepState, service: string, target: string, kind: CallKind, purpose: Purpose): void {
   const manifest = serviceIn(state, service);
-  const existing = manifest.dependsOn.find((decl) => decl.service === target);
+  // One entry per purpose: a service called to warm a cache and to flush queued writes declares both.
+  const existing = manifest.dependsOn.find((decl) => decl.service === target && decl.purpose === purpose);
   if (existing) {
     if (kind === "hard") existing.kind = "hard";
-    // One entry per service: a named purpose says more than "other", and cache-warm says the most, since the
-    // service's health check waits on that warm-up.
-    if (existing.purpose === "other" || purpose === "cache-warm") existing.purpose = purpose;
     return;
   }
   const decl: DependencyDecl = { service: target, kind, purpose, location: { file: manifest.manifest, line: 1, column: 1 } };
@@ -203,6 +227,7 @@ export function plannedCall(options: {
   symbol: string;
   kind: CallKind;
   reason: string;
+  purpose: Purpose;
   storesInto?: string;
 }): CallFact {
   const fact: CallFact = {
@@ -211,7 +236,8 @@ export function plannedCall(options: {
     location: options.location,
     symbol: options.symbol,
     target: { kind: "service", service: options.target },
-    recogniser: "plan",
+    // The purpose travels with the call, so each planned call is labelled with its own.
+    recogniser: `plan:${options.purpose}`,
     hardness: { kind: options.kind, reason: options.reason, trace: [] },
     resolution: [],
   };

@@ -95,7 +95,7 @@ describe("topo-lint check, run as a user runs it", () => {
   });
 
   it("rejects a plan for an unknown service with exit 2", () => {
-    const result = runCli(["plan", "fixtures/monolith", "--service", "shp", "--extract", "x/**", "--into", "links"]);
+    const result = runCli(["plan", "fixtures/monolith", "--service", "shp", "--extract", "x/**", "--into", "links", "--no-cache"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('did you mean "shop"');
   });

@@ -34,6 +34,8 @@ describe("partitionModules", () => {
       unreached: [],
       packagesFromNew: [],
       packagesFromRest: [],
+      mountFromNew: [],
+      unmount: { fromNew: [], fromRest: [] },
     });
   });
 
@@ -64,6 +66,8 @@ describe("partitionModules", () => {
       unreached: ["svc/shop/dead.ts"],
       packagesFromNew: ["pkg/lib/index.ts"],
       packagesFromRest: ["pkg/other/index.ts"],
+      mountFromNew: [],
+      unmount: { fromNew: [], fromRest: [] },
     });
   });
 });

@@ -9,6 +9,7 @@ import { UserError } from "../../src/errors.js";
 import { loadRules } from "../../src/check/registry.js";
 import type { Rule } from "../../src/check/rule.js";
 import { plan, planJson, planMarkdown, type Plan, type PlanOptions } from "../../src/plan/index.js";
+import { expectGolden } from "../golden.js";
 
 const ROOT = path.resolve("fixtures/monolith");
 const GOLDEN = path.resolve("test/plan/golden");
@@ -26,11 +27,23 @@ beforeAll(async () => {
 
 describe("plan of the monolith fixture", () => {
   test("JSON output equals the golden file", () => {
-    expect(planJson(split)).toBe(fs.readFileSync(path.join(GOLDEN, "monolith.json"), "utf8"));
+    expectGolden(planJson(split), path.join(GOLDEN, "monolith.json"));
   });
 
   test("markdown output equals the golden file", () => {
-    expect(planMarkdown(split)).toBe(fs.readFileSync(path.join(GOLDEN, "monolith.md"), "utf8"));
+    expectGolden(planMarkdown(split), path.join(GOLDEN, "monolith.md"));
+  });
+
+  test("each planned call is labelled with its own purpose, and the copy declares shop once per purpose", () => {
+    expect(split.calls.map((call) => [call.file, call.reason, call.purpose])).toEqual([
+      ["services/links/src/links/clicks.ts", "queued write flushed out of band", "write-flush"],
+      ["services/links/src/links/partners.ts", "cache warm-up polled out of band", "cache-warm"],
+    ]);
+    const links = split.steps[split.steps.length - 1].state.config.services.find((service) => service.name === "links");
+    expect(links?.dependsOn.map((decl) => [decl.service, decl.kind, decl.purpose])).toEqual([
+      ["shop", "soft", "write-flush"],
+      ["shop", "soft", "cache-warm"],
+    ]);
   });
 
   test("the contract's keys come first, in the contract's order", () => {
