@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -11,8 +12,9 @@ export default defineConfig({
     reporters: ["default", "json"],
     outputFile: { json: "test-output/vitest.json" },
     // Most of the suite's time is spent waiting on child processes (the built CLI, the reference services, Chromium),
-    // so one worker more than this 2-core machine's cores keeps both busy; vitest's default is one fewer than cores.
-    maxWorkers: 3,
+    // so one worker more than there are cores keeps them all busy; vitest's default, one fewer, leaves a 2-core
+    // machine half idle.
+    maxWorkers: availableParallelism() + 1,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
