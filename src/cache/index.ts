@@ -12,7 +12,7 @@ import { escapeTerminal } from "../report/escape.js";
 import { isInside, readAnalysedFile } from "../analyze/read.js";
 import { deserializeAnalysis, serializeAnalysis } from "./serialize.js";
 import { findEntry, writeEntry } from "./store.js";
-import { readStatIndex, writeStatIndex } from "./stats.js";
+import { nowNs, readStatIndex, writeStatIndex } from "./stats.js";
 
 export { terminalProgress, progressLine } from "./progress.js";
 export { analysisKey } from "./key.js";
@@ -91,11 +91,14 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
     return hash;
   };
   const stored = findEntry(dir, base, secret.secret, (read) => read.every(([file, hash]) => hashOf(file) === hash));
-  // Failing to store the index costs the next run its hashing, nothing more.
-  const { index, changed } = hashes.statIndex(inputs.files);
-  // A revision written out of git lives in a new temporary folder each run: its file times never match again.
-  if (changed && options.rootIdentity === undefined) writeStatIndex(dir, config.root, index, secret.secret);
+  // Failing to store the index costs the next run its hashing, nothing more. A revision written out of git lives in
+  // a new temporary folder each run: its file times never match again.
+  const keepIndex = (): void => {
+    const { index, changed } = hashes.statIndex(inputs.files);
+    if (changed && options.rootIdentity === undefined) writeStatIndex(dir, config.root, index, secret.secret);
+  };
   if (stored !== undefined) {
+    keepIndex();
     progress?.({ phase: "loading", done: 0, total: inputs.files.length });
     try {
       const analysis = deserializeAnalysis(stored.value, config);
@@ -106,11 +109,15 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
     }
   }
 
+  const started = nowNs();
   const analysis = await analyze(config, { files: inputs.files, onProgress: progress });
   // The hashes of the texts the analysis read, as it read them: a file edited mid-run is stored as it was analysed.
   const read: [string, string][] = [...(analysis.read ?? new Map())]
     .map(([file, result]): [string, string] => [file, readHash(result)])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Files that last changed before this run began were read unchanged: the next run need not read them again.
+  for (const [file, hash] of read) hashes.remember(file, hash, started);
+  keepIndex();
   const key = createHash("sha256").update(`${base}\n${JSON.stringify(read)}`).digest("hex");
   if (!writeEntry(dir, key, serializeAnalysis(analysis), secret.secret, { base, inputs: read })) {
     warn(`cannot write the analysis cache in ${dir}; the next run analyses everything again`);

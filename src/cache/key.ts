@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Diagnostic, TopologyConfig } from "../model.js";
 import { comparePaths, EXCLUDED_FOLDERS, listSourceFilesWithDiagnostics } from "../analyze/files.js";
 import { isMissing, readAnalysedFile, type ReadResult } from "../analyze/read.js";
-import { type StatIndex, statOf } from "./stats.js";
+import { SETTLED_NS, type StatIndex, statOf } from "./stats.js";
 
 /** Bumped whenever the stored form of an analysis changes shape. */
 export const CACHE_SCHEMA = 1;
@@ -159,6 +159,19 @@ export class FileHashes {
       this.changed = true;
     }
     return hash;
+  }
+
+  /**
+   * Remembers the hash of a text read at some point after `since` (nanoseconds): only when the file last changed
+   * settled before then, so it cannot have changed between that read and now without its times moving.
+   */
+  remember(file: string, hash: string, since: bigint): void {
+    if (hash.startsWith("unreadable")) return;
+    const stat = statOf(path.join(this.root, file));
+    if (stat === undefined || stat.changed >= since - SETTLED_NS) return;
+    if (this.index.get(file)?.stat === stat.stat) return;
+    this.index.set(file, { stat: stat.stat, hash });
+    this.changed = true;
   }
 
   /** The index to keep, without files no longer listed, and whether it differs from the one given. */

@@ -14,7 +14,12 @@ export type StatIndex = Map<string, { stat: string; hash: string }>;
  * A file modified this soon after it was last written may still be changed within the same timestamp tick without
  * its times moving, so its hash is not remembered ("racy" files, as git calls them).
  */
-const SETTLED_NS = 2_000_000_000n;
+export const SETTLED_NS = 2_000_000_000n;
+
+/** Now, in the nanoseconds file times are given in. */
+export function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
 
 /** The cache entry name of a root's index (`stats-<hex>.json`): one per real root path, beside its analyses. */
 function indexKey(realRoot: string): string {
@@ -50,8 +55,11 @@ export function writeStatIndex(dir: string, root: string, index: StatIndex, secr
   return writeEntry(dir, rootKey(root), { files }, secret);
 }
 
-/** The metadata string of a regular file (not followed through a link), or undefined for anything else. */
-export function statOf(absolute: string): { stat: string; settled: boolean } | undefined {
+/**
+ * The metadata string of a regular file (not followed through a link), whether it settled, and when it last changed
+ * (its newer of modification and change time, in nanoseconds); undefined for anything else.
+ */
+export function statOf(absolute: string): { stat: string; settled: boolean; changed: bigint } | undefined {
   let stat: fs.BigIntStats;
   try {
     stat = fs.lstatSync(absolute, { bigint: true });
@@ -59,10 +67,11 @@ export function statOf(absolute: string): { stat: string; settled: boolean } | u
     return undefined;
   }
   if (!stat.isFile()) return undefined;
-  const now = BigInt(Date.now()) * 1_000_000n;
+  const now = nowNs();
   const newest = stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
   return {
     stat: `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}:${stat.dev}`,
     settled: now - newest > SETTLED_NS,
+    changed: newest,
   };
 }

@@ -19,7 +19,7 @@ const SERVER = "services/links/src/server.ts";
 const copies: string[] = [];
 
 beforeAll(async () => {
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 6; i++) {
     const root = mkdtempSync(path.join(tmpdir(), "topo-lint-stats-"));
     cpSync(path.join(REPO, FIXTURE), root, { recursive: true });
     copies.push(root);
@@ -48,12 +48,10 @@ beforeEach(() => {
 });
 
 describe("file-metadata index", () => {
-  it("records the files the cached analysis read, each with the hash of its text, once a run has checked them", async () => {
+  it("records the files an analysis read, each with the hash of its text, when they last changed before the run", async () => {
     const root = await settledCopy();
     const cacheDir = path.join(root, ".cache-under-test");
-    await findings(root, cacheDir); // analyses and stores; hashes nothing
-    expect(readdirSync(cacheDir).filter((entry) => entry.startsWith("stats-"))).toEqual([]);
-    await findings(root, cacheDir); // checks the entry's files, remembering their metadata
+    await findings(root, cacheDir); // analyses and stores, remembering what it read
     const text = readFileSync(indexFile(cacheDir), "utf8");
     const rows = (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { files: [string, string, string][] }).files;
     expect(rows.map(([file]) => file)).toEqual([
@@ -78,6 +76,19 @@ describe("file-metadata index", () => {
     expect(hashes.hash(SERVER)).toBe(createHash("sha1").update(readFileSync(path.join(root, SERVER), "utf8"), "utf8").digest("hex"));
     // Just written, so not remembered (it could still change within the same tick): the index drops it.
     expect(hashes.statIndex([SERVER])).toEqual({ index: new Map(), changed: true });
+  });
+
+  it("remembers a text read during a run only when its file last changed before the run began", async () => {
+    const root = await settledCopy();
+    const hashes = new FileHashes(root);
+    const begun = BigInt(Date.now()) * 1_000_000n;
+    hashes.remember(SERVER, "read during the run", begun);
+    expect(hashes.statIndex([SERVER]).index.get(SERVER)?.hash).toBe("read during the run");
+    // Changed after an earlier run began: what that run read may be older than the file, so it is not remembered.
+    writeFileSync(path.join(root, SERVER), "export {};\n");
+    const late = new FileHashes(root);
+    late.remember(SERVER, "read before the change", begun);
+    expect(late.statIndex([SERVER])).toEqual({ index: new Map(), changed: false });
   });
 
   it("editing a file no service reaches keeps the entry; adding a file does not", async () => {
