@@ -2,6 +2,7 @@
 // nodes later stages look at — calls and `new`s (recognisers, callers of wrappers, handler registrations) and the
 // declarations frameworks hand functions through — so no stage walks the whole tree again for them.
 import ts from "./typescript.cjs";
+import { unwrap } from "./callgraph.js";
 import { SHAPE_KINDS } from "./conventions/index.js";
 
 export type CallLike = ts.CallExpression | ts.NewExpression;
@@ -49,16 +50,7 @@ const HOLDER_KINDS = new Set<ts.SyntaxKind>([
 /** What the call graph follows from a value to a function: a function itself, a name, or a member of one. */
 function mayBeFunction(value: ts.Expression | undefined): boolean {
   if (value === undefined) return false;
-  let expression = value;
-  while (
-    ts.isParenthesizedExpression(expression) ||
-    ts.isAsExpression(expression) ||
-    ts.isNonNullExpression(expression) ||
-    ts.isTypeAssertionExpression(expression) ||
-    ts.isSatisfiesExpression(expression)
-  ) {
-    expression = expression.expression;
-  }
+  const expression = unwrap(value);
   return (
     ts.isFunctionExpression(expression) ||
     ts.isArrowFunction(expression) ||
