@@ -98,10 +98,10 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
     if (changed && options.rootIdentity === undefined) writeStatIndex(dir, config.root, index, secret.secret);
   };
   if (stored !== undefined) {
-    keepIndex();
     progress?.({ phase: "loading", done: 0, total: inputs.files.length });
     try {
       const analysis = deserializeAnalysis(stored.value, config);
+      keepIndex();
       const sourceText = lazySourceText(config.root, known);
       return { analysis: withDiagnostics({ ...analysis, config, sourceText }, inputs.diagnostics), cache: "hit" };
     } catch {

@@ -25,9 +25,6 @@ export interface AnalysisKey {
   diagnostics: Diagnostic[];
 }
 
-/** Progress of the hashing pass, once per file read. */
-export type HashProgress = (done: number, total: number) => void;
-
 /**
  * Files outside the analysed set that change what the analysis finds: workspace and package manifests (package
  * names, `exports`, `imports`, workspace globs), tsconfig `paths`, and Prisma schemas (connections).

@@ -1,10 +1,7 @@
 // The files changed since a git ref, so a pull request's check reports only findings that touch what it changes.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type { Finding } from "../model.js";
 import { UserError } from "../errors.js";
-
-const run = promisify(execFile);
+import { firstLine, git as runGit } from "./git.js";
 
 /**
  * Root-relative paths of the files changed on this branch since `ref` (`git diff ref...HEAD`: since the merge base),
@@ -40,17 +37,6 @@ export function touchesFiles(finding: Finding, files: ReadonlySet<string>): bool
   return files.has(finding.location.file) || finding.trace.some((step) => files.has(step.file));
 }
 
-async function git(root: string, args: string[], failure: (stderr: string) => UserError): Promise<string> {
-  try {
-    const { stdout } = await run("git", args, { cwd: root, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
-    return stdout;
-  } catch (error) {
-    const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
-    if (code === "ENOENT") throw new UserError("--changed-since needs git, and git is not installed or not on PATH");
-    throw failure(stderr ?? "");
-  }
-}
-
-function firstLine(text: string): string {
-  return text.trim().split("\n")[0] ?? "";
+function git(root: string, args: string[], failure: (stderr: string) => UserError): Promise<string> {
+  return runGit(root, args, failure, { needs: "--changed-since" });
 }

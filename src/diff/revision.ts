@@ -1,13 +1,10 @@
 // Another revision of the analysed root, written out of git's objects into a temporary folder that is always removed:
 // the working tree, the index and the refs of the repository stay as they are.
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { UserError } from "../errors.js";
-
-const run = promisify(execFile);
+import { firstLine, git as runGit } from "../check/git.js";
 
 export interface Revision {
   /** The ref as given. */
@@ -50,8 +47,9 @@ export async function withRevision<T>(root: string, ref: string, use: (revision:
   let tree: string | undefined;
   try {
     // `<commit>:<path>` takes everything after the colon as the path, so its type is asked separately.
-    tree = (await run("git", ["rev-parse", "--verify", "--quiet", treeish], { cwd: absoluteRoot, encoding: "utf8" })).stdout.trim();
-    const type = (await run("git", ["cat-file", "-t", tree], { cwd: absoluteRoot, encoding: "utf8" })).stdout.trim();
+    const absent = (): UserError => new UserError(`no tree ${treeish}`);
+    tree = (await git(absoluteRoot, ["rev-parse", "--verify", "--quiet", treeish], {}, absent)).trim();
+    const type = (await git(absoluteRoot, ["cat-file", "-t", tree], {}, absent)).trim();
     if (type !== "tree") tree = undefined; // a file by the root's name
   } catch {
     tree = undefined; // the root's folder did not exist at that commit
@@ -86,22 +84,6 @@ function failed(what: string): (stderr: string) => UserError {
   return (stderr) => new UserError(`--base: ${what} failed: ${firstLine(stderr) || "no message"}`);
 }
 
-async function git(cwd: string, args: string[], env: Record<string, string>, failure: (stderr: string) => UserError): Promise<string> {
-  try {
-    const { stdout } = await run("git", args, {
-      cwd,
-      env: { ...process.env, ...env, GIT_TERMINAL_PROMPT: "0" },
-      maxBuffer: 64 * 1024 * 1024,
-      encoding: "utf8",
-    });
-    return stdout;
-  } catch (error) {
-    const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
-    if (code === "ENOENT") throw new UserError("diff needs git, and git is not installed or not on PATH");
-    throw failure(stderr ?? "");
-  }
-}
-
-function firstLine(text: string): string {
-  return text.trim().split("\n")[0] ?? "";
+function git(cwd: string, args: string[], env: Record<string, string>, failure: (stderr: string) => UserError): Promise<string> {
+  return runGit(cwd, args, failure, { needs: "diff", env });
 }

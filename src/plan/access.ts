@@ -308,7 +308,8 @@ function parameterNames(fn: FunctionLike): Set<string> {
   return names;
 }
 
-function scriptKind(file: string): ts.ScriptKind {
+/** How TypeScript parses a file, by its extension. */
+export function scriptKind(file: string): ts.ScriptKind {
   if (file.endsWith(".tsx")) return ts.ScriptKind.TSX;
   if (file.endsWith(".jsx")) return ts.ScriptKind.JSX;
   if (/\.[cm]?js$/.test(file)) return ts.ScriptKind.JS;

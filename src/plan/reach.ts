@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "../analyze/typescript.cjs";
 import type { ImportEdge, ModuleGraph } from "../model.js";
+import { scriptKind } from "./access.js";
 
 /** An import edge that runs only when the named function, method or getter of the importing file is used. */
 interface LazyImport {
@@ -326,9 +327,3 @@ function propertyNameText(name: ts.PropertyName): string | undefined {
   return undefined;
 }
 
-function scriptKind(file: string): ts.ScriptKind {
-  if (file.endsWith(".tsx")) return ts.ScriptKind.TSX;
-  if (file.endsWith(".jsx")) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/.test(file)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
