@@ -13,8 +13,8 @@ import { applyBaseline, readBaseline } from "./check/baseline.js";
 import { changedFiles } from "./check/changed.js";
 import { docsBase, informationUri, withDocs } from "./check/docs.js";
 import type { RuleMeta } from "./check/rule.js";
-import { analyzeCached, type CacheOutcome } from "./cache/index.js";
-import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "./analyze/index.js";
+import { analyzeCached, type CacheOptions, type CacheOutcome } from "./cache/index.js";
+import type { AnalyzeOptions, SourceAnalysis } from "./analyze/index.js";
 
 export { terminalProgress } from "./cache/index.js";
 
@@ -30,23 +30,12 @@ export async function readInfrastructure(config: TopologyConfig): Promise<Infras
   return (await import("./infra/index.js")).readInfrastructure(config);
 }
 
-export interface LoadOptions {
+/** Where the config is, and the analysis cache's options (cache/index.ts). */
+export interface LoadOptions extends CacheOptions {
   /** A config file other than the root's topo-lint.config.(yaml|yml|json). */
   configFile?: string;
-  // ── analysis cache ──
   /** Read and write the analysis cache (default false for the library; the CLI turns it on unless --no-cache). */
   cache?: boolean;
-  /** Where the cache lives; default `<root>/node_modules/.cache/topo-lint`. */
-  cacheDir?: string;
-  /** Told where a long analysis is; `{ phase: "done" }` comes last, also when the run fails. */
-  onProgress?: (progress: AnalysisProgress) => void;
-  /** Told when the cache cannot be used (the run goes on without it); default: a line on stderr. */
-  onWarning?: (message: string) => void;
-  /** Names the analysed tree in the cache key instead of its path (a revision written out of git: its tree id). */
-  rootIdentity?: string;
-  /** The folder a derived default cache folder must stay inside (see CacheOptions.cacheDirRoot). */
-  cacheDirRoot?: string;
-  // ── end analysis cache ──
 }
 
 export interface CheckOptions extends LoadOptions {
