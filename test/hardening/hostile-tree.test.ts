@@ -72,24 +72,23 @@ beforeAll(() => {
 });
 
 describe("hostile analysed trees end quickly with a diagnostic (built CLI, under a timeout)", () => {
-  const links: [string, string][] = [
-    [".gitignore", "/dev/zero"],
-    ["package.json", "/dev/zero"],
-    ["tsconfig.json", "/dev/zero"],
-    ["services/links/prisma/schema.prisma", "/dev/zero"],
-  ];
+  const links = [".gitignore", "package.json", "tsconfig.json", "services/links/prisma/schema.prisma"];
   for (const cached of [false, true]) {
-    it.each(links)(`${cached ? "cache on" : "--no-cache"}: %s -> %s is a warning naming the file`, (name, target) => {
+    it(`${cached ? "cache on" : "--no-cache"}: ${links.join(", ")} -> /dev/zero are each a warning naming the file`, () => {
       const root = tree();
-      mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-      rmSync(path.join(root, name), { force: true });
-      symlinkSync(target, path.join(root, name));
+      for (const name of links) {
+        mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+        rmSync(path.join(root, name), { force: true });
+        symlinkSync("/dev/zero", path.join(root, name));
+      }
       const result = run(["check", root, ...(cached ? [] : ["--no-cache"])]);
       expectNoCrash(result);
       expect(result.status).toBe(1); // the fixture's own findings, still reported
       expect(result.stdout).toContain("soft-calls-to-home");
-      expect(result.stdout).toContain(name);
-      expect(result.stdout).toMatch(/symbolic link that leads outside the analysed root/);
+      const warned = links.filter((name) =>
+        result.stdout.includes(`${name}\n  1:1  warning  ${name} is a symbolic link that leads outside the analysed root`),
+      );
+      expect(warned).toEqual(links);
     });
   }
 
