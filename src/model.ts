@@ -87,7 +87,7 @@ export interface TopologyConfig {
   /**
    * `modules:` (or `--modules`) — where module edges come from: topo-lint's own resolver, or dependency-cruiser's for
    * the imports it cannot follow; "auto" (also when absent) uses dependency-cruiser when the root's
-   * `.dependency-cruiser.(c)js|json` holds resolution options.
+   * `.dependency-cruiser.(c)js|json` holds an alias the own resolver does not know.
    */
   modules?: ModuleExtractor;
 }

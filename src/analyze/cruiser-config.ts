@@ -9,6 +9,9 @@ import { CRUISER_CONFIG_NAMES } from "./files.js";
 import { isMissing, readAnalysedFile } from "./read.js";
 import { readStaticModule, ROOT_PATH_PREFIX, warningsFor, type StaticValue } from "./static-value.js";
 
+/** The tsconfigs whose `paths` the own resolver reads at the root (workspaces.ts). */
+const OWN_TSCONFIGS = ["tsconfig.json", "tsconfig.base.json"];
+
 /** Lists of names enhanced-resolve takes from `options.enhancedResolveOptions` (and webpack's `resolve`). */
 const LIST_FIELDS = ["exportsFields", "conditionNames", "extensions", "mainFields", "mainFiles", "aliasFields"] as const;
 type ListField = (typeof LIST_FIELDS)[number];
@@ -32,6 +35,12 @@ export interface CruiserConfig {
   files: string[];
   /** The resolution options found, when there are any. */
   options?: ResolutionOptions;
+  /**
+   * Whether they hold an alias the own resolver does not know (every alias but the `paths` of the root's
+   * tsconfig.json or tsconfig.base.json): what turns dependency-cruiser on under `modules: auto`. The lists of
+   * package fields and extensions alone only refine how it resolves.
+   */
+  addsAliases: boolean;
   /** Parts left out because they are not literal data or point outside the root. */
   warnings: Diagnostic[];
 }
@@ -39,7 +48,7 @@ export interface CruiserConfig {
 /** The resolution options of the dependency-cruiser config at `root` (absolute), if it has one. */
 export function readCruiserConfig(root: string): CruiserConfig {
   const file = CRUISER_CONFIG_NAMES.find((name) => !isMissing(readAnalysedFile(root, name)));
-  if (file === undefined) return { files: [], warnings: [] };
+  if (file === undefined) return { files: [], warnings: [], addsAliases: false };
   const files: string[] = [file];
   const read = readStaticModule(root, file);
   const warnings = warningsFor(read.warnings, [
@@ -77,6 +86,7 @@ export function readCruiserConfig(root: string): CruiserConfig {
     }
   }
 
+  const addsAliases = Object.keys(alias).length > 0;
   const tsConfig = text(record(options?.tsConfig)?.fileName);
   if (tsConfig !== undefined) {
     const relative = insideRoot(root, file, tsConfig);
@@ -84,14 +94,19 @@ export function readCruiserConfig(root: string): CruiserConfig {
       warnings.push(at(file, `options.tsConfig.fileName "${tsConfig}" is outside the analysed root; it was not read`));
     } else {
       files.push(relative);
+      const before = Object.keys(alias).length;
       addTsconfigPaths(alias, root, relative, warnings);
+      if (Object.keys(alias).length > before && !OWN_TSCONFIGS.includes(relative)) return done(true);
     }
   }
+  return done(addsAliases);
 
-  const found = Object.keys(alias).length > 0 || Object.keys(lists).length > 0;
-  if (!found) return { files, warnings };
-  const sortedAlias = Object.fromEntries(Object.entries(alias).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { files, options: { alias: sortedAlias, ...lists }, warnings };
+  function done(adds: boolean): CruiserConfig {
+    const found = Object.keys(alias).length > 0 || Object.keys(lists).length > 0;
+    if (!found) return { files, warnings, addsAliases: false };
+    const sortedAlias = Object.fromEntries(Object.entries(alias).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return { files, options: { alias: sortedAlias, ...lists }, warnings, addsAliases: adds };
+  }
 }
 
 function takeLists(lists: Partial<Record<ListField, string[]>>, from: Record<string, StaticValue> | undefined, override = true): void {

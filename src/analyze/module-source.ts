@@ -1,7 +1,7 @@
 // Where module edges come from: topo-lint's own resolver alone (the default), or with dependency-cruiser's for the
 // imports it cannot follow — when the config says `modules: dependency-cruiser`, or, with `modules: auto` (the
-// default), when the root's dependency-cruiser config holds resolution options (aliases, a webpack config, a tsconfig,
-// enhanced-resolve options).
+// default), when the root's dependency-cruiser config holds an alias the own resolver does not know (its own, the
+// webpack config's, or the `paths` of a tsconfig other than the root's tsconfig.json and tsconfig.base.json).
 import path from "node:path";
 import type { Diagnostic, TopologyConfig } from "../model.js";
 import { readCruiserConfig } from "./cruiser-config.js";
@@ -26,7 +26,7 @@ export async function moduleSource(config: TopologyConfig, listed: readonly stri
   const root = path.resolve(config.root);
   const found = readCruiserConfig(root);
   const read = new Map(found.files.map((file) => [file, readAnalysedFile(root, file)]));
-  if (mode === "auto" && found.options === undefined) return { read, warnings: found.warnings };
+  if (mode === "auto" && !found.addsAliases) return { read, warnings: found.warnings };
   const own = createModuleResolver(root, listed);
   const start = [...ownersOf(config, listed).keys()];
   const imports = await cruiseImports(root, listed, start, found.options ?? { alias: {} }, own);

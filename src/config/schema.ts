@@ -82,7 +82,7 @@ export const configSchema = z
       .enum(MODULE_EXTRACTORS)
       .optional()
       .describe(
-        "Where module edges come from. own: topo-lint's own resolver (workspaces, tsconfig paths, package.json imports). dependency-cruiser: also dependency-cruiser's resolution, for imports the own resolver cannot follow (bundler aliases); needs the dependency-cruiser package installed. auto (the default): dependency-cruiser when the root's .dependency-cruiser.js, .cjs or .json holds resolution options (aliases, webpackConfig, tsConfig, enhancedResolveOptions), which are read as data and never run. The --modules flag overrides it.",
+        "Where module edges come from. own: topo-lint's own resolver (workspaces, tsconfig paths, package.json imports). dependency-cruiser: also dependency-cruiser's resolution, for imports the own resolver cannot follow (bundler aliases); needs the dependency-cruiser package installed. auto (the default): dependency-cruiser when the root's .dependency-cruiser.js, .cjs or .json holds an alias the own resolver does not know (options.alias, enhancedResolveOptions.alias, the resolve.alias of its webpackConfig, the paths of its tsConfig); these configs are read as data and never run. The --modules flag overrides it.",
       )
       .meta({ examples: ["dependency-cruiser"] }),
     rules: z

@@ -61,6 +61,7 @@ describe("module edges from dependency-cruiser", () => {
         extensions: [".ts", ".js"],
       },
       warnings: [],
+      addsAliases: true,
     });
   });
 
