@@ -160,7 +160,10 @@ function addAliases(
 
 /** A root-relative `<root>/…` path, a specifier kept as written, or undefined when the target leaves the root. */
 function aliasTarget(root: string, file: string, written: string): string | undefined {
-  if (written.startsWith(ROOT_PATH_PREFIX)) return written;
+  if (written.startsWith(ROOT_PATH_PREFIX)) {
+    const relative = path.posix.normalize(written.slice(ROOT_PATH_PREFIX.length) || ".");
+    return relative === ".." || relative.startsWith("../") ? undefined : written;
+  }
   const isPath = written.startsWith("./") || written.startsWith("../") || path.isAbsolute(written);
   if (!isPath) return written;
   const relative = insideRoot(root, file, written);

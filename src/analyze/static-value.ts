@@ -84,6 +84,9 @@ function warning(file: string, line: number, column: number, message: string): D
   return { severity: "warning", message, location: { file, line, column } };
 }
 
+/** What a path call gives when its path leaves the folder tree the config sits in. */
+const OUTSIDE = Symbol("outside");
+
 /** A marker for a path built from `__dirname`: root-relative, so the value does not depend on where the tree is. */
 export const ROOT_PATH_PREFIX = "<root>/";
 
@@ -213,6 +216,7 @@ class Reader {
     if (ts.isIdentifier(expression)) return this.constant(expression, at);
     if (ts.isCallExpression(expression)) {
       const built = this.pathCall(expression, at);
+      if (built === OUTSIDE) return this.warn(expression, at, "is a path outside the analysed root");
       if (built !== undefined) return built;
     }
     return this.warn(expression, at, "is not literal data");
@@ -255,7 +259,7 @@ class Reader {
   }
 
   /** `path.resolve(__dirname, "a")`, `path.join(__dirname, "a", "b")`: a root-relative path, marked as one. */
-  private pathCall(call: ts.CallExpression, at: string[]): StaticValue | undefined {
+  private pathCall(call: ts.CallExpression, at: string[]): StaticValue | typeof OUTSIDE | undefined {
     const callee = unwrap(call.expression);
     let kind: "resolve" | "join" | undefined;
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && this.pathModules.has(callee.expression.text)) {
@@ -277,6 +281,7 @@ class Reader {
     const from = kind === "resolve" ? parts.findLastIndex((part) => anchored(part) || part.startsWith("/")) : 0;
     if (from < 0 || !anchored(parts[from]) || parts.slice(from + 1).some(anchored)) return undefined;
     const joined = path.posix.join(parts[from].slice(ROOT_PATH_PREFIX.length) || ".", ...parts.slice(from + 1));
+    if (joined === ".." || joined.startsWith("../") || joined.startsWith("/")) return OUTSIDE;
     return this.rootPath(joined);
   }
 

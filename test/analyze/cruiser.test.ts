@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { check, loadConfig, type CheckRun, type Finding } from "../../src/index.js";
 import { readCruiserConfig } from "../../src/analyze/cruiser-config.js";
+import { readStaticModule } from "../../src/analyze/static-value.js";
 import { analysisKey } from "../../src/cache/key.js";
 import { copyFixture, REPO, runCli } from "../cli/run-cli.js";
 
@@ -63,6 +64,36 @@ describe("module edges from dependency-cruiser", () => {
       warnings: [],
       addsAliases: true,
     });
+  });
+
+  it("evaluates literal data only, and says where the rest is", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "topo-lint-static-"));
+    writeFileSync(
+      path.join(root, "webpack.config.ts"),
+      [
+        'import { join } from "node:path";',
+        "const extensions = ['.ts', `.js`];",
+        "const shared = { '@db': join(__dirname, 'shared', 'db') };",
+        "export default [{",
+        "  resolve: { extensions, alias: { ...shared, '__proto__': 'x', [Symbol()]: 1, n: -2, ok: true, none: null } },",
+        "  plugins: [new Plugin()],",
+        "}] satisfies object;",
+        "",
+      ].join("\n"),
+    );
+    const read = readStaticModule(root, "webpack.config.ts");
+    expect(read.value).toStrictEqual([
+      // `__proto__` is a key like any other here, as in JSON.parse (an object literal would set the prototype).
+      { resolve: { extensions: [".ts", ".js"], alias: JSON.parse('{ "__proto__": "x", "n": -2, "ok": true, "none": null }') as object }, plugins: [] },
+    ]);
+    expect(Object.getPrototypeOf((read.value as { resolve: { alias: object } }[])[0].resolve.alias)).toBe(Object.prototype);
+    expect(read.warnings.map(({ path: at, diagnostic }) => [at.join("."), diagnostic.location, diagnostic.message])).toStrictEqual([
+      ["0.resolve.alias.*", { file: "webpack.config.ts", line: 5, column: 35 }, "webpack.config.ts: `...shared` is a spread; it was ignored (config files are read, never run)"],
+      ["0.resolve.alias.*", { file: "webpack.config.ts", line: 5, column: 64 }, "webpack.config.ts: `[Symbol()]` is a computed key; it was ignored (config files are read, never run)"],
+      ["0.plugins.0", { file: "webpack.config.ts", line: 6, column: 13 }, "webpack.config.ts: `new Plugin()` is not literal data; it was ignored (config files are read, never run)"],
+    ]);
+    writeFileSync(path.join(root, "paths.cjs"), "const { resolve } = require('path');\nmodule.exports = { a: resolve(__dirname, '..', 'x'), b: resolve('/etc'), c: resolve(__dirname, 'a', '/etc') };\n");
+    expect(readStaticModule(root, "paths.cjs").value).toStrictEqual({});
   });
 
   it("follow a bundler alias the own resolver cannot: the shared database module is billing's", async () => {
