@@ -129,8 +129,8 @@ class Reader {
       }
     }
     if (exported === undefined) {
-      this.warn(this.source, [], "exports nothing this reader understands (`module.exports =` or `export default` of literal data)");
-      return { warnings: this.warnings };
+      const message = `${this.file} has no top-level \`module.exports =\` or \`export default\`; nothing was read from it`;
+      return { warnings: [{ path: [], diagnostic: warning(this.file, 1, 1, message) }] };
     }
     const value = this.evaluate(exported, []);
     return value === undefined ? { warnings: this.warnings } : { value, warnings: this.warnings };
