@@ -84,7 +84,16 @@ export interface TopologyConfig {
   ruleLocations: Record<string, Position>;
   /** `infrastructure:` — the Terraform configuration to read; absent when the config has none. */
   infrastructure?: InfrastructureConfig;
+  /**
+   * `modules:` (or `--modules`) — where module edges come from: topo-lint's own resolver, or dependency-cruiser's for
+   * the imports it cannot follow; "auto" (also when absent) uses dependency-cruiser when the root's
+   * `.dependency-cruiser.(c)js|json` holds an alias the own resolver does not know.
+   */
+  modules?: ModuleExtractor;
 }
+
+/** Where module edges come from (the config's `modules:`). */
+export type ModuleExtractor = "auto" | "own" | "dependency-cruiser";
 
 export interface InfrastructureConfig {
   /** Root-relative .tf files that the `terraform` globs match, sorted. */

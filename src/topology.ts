@@ -1,7 +1,7 @@
 // Loading a root into its topology and checking it: the core of the public API, and what the command line loads
 // for check, graph, blast and explain. It does not load the analyzer (and TypeScript) until something must be
 // analysed, so a run answered from the cache never loads the compiler.
-import type { Analysis, CheckResult, Infrastructure, TopologyConfig } from "./model.js";
+import type { Analysis, CheckResult, Infrastructure, ModuleExtractor, TopologyConfig } from "./model.js";
 import { loadConfig } from "./config/index.js";
 import { UserError } from "./errors.js";
 import { buildTopology } from "./graph/build.js";
@@ -34,6 +34,8 @@ export async function readInfrastructure(config: TopologyConfig): Promise<Infras
 export interface LoadOptions extends CacheOptions {
   /** A config file other than the root's topo-lint.config.(yaml|yml|json). */
   configFile?: string;
+  /** Where module edges come from, overriding the config's `modules:` (see TopologyConfig.modules). */
+  modules?: ModuleExtractor;
   /** Read and write the analysis cache (default false for the library; the CLI turns it on unless --no-cache). */
   cache?: boolean;
 }
@@ -65,7 +67,7 @@ export interface CheckRun extends Topology {
 
 /** Loads the config of `root`, analyses its code and builds the topology graph. */
 export async function loadTopology(root: string, options: LoadOptions = {}): Promise<Topology> {
-  const config = await loadConfig(root, { configFile: options.configFile });
+  const config = await loadConfig(root, { configFile: options.configFile, modules: options.modules });
   // Terraform is read first: a file that does not parse stops the run before the longer code analysis.
   const infrastructure = config.infrastructure ? await readInfrastructure(config) : undefined;
   try {

@@ -12,6 +12,9 @@ export const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", 
 /** Folders never analysed, at any depth: installed packages, build output, coverage reports, git internals. */
 export const EXCLUDED_FOLDERS = new Set(["node_modules", "dist", "build", "coverage", ".git"]);
 
+/** dependency-cruiser's config files at the root, in the order it looks for them: read as data to find resolution options. */
+export const CRUISER_CONFIG_NAMES = [".dependency-cruiser.json", ".dependency-cruiser.js", ".dependency-cruiser.cjs"] as const;
+
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
 
 /** Whether a file name has an analysed extension and is not a declaration file. */

@@ -5,6 +5,8 @@ import { collectFacts } from "./facts.js";
 import { buildHardnessIndex } from "./hardness.js";
 import { buildModuleGraph } from "./modules.js";
 import { createSourceProgram } from "./program.js";
+import { listSourceFiles } from "./files.js";
+import { moduleSource } from "./module-source.js";
 import type { ReadResult } from "./read.js";
 import { collectSuppressions } from "./suppressions.js";
 
@@ -37,7 +39,9 @@ export async function analyze(config: TopologyConfig, options: AnalyzeOptions = 
   const progress = options.onProgress ?? (() => undefined);
   const expected = options.files?.length ?? 0;
   progress({ phase: "parsing", done: 0, total: expected });
-  const program = createSourceProgram(config, options.files);
+  const listed = options.files ?? listSourceFiles(config);
+  const source = await moduleSource(config, listed);
+  const program = createSourceProgram(config, listed, source.imports);
   const total = program.files.length;
   progress({ phase: "modules", done: total, total });
   const modules = buildModuleGraph(config, program);
@@ -55,8 +59,8 @@ export async function analyze(config: TopologyConfig, options: AnalyzeOptions = 
     facts,
     services,
     suppressions: collectSuppressions(program.files, program.sourceFile),
-    diagnostics: [...program.parseErrors],
+    diagnostics: [...program.parseErrors, ...source.warnings],
     sourceText: (file) => program.text(file),
-    read: program.read,
+    read: source.read.size === 0 ? program.read : new Map([...source.read, ...program.read]),
   };
 }

@@ -9,6 +9,7 @@ import { ownersOf, runtimeImportsOf } from "./modules.js";
 import { gatherNodes } from "./nodes.js";
 import { readAnalysedFile, type ReadResult } from "./read.js";
 import { createModuleResolver, type ModuleResolver, type WorkspacePackage } from "./workspaces.js";
+import type { ImportTable } from "./cruiser.js";
 
 export interface SourceProgram {
   /** Absolute path of the analysed root. */
@@ -74,12 +75,12 @@ const EXTENSIONS: Record<string, { extension: ts.Extension; kind: ts.ScriptKind 
 
 /**
  * Parses what the services of `config` reach among `files` (default: every source file of `config.root`) into one
- * program.
+ * program. `imports` (from dependency-cruiser) resolves the imports topo-lint's own resolver cannot follow.
  */
-export function createSourceProgram(config: TopologyConfig, files?: string[]): SourceProgram {
+export function createSourceProgram(config: TopologyConfig, files?: string[], imports?: ImportTable): SourceProgram {
   const root = path.resolve(config.root);
   const listed = [...(files ?? listSourceFiles(config))].sort(comparePaths);
-  const resolver = createModuleResolver(root, listed);
+  const resolver = createModuleResolver(root, listed, imports);
 
   // TypeScript names files with `/` separators on every platform.
   const toAbsolute = (file: string): string => ts.sys.resolvePath(path.join(root, file)).split(path.sep).join("/");

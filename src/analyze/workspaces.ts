@@ -66,8 +66,15 @@ const EXPORT_CONDITIONS = ["source", "types", "import", "default", "require", "n
 /** Folders that usually hold build output of a package's `src`. */
 const OUTPUT_FOLDER = /^(?:\.\/)?(?:dist|build|lib|out|esm|cjs)\/(?:(?:esm|cjs|src|types|lib)\/)?/;
 
-/** Builds the resolver for `root` (absolute) whose analysed files are `files` (root-relative). */
-export function createModuleResolver(root: string, files: readonly string[]): ModuleResolver {
+/**
+ * Builds the resolver for `root` (absolute) whose analysed files are `files` (root-relative). `extra` (importing file
+ * → specifier → file, from dependency-cruiser) is consulted for the imports this resolver cannot follow itself.
+ */
+export function createModuleResolver(
+  root: string,
+  files: readonly string[],
+  extra?: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): ModuleResolver {
   const analysed = new Set(files);
   const packages = readWorkspacePackages(root);
   const byName = new Map<string, { pkg: WorkspacePackage; manifest: PackageManifest }>();
@@ -121,11 +128,15 @@ export function createModuleResolver(root: string, files: readonly string[]): Mo
     packages,
     resolve(specifier, fromFile) {
       const key = `${path.posix.dirname(fromFile)}\0${specifier}`;
-      const known = cache.get(key);
-      if (known !== undefined) return known ?? undefined;
-      const resolved = resolveUncached(specifier, fromFile);
-      cache.set(key, resolved ?? null);
-      return resolved;
+      let known = cache.get(key);
+      if (known === undefined) {
+        known = resolveUncached(specifier, fromFile) ?? null;
+        cache.set(key, known);
+      }
+      if (known !== null) return known;
+      // The extra table is per importing file; only files it lists can be analysed ones.
+      const viaExtra = extra?.get(fromFile)?.get(specifier);
+      return viaExtra !== undefined && analysed.has(viaExtra) ? viaExtra : undefined;
     },
   };
 }

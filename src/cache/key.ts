@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic, TopologyConfig } from "../model.js";
-import { comparePaths, EXCLUDED_FOLDERS, listSourceFilesWithDiagnostics } from "../analyze/files.js";
+import { comparePaths, CRUISER_CONFIG_NAMES, EXCLUDED_FOLDERS, listSourceFilesWithDiagnostics } from "../analyze/files.js";
 import { isMissing, readAnalysedFile, type ReadResult } from "../analyze/read.js";
 import { SETTLED_NS, type StatIndex, statOf } from "./stats.js";
 
@@ -27,10 +27,12 @@ export interface AnalysisKey {
 
 /**
  * Files outside the analysed set that change what the analysis finds: workspace and package manifests (package
- * names, `exports`, `imports`, workspace globs), tsconfig `paths`, and Prisma schemas (connections).
+ * names, `exports`, `imports`, workspace globs), tsconfig `paths`, Prisma schemas (connections) and dependency-cruiser
+ * configs (where module edges come from; the webpack config one names is checked as a file the analysis read).
  */
 function isSteeringFile(name: string): boolean {
   return (
+    (CRUISER_CONFIG_NAMES as readonly string[]).includes(name) ||
     name === "package.json" ||
     name === "pnpm-workspace.yaml" ||
     name === "pnpm-workspace.yml" ||
@@ -124,6 +126,12 @@ export function analysisKey(config: TopologyConfig, inputs: AnalysisInputs = ana
   }
   for (const file of inputs.files) line("source", file);
   for (const { file, hash: text } of inputs.steering) line("steering", file, text);
+  // Where module edges come from (config.modules is in the config line), and which dependency-cruiser resolves them
+  // when it may: the options it is given are read from the steering files above and the files the entry lists as read.
+  const cruiserConfig = inputs.steering.some(({ file }) => (CRUISER_CONFIG_NAMES as readonly string[]).includes(file));
+  if (config.modules === "dependency-cruiser" || (config.modules !== "own" && cruiserConfig)) {
+    line("modules", config.modules ?? "auto", cruiserVersion());
+  }
   return { key: hash.digest("hex"), diagnostics: inputs.diagnostics };
 }
 
@@ -328,6 +336,25 @@ function readToolVersion(): string {
     }
   }
   return "0.0.0";
+}
+
+/** The installed dependency-cruiser's version, or "none". */
+function cruiserVersion(): string {
+  try {
+    let folder = path.dirname(fileURLToPath(import.meta.resolve("dependency-cruiser")));
+    for (;;) {
+      const manifest = path.join(folder, "package.json");
+      if (fs.existsSync(manifest)) {
+        const json = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string; version?: string };
+        if (json.name === "dependency-cruiser") return json.version ?? "unknown";
+      }
+      const parent = path.dirname(folder);
+      if (parent === folder) return "none";
+      folder = parent;
+    }
+  } catch {
+    return "none";
+  }
 }
 
 let codeHash: string | undefined;

@@ -13,6 +13,7 @@ import { exportGraph, type ExportFormat } from "../export/index.js";
 import { renderBlast } from "../graph/blast-report.js";
 import { explain, explainText } from "../graph/explain.js";
 import type { AnalysisProgress } from "../analyze/index.js";
+import type { ModuleExtractor } from "../model.js";
 import { renderDiff, type DiffFormat } from "../report/diff.js";
 
 export const VERSION = readVersion();
@@ -47,6 +48,7 @@ export function createProgram(): Command {
     .option("--update-baseline", "write the current findings to the --baseline file and exit 0")
     .option("--changed-since <git-ref>", "report only findings that touch files changed since a git ref")
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
+    .addOption(modulesOption())
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
@@ -64,6 +66,7 @@ export function createProgram(): Command {
     .option("--focus <service>", "only this service and its direct neighbours")
     .option("--base <git-ref>", "html: highlight what changed since this git ref")
     .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .addOption(modulesOption())
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
@@ -94,6 +97,7 @@ export function createProgram(): Command {
     .option("--node <name>", "only this service, database or region")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .addOption(modulesOption())
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
@@ -111,6 +115,7 @@ export function createProgram(): Command {
     .option("-c, --config <file>", "config file")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .addOption(modulesOption())
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
@@ -144,6 +149,7 @@ export function createProgram(): Command {
     .usage("[root] <from> <to> [options]")
     .argument("<names...>", "[root] <from> <to>: the analysed root (default .), a service, and what it reaches")
     .option("-c, --config <file>", "config file")
+    .addOption(modulesOption())
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
@@ -163,6 +169,7 @@ export function createProgram(): Command {
     .option("-c, --config <file>", "config file")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
     .option("-o, --output <file>", "write to a file (whole or not at all)")
+    .addOption(modulesOption())
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
@@ -210,6 +217,7 @@ export function createProgram(): Command {
       return Number(value);
     })
     .option("--commit", "with --apply: one git commit per applied step")
+    .addOption(modulesOption())
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
@@ -222,6 +230,7 @@ export function createProgram(): Command {
         into: options.into,
         placement: options.placement,
         configFile: options.config,
+        modules: options.modules,
       };
       if (options.apply !== true) {
         if (options.through !== undefined || options.commit === true) throw new UserError("--through and --commit go with --apply");
@@ -261,19 +270,34 @@ interface PlanFlags {
   commit?: boolean;
 }
 
-/** The analysis cache and progress flags every analysing command takes. */
+/** The analysis cache, progress and module-edge flags every analysing command takes. */
 interface CacheFlags {
   cache: boolean;
   cacheDir?: string;
   progress: boolean;
+  modules?: ModuleExtractor;
+}
+
+/** `--modules`: where module edges come from, overriding the config's `modules:`. */
+function modulesOption(): Option {
+  return new Option("--modules <extractor>", "where module edges come from (default: the config's modules:, else auto)").choices([
+    "auto",
+    "own",
+    "dependency-cruiser",
+  ]);
 }
 
 /** The library options for the cache flags; progress is drawn only where `terminal` allows (a TTY, not CI). */
 function cacheOptions(
   flags: CacheFlags,
   terminal: () => ((progress: AnalysisProgress) => void) | undefined,
-): { cache: boolean; cacheDir?: string; onProgress?: (progress: AnalysisProgress) => void } {
-  return { cache: flags.cache, cacheDir: flags.cacheDir, onProgress: flags.progress ? terminal() : undefined };
+): { cache: boolean; cacheDir?: string; onProgress?: (progress: AnalysisProgress) => void; modules?: ModuleExtractor } {
+  return {
+    cache: flags.cache,
+    cacheDir: flags.cacheDir,
+    onProgress: flags.progress ? terminal() : undefined,
+    ...(flags.modules !== undefined ? { modules: flags.modules } : {}),
+  };
 }
 
 interface CheckFlags extends CacheFlags {

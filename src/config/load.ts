@@ -3,7 +3,7 @@
 import path from "node:path";
 import { didYouMean, UserError } from "../errors.js";
 import { isInside, MAX_TEXT_BYTES, readAnalysedFile, readRegularFile } from "../analyze/read.js";
-import type { DatabaseDecl, DependencyDecl, InfrastructureConfig, Position, RuleSetting, ServiceManifest, TopologyConfig } from "../model.js";
+import type { DatabaseDecl, DependencyDecl, InfrastructureConfig, ModuleExtractor, Position, RuleSetting, ServiceManifest, TopologyConfig } from "../model.js";
 import { isBackstageCatalog, readCatalog, resolveCatalogReferences, type Catalog } from "./backstage.js";
 import { configFilesAt, CONFIG_NAMES, filesMatching, foldersIn, pathKind } from "./discover.js";
 import { parseSource, type PathSegment, type SourceDocument } from "./document.js";
@@ -14,6 +14,8 @@ import { configSchema, manifestSchema, type ConfigInput } from "./schema.js";
 export interface LoadOptions {
   /** A config file to use instead of the one at the root; relative to the working directory, or absolute. */
   configFile?: string;
+  /** Where module edges come from, overriding the config's `modules:` (the `--modules` flag). */
+  modules?: ModuleExtractor;
 }
 
 /**
@@ -88,6 +90,8 @@ export async function loadConfig(root: string, options: LoadOptions = {}): Promi
     rules: config.rules as Record<string, RuleSetting>,
     ruleLocations,
   };
+  const modules = options.modules ?? config.modules;
+  if (modules !== undefined) loaded.modules = modules;
   if (infrastructure !== undefined) loaded.infrastructure = infrastructure;
   return loaded;
 }

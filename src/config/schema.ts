@@ -6,6 +6,7 @@ const RULE_SETTINGS = ["off", "warn", "error"] as const;
 export const PLACEMENTS = ["home", "regional"] as const;
 export const CALL_KINDS = ["hard", "soft"] as const;
 export const PURPOSES = ["cache-warm", "telemetry", "write-flush", "other"] as const;
+export const MODULE_EXTRACTORS = ["auto", "own", "dependency-cruiser"] as const;
 
 const name = (what: string) => z.string().min(1).describe(what);
 const strings = (what: string) => z.array(z.string().min(1)).default([]).describe(what);
@@ -77,6 +78,13 @@ export const configSchema = z
         "The URL of topo-lint's docs/ folder where your reviewers can read it; rule links in reports become <docsUrl>/rules/<id>.md. Without it, reports name each rule's page inside the topo-lint package.",
       )
       .meta({ examples: ["https://git.example.com/platform/topo-lint/-/blob/main/docs"] }),
+    modules: z
+      .enum(MODULE_EXTRACTORS)
+      .optional()
+      .describe(
+        "Where module edges come from. own: topo-lint's own resolver (workspaces, tsconfig paths, package.json imports). dependency-cruiser: also dependency-cruiser's resolution, for imports the own resolver cannot follow (bundler aliases); needs the dependency-cruiser package installed. auto (the default): dependency-cruiser when the root's .dependency-cruiser.js, .cjs or .json holds an alias the own resolver does not know (options.alias, enhancedResolveOptions.alias, the resolve.alias of its webpackConfig, the paths of its tsConfig); these configs are read as data and never run. The --modules flag overrides it.",
+      )
+      .meta({ examples: ["dependency-cruiser"] }),
     rules: z
       .record(z.string(), z.enum(RULE_SETTINGS).describe("off, warn or error."))
       .default({})

@@ -16,6 +16,7 @@ export { partitionModules, entrypointsOf, type Partition, type Entrypoint } from
 export async function planRoot(root: string, options: PlanOptions & LoadOptions): Promise<Plan> {
   const topology = await loadTopology(root, {
     configFile: options.configFile,
+    modules: options.modules,
     cache: options.cache,
     cacheDir: options.cacheDir,
     onProgress: options.onProgress,

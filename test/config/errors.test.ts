@@ -125,7 +125,7 @@ describe("loadConfig on bad input", () => {
   it("reports an unknown key at the key, with the nearest known key (and not the key it leaves missing)", async () => {
     const root = await tree({ "topo-lint.config.yaml": CONFIG.replace("services:", "servces:") });
     expect(await failure(root)).toStrictEqual({
-      message: 'unknown key "servces"; expected one of regions, services, databases, exclude, softWrappers, infrastructure, docsUrl, rules',
+      message: 'unknown key "servces"; expected one of regions, services, databases, exclude, softWrappers, infrastructure, docsUrl, modules, rules',
       location: at(CONFIG_FILE, 4, 1),
       hint: 'did you mean "services"?',
     });

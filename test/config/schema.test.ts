@@ -73,7 +73,7 @@ describe("JSON Schemas", () => {
     const { config, manifest } = configJsonSchemas() as Record<string, { properties: object; required: string[]; title: string }>;
     expect([config.title, Object.keys(config.properties), config.required]).toStrictEqual([
       "topo-lint config",
-      ["$schema", "regions", "services", "databases", "exclude", "softWrappers", "infrastructure", "docsUrl", "rules"],
+      ["$schema", "regions", "services", "databases", "exclude", "softWrappers", "infrastructure", "docsUrl", "modules", "rules"],
       ["regions", "services"],
     ]);
     expect([manifest.title, Object.keys(manifest.properties), manifest.required]).toStrictEqual([
