@@ -38,8 +38,8 @@ export function overlayVerify<E extends OverlaidEdge>(
   edges: readonly E[],
   nodeIds: ReadonlySet<string>,
   result: VerifyResult,
-): { edges: E[]; overlay: VerifyOverlay } {
-  const out = edges.map((edge) => ({ ...edge }));
+): { edges: (E & OverlaidEdge)[]; overlay: VerifyOverlay } {
+  const out: (E & OverlaidEdge)[] = edges.map((edge) => ({ ...edge }));
   const byId = new Map(out.map((edge) => [edge.id, edge]));
   let hidden = 0;
   for (const verified of result.edges) {
@@ -64,7 +64,7 @@ export function overlayVerify<E extends OverlaidEdge>(
       rules: [],
       evidence: [],
       verify,
-    } as OverlaidEdge as E;
+    } as OverlaidEdge as E & OverlaidEdge;
     out.push(edge);
     byId.set(edge.id, edge);
   }

@@ -265,9 +265,17 @@ describe.runIf(runBrowser)("html in chromium", () => {
     const blank = await browser.newPage();
     const red = await blank.evaluate(
       async ({ data, at }) => {
+        interface Context2d {
+          drawImage(image: unknown, x: number, y: number): void;
+          getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+        }
+        const web = globalThis as unknown as {
+          createImageBitmap(blob: Blob): Promise<{ width: number; height: number }>;
+          OffscreenCanvas: new (width: number, height: number) => { getContext(kind: "2d"): Context2d | null };
+        };
         const bytes = Uint8Array.from(atob(data), (char) => char.charCodeAt(0));
-        const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
-        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const bitmap = await web.createImageBitmap(new Blob([bytes], { type: "image/png" }));
+        const canvas = new web.OffscreenCanvas(bitmap.width, bitmap.height);
         const context = canvas.getContext("2d")!;
         context.drawImage(bitmap, 0, 0);
         // The line is a few pixels wide and antialiased: red where any pixel across it is clearly red.
