@@ -312,7 +312,7 @@ export function renderHtml(
   if (/<\/script/i.test(script) || /<!--/.test(script)) throw new Error("the viewer bundle contains a script end tag");
   const marked = options.changes !== undefined ? markChanges(view, options.changes) : undefined;
   const changed = marked?.view ?? view;
-  // Missed edges join the layout like any other edge (they only matter to the force layout of the module level).
+  // Missed edges are drawn edges like the others (the service level's areas place nodes without looking at edges).
   const overlaid = options.verify !== undefined ? overlayVerify(changed.edges, new Set(changed.nodes.map((node) => node.id)), options.verify) : undefined;
   const drawn = overlaid !== undefined ? { ...changed, edges: overlaid.edges } : changed;
   const homeCluster = view.clusters.find((cluster) => cluster.id === "home");
