@@ -1,6 +1,7 @@
 // `node --import tsx scripts/bench-verify.ts`: writes a large OTLP/JSON-lines trace file of the reference services
 // (by default 1 GiB, as the collector's file exporter would write it), runs `topo-lint verify` on it, and prints the
-// time and the peak memory (resident set, from /usr/bin/time). Not run by the tests.
+// time and the peak memory (resident set, from /usr/bin/time). Not run by the tests; `npm run bench` runs it too
+// (scripts/bench.ts, `--verify-size`, `--no-verify`).
 // Usage: node --import tsx scripts/bench-verify.ts [--mib 1024] [--whole] [--file <path>] [--keep] [--cli <dist/src/cli/main.js>]
 //   --mib   size of the generated file in MiB (default 1024)
 //   --whole one OTLP document on one line (`{"resourceSpans": [ … ]}`) instead of one per line
@@ -20,16 +21,39 @@ function argument(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-const mib = Number(argument("--mib") ?? "1024");
-const file = argument("--file") ?? path.join(tmpdir(), `topo-lint-bench-traces-${process.pid}.jsonl`);
-const keep = process.argv.includes("--keep") || argument("--file") !== undefined;
-const cli = argument("--cli") ?? path.join(REPO, "dist/src/cli/main.js");
-const whole = process.argv.includes("--whole");
+/** Peak resident memory `verify` should stay under on the 1 GiB file, in MiB. */
+export const VERIFY_PEAK_TARGET_MIB = 300;
+
+export interface VerifyBenchOptions {
+  /** Size of the generated file in MiB. */
+  mib: number;
+  /** One OTLP document on one line instead of one per line. */
+  whole?: boolean;
+  /** Where to write the file (default: a temporary file). */
+  file?: string;
+  /** Keep the file afterwards (always kept when `file` is given). */
+  keep?: boolean;
+  /** The topo-lint build to run. */
+  cli: string;
+  /** Progress lines (the generated file, the run); silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface VerifyBenchResult {
+  /** The generated file's size in MiB and its spans. */
+  mib: number;
+  spans: number;
+  whole: boolean;
+  seconds: number;
+  peakMiB: number;
+  exit: number;
+  summary: unknown;
+}
 
 const attribute = (key: string, value: string | number) =>
   typeof value === "number" ? { key, value: { intValue: String(value) } } : { key, value: { stringValue: value } };
 
-function line(service: string, spans: object[]): string {
+function line(service: string, spans: object[], whole: boolean): string {
   const resourceSpans = {
         resource: { attributes: [attribute("service.name", service), attribute("service.instance.id", `${service}-7f9c`), attribute("telemetry.sdk.language", "nodejs")] },
         scopeSpans: [{ scope: { name: "@opentelemetry/instrumentation-http", version: "0.223.0" }, spans }],
@@ -54,7 +78,7 @@ function span(traceId: string, spanId: string, parentSpanId: string, kind: numbe
 }
 
 /** Traces of 6 spans across links, ingest and config, written as one line per service and batch of traces. */
-function generate(target: number): { bytes: number; spans: number } {
+function generate(file: string, target: number, whole: boolean): { bytes: number; spans: number } {
   const fd = openSync(file, "w");
   let bytes = whole ? writeSync(fd, '{"resourceSpans":[') : 0;
   let spans = 0;
@@ -94,7 +118,7 @@ function generate(target: number): { bytes: number; spans: number } {
           span(trace, s(6), s(5), 3, "SELECT partners", [attribute("db.system", "sqlite"), attribute("db.name", "partner-config-db"), attribute("db.statement", "SELECT * FROM partners ORDER BY id")]),
         );
       }
-      const text = line("ingest", ingest) + line("links", links) + line("config", config);
+      const text = line("ingest", ingest, whole) + line("links", links, whole) + line("config", config, whole);
       bytes += writeSync(fd, text);
       spans += 96;
     }
@@ -106,14 +130,19 @@ function generate(target: number): { bytes: number; spans: number } {
   return { bytes, spans };
 }
 
-function main(): void {
+/** Generates the file, runs `verify` on it under /usr/bin/time and returns its time and peak memory. */
+export function benchVerify(options: VerifyBenchOptions): VerifyBenchResult {
+  const whole = options.whole === true;
+  const file = options.file ?? path.join(tmpdir(), `topo-lint-bench-traces-${process.pid}.jsonl`);
+  const keep = options.keep === true || options.file !== undefined;
+  const log = options.log ?? (() => undefined);
   const started = Date.now();
-  const { bytes, spans } = generate(mib * 1024 * 1024);
-  console.log(`generated ${file}: ${(bytes / 1024 / 1024).toFixed(0)} MiB, ${spans.toLocaleString("en")} spans in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   try {
+    const { bytes, spans } = generate(file, options.mib * 1024 * 1024, whole);
+    log(`generated ${file}: ${(bytes / 1024 / 1024).toFixed(0)} MiB, ${spans.toLocaleString("en")} spans in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const report = path.join(tmpdir(), `topo-lint-bench-verify-time-${process.pid}`);
     const began = process.hrtime.bigint();
-    const result = spawnSync("/usr/bin/time", ["-f", "%M", "-o", report, process.execPath, cli, "verify", FIXTURE, "--traces", file, "--format", "json", "--no-cache"], {
+    const result = spawnSync("/usr/bin/time", ["-f", "%M", "-o", report, process.execPath, options.cli, "verify", FIXTURE, "--traces", file, "--format", "json", "--no-cache"], {
       encoding: "utf8",
       maxBuffer: 1 << 26,
       env: { ...process.env, CI: "true" },
@@ -123,12 +152,25 @@ function main(): void {
     const peakMiB = Number(readFileSync(report, "utf8").trim().split("\n").at(-1)) / 1024;
     rmSync(report, { force: true });
     const summary = (JSON.parse(result.stdout) as { summary: unknown }).summary;
-    const size = statSync(file).size / 1024 / 1024;
-    console.log(`verify: ${seconds.toFixed(1)} s, ${(size / seconds).toFixed(0)} MiB/s, peak memory ${peakMiB.toFixed(0)} MiB (exit ${result.status})`);
-    console.log(`summary: ${JSON.stringify(summary)}`);
+    return { mib: statSync(file).size / 1024 / 1024, spans, whole, seconds, peakMiB, exit: result.status, summary };
   } finally {
     if (!keep) rmSync(file, { force: true });
   }
 }
 
-main();
+function main(): void {
+  const result = benchVerify({
+    mib: Number(argument("--mib") ?? "1024"),
+    whole: process.argv.includes("--whole"),
+    file: argument("--file"),
+    keep: process.argv.includes("--keep"),
+    cli: argument("--cli") ?? path.join(REPO, "dist/src/cli/main.js"),
+    log: (line) => console.log(line),
+  });
+  console.log(
+    `verify: ${result.seconds.toFixed(1)} s, ${(result.mib / result.seconds).toFixed(0)} MiB/s, peak memory ${result.peakMiB.toFixed(0)} MiB (exit ${result.exit})`,
+  );
+  console.log(`summary: ${JSON.stringify(result.summary)}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();

@@ -11,11 +11,15 @@
 //   --runs    cold runs of each tool per root, the best counts (default 2)
 //   --cli     the topo-lint build to time (default: a copy of this repository's dist/ taken at the start, so a
 //             build finishing during the bench changes nothing); e.g. another checkout's dist/src/cli/main.js
+//   --verify-size  MiB of generated OTLP/JSON lines `verify` reads (scripts/bench-verify.ts; default 1024, the size
+//             its peak-memory target is for; e.g. --verify-size 16 for a quick run)
+//   --no-verify    leave the verify bench out
 import { spawnSync } from "node:child_process";
 import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchVerify, VERIFY_PEAK_TARGET_MIB, type VerifyBenchResult } from "./bench-verify.js";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 let CLI = path.join(REPO, "dist/src/cli/main.js");
@@ -390,6 +394,30 @@ function printSummary(results: RootResult[]): void {
   }
 }
 
+/** The verify bench's own table: no dependency-cruiser baseline, a peak-memory target at 1 GiB. */
+function printVerify(result: VerifyBenchResult): void {
+  const size = `${thousands(Math.round(result.mib))} MiB`;
+  const judged = result.mib >= 1024 * 0.99;
+  const target = `≤ ${VERIFY_PEAK_TARGET_MIB} MiB at 1,024 MiB`;
+  const verdict = judged ? (result.peakMiB <= VERIFY_PEAK_TARGET_MIB ? "met" : "not met") : "not judged at this size";
+  const rows: [string, string, string, string][] = [
+    [
+      `verify, ${size} of OTLP JSON lines (${thousands(result.spans)} spans)`,
+      `${result.seconds.toFixed(2)} s (${(result.mib / result.seconds).toFixed(0)} MiB/s)`,
+      `${result.peakMiB.toFixed(0)} MiB`,
+      `${target}: ${verdict}`,
+    ],
+  ];
+  const header: [string, string, string, string] = ["case", "time", "peak memory", "target"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const format = (row: string[]) => `| ${row.map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ")} |`;
+  console.log("\nVerify (scripts/bench-verify.ts: the reference services' traces, generated, read with --no-cache)");
+  console.log(format(header));
+  console.log(`|${widths.map((w, i) => (i === 0 || i === 3 ? ":" : "-") + "-".repeat(w) + (i === 0 || i === 3 ? "-" : ":")).join("|")}|`);
+  for (const row of rows) console.log(format(row));
+  console.log(`verify summary: ${JSON.stringify(result.summary)} (exit ${result.exit})`);
+}
+
 function main(): void {
   const runs = Number(argument("--runs") ?? "2");
   const shapeArgument = argument("--shape") ?? "both";
@@ -400,6 +428,8 @@ function main(): void {
   const repos = argumentList("--repo");
   const touch = argument("--touch");
   const cli = argument("--cli");
+  const verifySize = process.argv.includes("--no-verify") ? undefined : Number(argument("--verify-size") ?? "1024");
+  if (verifySize !== undefined && !(Number.isInteger(verifySize) && verifySize >= 1)) throw new Error("--verify-size takes a whole number of MiB, at least 1");
   let snapshot: string | undefined;
   if (cli !== undefined) CLI = path.resolve(cli);
   else {
@@ -415,6 +445,10 @@ function main(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing`);
   try {
     bench(runs, shapes, sizes, repos, touch);
+    if (verifySize !== undefined) {
+      console.log(`\nverify bench: generating ${thousands(verifySize)} MiB of OTLP JSON lines`);
+      printVerify(benchVerify({ mib: verifySize, cli: CLI, log: (line) => console.log(`  ${line}`) }));
+    }
   } finally {
     if (snapshot !== undefined) rmSync(snapshot, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { reporters, type Format } from "../report/index.js";
 import type { ReportInput } from "../report/report.js";
 import { writeBaseline } from "../check/baseline.js";
 import { appendStepSummary, outputPath, writeOutputs } from "../check/output.js";
-import { exportGraph, type ExportFormat } from "../export/index.js";
+import { checkVerifyOptions, exportGraph, type ExportFormat } from "../export/index.js";
 import { renderBlast } from "../graph/blast-report.js";
 import { explain, explainText } from "../graph/explain.js";
 import type { AnalysisProgress } from "../analyze/index.js";
@@ -65,20 +65,32 @@ export function createProgram(): Command {
     .addOption(new Option("--level <level>", "service or module level").choices(["service", "module"]).default("service"))
     .option("--focus <service>", "only this service and its direct neighbours")
     .option("--base <git-ref>", "html: highlight what changed since this git ref")
+    .option("--traces <file...>", "html: overlay what verify finds in these trace files (missed edges dashed red)")
     .option("-o, --output <file>", "write to a file (whole or not at all)")
     .addOption(modulesOption())
     .option("--no-cache", "analyse every file again, ignoring the cache")
     .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
     .option("--no-progress", "never print progress")
-    .action(async (root: string, options: { config?: string; format: ExportFormat; level: "service" | "module"; focus?: string; base?: string; output?: string } & CacheFlags) => {
+    .action(async (root: string, options: GraphFlags) => {
       if (options.base !== undefined && options.format !== "html") throw new UserError("--base works with --format html only", { hint: "for the other formats, topo-lint diff reports the changes" });
       if (options.base !== undefined && options.level !== "service") throw new UserError("--base works with --level service only");
+      if (options.traces !== undefined) checkVerifyOptions(options.format, options.level);
       const lib = await library();
       const load = { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) };
       const compared = options.base !== undefined ? await (await import("../diff/index.js")).diff(root, { ...load, base: options.base }) : undefined;
       const run = compared?.head ?? (await lib.check(root, load));
+      // The same matching as verify; its warnings go to stderr as verify prints them.
+      const verified =
+        options.traces !== undefined
+          ? await (await import("../verify/index.js")).verifyTraces({ config: run.config, graph: run.graph, analysis: { modules: { files: run.analysis.modules.files } } }, options.traces)
+          : undefined;
+      if (verified !== undefined) {
+        const { verifyWarnings } = await import("../report/verify-text.js");
+        for (const line of verifyWarnings(verified)) process.stderr.write(`topo-lint: ${line}\n`);
+      }
       const text = exportGraph(run.graph, {
         ...(compared !== undefined ? { changes: { base: compared.base.ref, diff: compared.diff } } : {}),
+        ...(verified !== undefined ? { verify: verified } : {}),
         format: options.format,
         level: options.level,
         focus: options.focus,
@@ -255,6 +267,16 @@ export function createProgram(): Command {
     });
 
   return program;
+}
+
+interface GraphFlags extends CacheFlags {
+  config?: string;
+  format: ExportFormat;
+  level: "service" | "module";
+  focus?: string;
+  base?: string;
+  traces?: string[];
+  output?: string;
 }
 
 interface PlanFlags {

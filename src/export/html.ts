@@ -7,6 +7,8 @@ import graphology from "graphology";
 import forceAtlas2Module from "graphology-layout-forceatlas2";
 import type { TopologyView, ViewEdge, ViewNode, ViewCluster } from "./view.js";
 import type { TopologyDiff } from "../diff/compare.js";
+import type { VerifyResult } from "../model.js";
+import { overlayVerify, type EdgeVerify, type VerifyOverlay } from "./overlay.js";
 
 const { UndirectedGraph } = graphology;
 // The package is CommonJS whose typings declare a default export; at run time the module itself is the layout.
@@ -33,10 +35,12 @@ export interface ViewerData {
   level: TopologyView["level"];
   clusters: ViewCluster[];
   nodes: (ViewNode & { x: number; y: number; change?: ViewChange })[];
-  edges: (ViewEdge & { change?: ViewChange })[];
+  edges: (ViewEdge & { change?: ViewChange; verify?: EdgeVerify })[];
   areas: ViewArea[];
   /** Diff mode: the base the changes are counted from. */
   base?: string;
+  /** Verify overlay (`--traces`): the trace files and counts; the edges carry their own status. */
+  verify?: VerifyOverlay;
 }
 
 /** Diff mode: the changes since `base` to highlight. */
@@ -246,6 +250,20 @@ export function htmlText(text: string): string {
     .replace(/'/g, "&#39;");
 }
 
+/** The legend's verify entries: what the overlay draws, and the counts of the run. */
+function verifyLegend(overlay: VerifyOverlay): string {
+  const { summary } = overlay;
+  const files = overlay.files.length === 1 ? "1 trace file" : `${overlay.files.length} trace files`;
+  const recall = summary.recall === null ? "" : `; recall ${summary.recall}`;
+  const hidden = overlay.hidden > 0 ? `; ${overlay.hidden} observed edge(s) outside this view` : "";
+  return `<li><span class="line missed"></span>missed: observed in the traces, not in the code</li>
+<li><span class="line mismatch"></span>hardness mismatch: observed in a request, soft in the code</li>
+<li class="verify-summary">${htmlText(
+    `${files}: ${summary.observed} observed edge(s), ${summary.confirmed} confirmed, ${summary.missed} missed, ${summary.mismatched} hardness mismatch(es); ${summary.unobserved} static edge(s) unobserved${recall}${hidden} (click an edge for its spans)`,
+  )}</li>
+`;
+}
+
 const STYLE = `
 *{box-sizing:border-box}
 html,body{margin:0;height:100%;font:13px/1.4 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1d1d1f;background:#fafafa}
@@ -280,11 +298,23 @@ header label{white-space:nowrap}
 .change-added{color:#1a7f37;font-weight:600}.change-hardened{color:#e66100;font-weight:600}.change-softened{color:#2aa198;font-weight:600}.change-removed{color:#777;font-weight:600}
 `;
 
-export function renderHtml(view: TopologyView, options: { title?: string; script?: string; changes?: HtmlChanges } = {}): string {
+/** Added to the style only on pages with a verify overlay, so other pages keep their bytes. */
+const VERIFY_STYLE = `.line.missed{border-top:3px dashed #d00000}.line.mismatch{height:7px;border:2px solid #d00000;background:#8aa4c8}
+#legend li.verify-summary{display:block;max-width:340px;margin-top:4px;color:#444}
+.verify-missed,.verify-hardness-mismatch{color:#d00000;font-weight:600}.verify-confirmed{color:#1a7f37;font-weight:600}.verify-unobserved{color:#777;font-weight:600}
+`;
+
+export function renderHtml(
+  view: TopologyView,
+  options: { title?: string; script?: string; changes?: HtmlChanges; verify?: VerifyResult } = {},
+): string {
   const script = options.script ?? loadViewerScript();
   if (/<\/script/i.test(script) || /<!--/.test(script)) throw new Error("the viewer bundle contains a script end tag");
   const marked = options.changes !== undefined ? markChanges(view, options.changes) : undefined;
-  const drawn = marked?.view ?? view;
+  const changed = marked?.view ?? view;
+  // Missed edges are drawn edges like the others (the service level's areas place nodes without looking at edges).
+  const overlaid = options.verify !== undefined ? overlayVerify(changed.edges, new Set(changed.nodes.map((node) => node.id)), options.verify) : undefined;
+  const drawn = overlaid !== undefined ? { ...changed, edges: overlaid.edges } : changed;
   const homeCluster = view.clusters.find((cluster) => cluster.id === "home");
   const regions = drawn.nodes.filter((node) => node.kind === "region" && node.home !== true).map((node) => node.id).sort();
   const { positions, areas } =
@@ -297,10 +327,11 @@ export function renderHtml(view: TopologyView, options: { title?: string; script
     level: view.level,
     clusters: view.clusters,
     nodes: (marked?.nodes ?? view.nodes).map((node) => ({ ...node, ...(positions.get(node.id) ?? { x: 0, y: 0 }) })),
-    edges: marked?.edges ?? view.edges,
+    edges: overlaid?.edges ?? marked?.edges ?? view.edges,
     areas,
   };
   if (options.changes !== undefined) data.base = options.changes.base;
+  if (overlaid !== undefined) data.verify = overlaid.overlay;
   const hash = createHash("sha256").update(script, "utf8").digest("base64");
   const csp = `default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
@@ -311,7 +342,7 @@ export function renderHtml(view: TopologyView, options: { title?: string; script
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>topo-lint · ${htmlText(title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${data.verify !== undefined ? VERIFY_STYLE : ""}</style>
 </head>
 <body>
 <header>
@@ -324,7 +355,9 @@ export function renderHtml(view: TopologyView, options: { title?: string; script
 <label><input type="checkbox" id="show-home" checked> home</label>
 <label><input type="checkbox" id="show-regional" checked> regional</label>
 <label><input type="checkbox" id="violations-only"> violations only</label>
-${data.base !== undefined ? `<label><input type="checkbox" id="changed-only"> changed since ${htmlText(data.base)} only</label>\n` : ""}</header>
+${data.base !== undefined ? `<label><input type="checkbox" id="changed-only"> changed since ${htmlText(data.base)} only</label>\n` : ""}${
+  data.verify !== undefined ? `<label><input type="checkbox" id="verify-only"> missed and hardness mismatches only</label>\n` : ""
+}</header>
 <div id="graph">
 <div id="legend">
 <ul>
@@ -345,7 +378,7 @@ ${
 <li><span class="line removed"></span>removed (grey nodes too)</li>
 `
     : ""
-}</ul>
+}${data.verify !== undefined ? verifyLegend(data.verify) : ""}</ul>
 </div>
 <div id="message" role="status"></div>
 </div>

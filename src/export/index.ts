@@ -1,5 +1,6 @@
 // Exports the topology graph as a picture or data: dot, mermaid, json, graphml or a self-contained html page.
-import type { Finding, ModuleGraph } from "../model.js";
+import type { Finding, ModuleGraph, VerifyResult } from "../model.js";
+import { UserError } from "../errors.js";
 import type { TopologyGraph } from "../graph/topology.js";
 import { renderDot } from "./dot.js";
 import { renderGraphml } from "./graphml.js";
@@ -25,10 +26,13 @@ export interface ExportOptions {
   title?: string;
   /** html: highlight what changed since a base revision (`graph --format html --base <ref>`). */
   changes?: HtmlChanges;
+  /** html, service level: lay a verify result over the graph (`graph --format html --traces <file...>`). */
+  verify?: VerifyResult;
 }
 
 /** The graph in the requested format; throws a UserError for an unknown focus or a module level without modules. */
 export function exportGraph(graph: TopologyGraph, options: ExportOptions): string {
+  if (options.verify !== undefined) checkVerifyOptions(options.format, options.level ?? "service");
   const view = topologyView(graph, {
     level: options.level,
     focus: options.focus,
@@ -48,8 +52,19 @@ export function exportGraph(graph: TopologyGraph, options: ExportOptions): strin
       return renderHtml(view, {
         ...(options.title !== undefined ? { title: options.title } : {}),
         ...(options.changes !== undefined ? { changes: options.changes } : {}),
+        ...(options.verify !== undefined ? { verify: options.verify } : {}),
       });
   }
+}
+
+/** A verify overlay is drawn on the service level of the HTML page only; anything else is a usage error. */
+export function checkVerifyOptions(format: ExportFormat, level: ExportLevel): void {
+  if (format !== "html") {
+    throw new UserError(`--traces works with --format html only, not --format ${format}`, {
+      hint: "topo-lint verify --traces <file...> --format json reports the same edges as data",
+    });
+  }
+  if (level !== "service") throw new UserError("--traces works with --level service only");
 }
 
 export { renderMermaid, type MermaidOptions, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES } from "./mermaid.js";

@@ -35,6 +35,8 @@ interface Topo {
   position(key: string): { x: number; y: number } | undefined;
   labels(): string[];
   edgeStyle(key: string): string | undefined;
+  edgeVerify(key: string): string | undefined;
+  edgeProgram(key: string): string | undefined;
   nodeChange(key: string): string | undefined;
 }
 
@@ -253,6 +255,102 @@ describe.runIf(runBrowser)("html in chromium", () => {
     await page.locator("#changed-only").uncheck();
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, "topology-diff.png") });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  });
+
+  /** Whether a PNG is red at each of the given points (the overlay's #d00000, antialiased or not). */
+  async function redAt(png: Buffer, points: { x: number; y: number }[]): Promise<boolean[]> {
+    const blank = await browser.newPage();
+    const red = await blank.evaluate(
+      async ({ data, at }) => {
+        interface Context2d {
+          drawImage(image: unknown, x: number, y: number): void;
+          getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+        }
+        const web = globalThis as unknown as {
+          createImageBitmap(blob: Blob): Promise<{ width: number; height: number }>;
+          OffscreenCanvas: new (width: number, height: number) => { getContext(kind: "2d"): Context2d | null };
+        };
+        const bytes = Uint8Array.from(atob(data), (char) => char.charCodeAt(0));
+        const bitmap = await web.createImageBitmap(new Blob([bytes], { type: "image/png" }));
+        const canvas = new web.OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext("2d")!;
+        context.drawImage(bitmap, 0, 0);
+        // The line is a few pixels wide and antialiased: red where any pixel across it is clearly red.
+        return at.map(({ x, y }) =>
+          [-1, 0, 1].some((dy) => {
+            const [r, g, b] = context.getImageData(Math.round(x), Math.round(y) + dy, 1, 1).data;
+            return r > 180 && r - g > 80 && r - b > 80;
+          }),
+        );
+      },
+      { data: png.toString("base64"), at: points },
+    );
+    await blank.close();
+    return red;
+  }
+
+  it("draws the verify overlay of graph --traces: a missed edge dashed red, a hardness mismatch outlined", async () => {
+    const output = join(folder, "verify-page.html");
+    const result = runCli([
+      "graph",
+      join(REPO, "fixtures/reference"),
+      "--format",
+      "html",
+      "--traces",
+      join(REPO, "fixtures/verify/otlp.json"),
+      "--output",
+      output,
+      "--no-cache",
+    ]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/otlp\.json:204:13: warning: service "router" is in no manifest; its 2 span\(s\) are left out\n$/);
+    const { page, errors, requests, url } = await open("verify.html", readFileSync(output, "utf8"));
+    const drawn = await page.evaluate(() => {
+      const topo = (globalThis as unknown as { __topo: Topo }).__topo;
+      return Object.fromEntries(topo.edges.map((key) => [key, [topo.edgeStyle(key), topo.edgeProgram(key), topo.edgeVerify(key)]]));
+    });
+    expect(drawn["missed:call:links->config"]).toEqual(["missed", "dashed", "missed"]);
+    expect(drawn["connection:config->partner-config-db"]).toEqual(["mismatch", "outlined", "hardness-mismatch"]);
+    expect(drawn["call:links->ingest"]).toEqual(["soft", "arrow", "confirmed"]);
+    expect(drawn["connection:ingest->events-db"]).toEqual(["soft", "arrow", "unobserved"]);
+    expect(await page.locator("#legend").innerText()).toContain("missed: observed in the traces, not in the code");
+
+    // The panel of the missed edge, reached from its source, shows what the traces saw.
+    const canvas = await page.locator("#graph").boundingBox();
+    const [from, to] = await page.evaluate(() => {
+      const topo = (globalThis as unknown as { __topo: Topo }).__topo;
+      return [topo.position("config"), topo.position("links")];
+    });
+    if (canvas === null || from === undefined || to === undefined) throw new Error("config or links is not drawn");
+    const along = (t: number) => ({ x: canvas.x + from.x + (to.x - from.x) * t, y: canvas.y + from.y + (to.y - from.y) * t });
+    await page.mouse.click(canvas.x + to.x, canvas.y + to.y);
+    await expect.poll(() => page.locator("#panel h2").textContent()).toBe("links");
+    expect(await page.locator("#panel li", { hasText: "links → config" }).innerText()).toBe("links → config (call, 0 sites) missed");
+    await page.locator("#panel button", { hasText: "links → config" }).click();
+    await expect.poll(() => page.locator("#panel h2").textContent()).toBe("links → config");
+    const panel = await page.locator("#panel").innerText();
+    expect(panel).toContain("missed: observed in the traces, not in the code (1 span, 1 in a request)");
+    expect(panel).toContain("e.g. trace 4bf92f3577b34da6a3ce929d0e0e4736 span 00f067aa0ba902b9 at services/links/src/routes.ts:57");
+
+    await page.locator("#verify-only").check();
+    const shown = await page.evaluate(() => [...(globalThis as unknown as { __topo: Topo }).__topo.edges]);
+    expect(shown).toEqual(["connection:config->partner-config-db", "missed:call:links->config"]);
+    await page.locator("#verify-only").uncheck();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const screenshot = await page.screenshot({ path: join(SCREENSHOTS, "topology-verify.png") });
+
+    // Along the missed edge, between config's label and the next node on its line (ingest): red dashes and gaps in
+    // turn (a solid line gives one run).
+    const points = Array.from({ length: 120 }, (_, i) => along(0.12 + (0.2 * i) / 119));
+    const red = await redAt(screenshot, points);
+    const runs = red.filter((value, i) => i === 0 || value !== red[i - 1]).length;
+    const share = red.filter(Boolean).length / red.length;
+    expect(runs, `red along the edge: ${red.map((value) => (value ? "x" : ".")).join("")}`).toBeGreaterThanOrEqual(10);
+    expect(share).toBeGreaterThan(0.35);
+    expect(share).toBeLessThan(0.85);
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
     await page.close();

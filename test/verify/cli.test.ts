@@ -1,5 +1,6 @@
 // `topo-lint verify` as a user runs it: the fixture's traces in every input format give the expected report whole,
-// exit 1 for missed and mismatched edges, 0 when every observed edge is confirmed, 2 for unreadable traces.
+// exit 1 for missed and mismatched edges, 0 when every observed edge is confirmed, 2 for unreadable traces (graph
+// --traces too).
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -93,8 +94,22 @@ describe("topo-lint verify", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(new RegExp(`^topo-lint: ${truncated.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: unreadable traces: the JSON ends early inside resourceSpans`));
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    // graph --traces reads the traces as verify does, and fails the same way.
+    const graph = runCli(["graph", REFERENCE, "--format", "html", "--traces", truncated, "--no-cache"]);
+    expect(graph.status).toBe(2);
+    expect(graph.stdout).toBe("");
+    expect(graph.stderr).toBe(result.stderr);
     const missing = runCli(["verify", REFERENCE, "--no-cache"]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("required option '--traces <file...>' not specified");
+  });
+
+  it("takes --traces on graph with --format html only, before analysing anything", () => {
+    const dot = runCli(["graph", REFERENCE, "--format", "dot", "--traces", path.join(FIXTURE, "otlp.json"), "--no-cache"]);
+    expect(dot.status).toBe(2);
+    expect(dot.stdout).toBe("");
+    expect(dot.stderr).toBe(
+      "topo-lint: --traces works with --format html only, not --format dot\n  topo-lint verify --traces <file...> --format json reports the same edges as data\n",
+    );
   });
 });

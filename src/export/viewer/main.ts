@@ -2,12 +2,16 @@
 // evidence of whatever is clicked. Every text from the analysed repository goes through textContent, never HTML.
 import graphology from "graphology";
 import Sigma from "sigma";
+import { createEdgeArrowProgram } from "sigma/rendering";
 import type { CodeFact, ImportEdge, TraceStep } from "../../model.js";
 import type { ViewChange, ViewerData } from "../html.js";
+import type { EdgeVerify } from "../overlay.js";
 import type { ViewEdge, ViewNode } from "../view.js";
+import { createEdgeDashedArrowProgram, createEdgeOutlinedArrowProgram } from "./edges.js";
 
 type NodeData = ViewNode & { x: number; y: number; size: number; color: string; change?: ViewChange };
-type EdgeData = ViewEdge & { size: number; color: string; change?: ViewChange };
+type EdgeData = ViewEdge & { size: number; color: string; change?: ViewChange; verify?: EdgeVerify };
+type StyledEdge = ViewEdge & { change?: ViewChange; verify?: EdgeVerify };
 
 const PALETTE = {
   home: "#e8a33d",
@@ -27,8 +31,13 @@ const PALETTE = {
   removed: "#b8b8b8",
 };
 
-/** How an edge is drawn: its change in diff mode first, then a violation, then hard or soft. */
-function edgeStyle(edge: ViewEdge & { change?: ViewChange }): string {
+/**
+ * How an edge is drawn: what the traces contradict first (missed, hardness mismatch), then its change in diff mode,
+ * then a violation, then hard or soft.
+ */
+function edgeStyle(edge: StyledEdge): string {
+  if (edge.verify?.status === "missed") return "missed";
+  if (edge.verify?.status === "hardness-mismatch") return "mismatch";
   if (edge.change !== undefined) return edge.change;
   if (edge.rules.length > 0) return "violation";
   if (edge.type === "call" || edge.type === "connection") return edge.kind === "hard" ? "hard" : "soft";
@@ -40,16 +49,38 @@ function nodeColor(node: ViewNode): string {
   return PALETTE[node.kind];
 }
 
-function edgeColor(edge: ViewEdge & { change?: ViewChange }): string {
+function edgeColor(edge: StyledEdge): string {
   const style = edgeStyle(edge);
-  return style === "violation" ? PALETTE.violation : PALETTE[style as keyof typeof PALETTE];
+  return style === "violation" || style === "missed" || style === "mismatch" ? PALETTE.violation : PALETTE[style as keyof typeof PALETTE];
 }
 
-function edgeSize(edge: ViewEdge & { change?: ViewChange }): number {
+function edgeSize(edge: StyledEdge): number {
   const style = edgeStyle(edge);
-  if (style === "violation" || style === "added" || style === "hardened") return 3;
+  if (style === "mismatch") return 4;
+  if (style === "violation" || style === "added" || style === "hardened" || style === "missed") return 3;
   if (style === "hard") return 2.5;
   return 1;
+}
+
+/** The sigma program an edge is drawn with: dashed when missed, outlined on a hardness mismatch, else an arrow. */
+function edgeProgram(edge: StyledEdge): "dashed" | "outlined" | "arrow" {
+  const style = edgeStyle(edge);
+  return style === "missed" ? "dashed" : style === "mismatch" ? "outlined" : "arrow";
+}
+
+/** What the traces showed of an edge, in words. */
+function verifyText(verify: EdgeVerify): string {
+  const seen = verify.spans === 0 ? "no span" : `${verify.spans} span${verify.spans === 1 ? "" : "s"}, ${verify.inRequest} in a request`;
+  switch (verify.status) {
+    case "missed":
+      return `missed: observed in the traces, not in the code (${seen})`;
+    case "hardness-mismatch":
+      return `hardness mismatch: observed in a request, soft in the code (${seen})`;
+    case "confirmed":
+      return `confirmed by the traces (${seen})`;
+    case "unobserved":
+      return "unobserved: no span in the traces";
+  }
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -150,6 +181,7 @@ function start(): void {
     regional: true,
     violationsOnly: false,
     changedOnly: false,
+    verifyOnly: false,
   };
   let selected: { type: "node" | "edge"; key: string } | null = null;
 
@@ -163,12 +195,15 @@ function start(): void {
     if (filters.changedOnly) {
       return node.change !== undefined || graph.someEdge(key, (_: string, edge: EdgeData) => edge.change !== undefined);
     }
+    if (filters.verifyOnly) return graph.someEdge(key, (_: string, edge: EdgeData) => contradicted(edge));
     return true;
   };
+  const contradicted = (edge: EdgeData): boolean => edge.verify?.status === "missed" || edge.verify?.status === "hardness-mismatch";
   const edgeVisible = (key: string): boolean => {
     const edge = graph.getEdgeAttributes(key);
     if (filters.violationsOnly && edge.rules.length === 0) return false;
     if (filters.changedOnly && edge.change === undefined) return false;
+    if (filters.verifyOnly && !contradicted(edge)) return false;
     if (edge.type === "call" || edge.type === "connection") {
       if (edge.kind === "hard" && !filters.hard) return false;
       if (edge.kind === "soft" && !filters.soft) return false;
@@ -190,10 +225,15 @@ function start(): void {
 
   let renderer: Sigma<NodeData, EdgeData>;
   try {
-    renderer = new Sigma(graph, container, {
+    renderer = new Sigma<NodeData, EdgeData>(graph, container, {
       enableEdgeEvents: true,
       renderEdgeLabels: false,
       defaultEdgeType: "arrow",
+      edgeProgramClasses: {
+        arrow: createEdgeArrowProgram<NodeData, EdgeData>(),
+        dashed: createEdgeDashedArrowProgram<NodeData, EdgeData>(),
+        outlined: createEdgeOutlinedArrowProgram<NodeData, EdgeData>(),
+      },
       labelRenderedSizeThreshold: 0,
       labelDensity: 100,
       nodeReducer: (key, attributes) => {
@@ -205,7 +245,7 @@ function start(): void {
       },
       edgeReducer: (key, attributes) => {
         // Sigma reads `type` as the drawing program; the relation's own type stays in the graph's attributes.
-        const shown: Partial<Omit<EdgeData, "type">> & { hidden?: boolean; type: string } = { ...attributes, type: "arrow" };
+        const shown: Partial<Omit<EdgeData, "type">> & { hidden?: boolean; type: string } = { ...attributes, type: edgeProgram(attributes) };
         if (!edgeVisible(key)) shown.hidden = true;
         if (selected?.type === "edge" && selected.key === key) shown.size = (attributes.size ?? 1) + 3;
         return shown;
@@ -246,6 +286,9 @@ function start(): void {
         const kind = edge.kind !== undefined ? ` ${edge.kind}` : "";
         item.append(button, document.createTextNode(` (${edge.type}${kind}, ${edge.evidence.length + (edge.imports?.length ?? 0)} sites)`));
         if (edge.rules.length > 0) item.append(element("span", ` ${edge.rules.join(", ")}`, "rule"));
+        if (edge.verify !== undefined && edge.verify.status !== "confirmed" && edge.verify.status !== "unobserved") {
+          item.append(element("span", ` ${edge.verify.status}`, `verify-${edge.verify.status}`));
+        }
         list.append(item);
       }
       panel.append(list);
@@ -264,7 +307,20 @@ function start(): void {
     panel.append(element("div", parts.join(", ")));
     if (edge.change !== undefined) panel.append(element("div", `since ${data.base ?? "the base"}: ${edge.change}`, `change-${edge.change}`));
     if (edge.rules.length > 0) panel.append(element("div", `violations: ${edge.rules.join(", ")}`, "rule"));
+    if (edge.verify !== undefined) {
+      panel.append(element("h3", "traces"));
+      panel.append(element("div", verifyText(edge.verify), `verify-${edge.verify.status}`));
+      const example = edge.verify.example;
+      if (example !== undefined) {
+        const line = element("div", `e.g. trace ${example.traceId} span ${example.spanId}`);
+        if (example.file !== undefined) {
+          line.append(document.createTextNode(" at "), element("code", example.line !== undefined ? `${example.file}:${example.line}` : example.file));
+        }
+        panel.append(line);
+      }
+    }
     panel.append(element("h3", "evidence"));
+    if (edge.evidence.length === 0 && edge.verify?.status === "missed") panel.append(element("div", "none in the code"));
     for (const fact of edge.evidence) panel.append(factBlock(fact));
     if (edge.imports !== undefined && edge.imports.length > 0) panel.append(importList(edge.imports));
   };
@@ -339,6 +395,7 @@ function start(): void {
   bind("show-regional", (checked) => (filters.regional = checked));
   bind("violations-only", (checked) => (filters.violationsOnly = checked));
   bind("changed-only", (checked) => (filters.changedOnly = checked));
+  bind("verify-only", (checked) => (filters.verifyOnly = checked));
 
   // A read-only summary of what is drawn, for anyone automating the page.
   function publish(): void {
@@ -354,6 +411,10 @@ function start(): void {
       },
       /** How an edge is drawn: added, removed, hardened, softened (diff mode), violation, hard, soft or quiet. */
       edgeStyle: (key: string): string | undefined => (graph.hasEdge(key) ? edgeStyle(graph.getEdgeAttributes(key)) : undefined),
+      /** What the traces showed of an edge (verify overlay): missed, hardness-mismatch, confirmed or unobserved. */
+      edgeVerify: (key: string): string | undefined => (graph.hasEdge(key) ? graph.getEdgeAttributes(key).verify?.status : undefined),
+      /** The sigma program an edge is drawn with: arrow, dashed or outlined. */
+      edgeProgram: (key: string): string | undefined => (graph.hasEdge(key) ? edgeProgram(graph.getEdgeAttributes(key)) : undefined),
       /** How a node changed since the base (diff mode). */
       nodeChange: (key: string): string | undefined => (graph.hasNode(key) ? graph.getNodeAttributes(key).change : undefined),
       /** Where a node is drawn, in pixels from the top-left of the graph area. */
