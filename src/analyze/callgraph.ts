@@ -323,6 +323,16 @@ function propertyName(property: ts.ObjectLiteralElementLike): string | undefined
   return undefined;
 }
 
+/** The operators whose result is one of their operands. */
+const LOGICAL = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.QuestionQuestionToken,
+  ts.SyntaxKind.BarBarToken,
+  ts.SyntaxKind.AmpersandAmpersandToken,
+]);
+
+/** How many declarations `mayBeAnalysed` follows from a receiver before it answers "may". */
+const MAX_HOPS = 16;
+
 /** Builds the call edges of functions on demand and remembers them: only functions something reaches are read. */
 export class CallGraph {
   private readonly edgesOf = new Map<FunctionNode, CallEdge[]>();
@@ -356,8 +366,132 @@ export class CallGraph {
     else if (ts.isElementAccessExpression(target)) nameNode = target.argumentExpression;
     if (!ts.isIdentifier(nameNode) && !ts.isPrivateIdentifier(nameNode) && !ts.isStringLiteralLike(nameNode)) return [];
     if (nameNode !== target && !this.memberNames.has(nameNode.text)) return [];
+    if (nameNode !== target && !this.mayBeAnalysed((target as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression, 0)) {
+      return [];
+    }
     return this.functionsOfSymbol(this.checker.getSymbolAtLocation(nameNode), 0);
   }
+
+  /**
+   * Whether a receiver's type may come from analysed code. It cannot when the receiver derives from something the
+   * program does not hold — an import of a package that is not analysed, or a global (the program has no standard
+   * library): the checker's answer there is `any`, whose members name nothing, and computing it (the contextual
+   * type of a handler's parameter, every argument of a builder chain) is most of what a member call costs. A
+   * receiver that derives from a call or a property takes its root's answer; anything else may.
+   */
+  private mayBeAnalysed(expression: ts.Expression, hops: number): boolean {
+    // Down the chain to its root: `db.select().from(t).where(…)` is rooted at `db`.
+    let receiver = unwrap(expression);
+    for (;;) {
+      if (ts.isPropertyAccessExpression(receiver) || ts.isElementAccessExpression(receiver)) receiver = unwrap(receiver.expression);
+      else if (ts.isNewExpression(receiver) || ts.isAwaitExpression(receiver)) receiver = unwrap(receiver.expression);
+      else if (ts.isCallExpression(receiver)) {
+        // require('…') and import('…') load modules that may be analysed.
+        if (receiver.expression.kind === ts.SyntaxKind.ImportKeyword) return true;
+        if (ts.isIdentifier(receiver.expression) && receiver.expression.text === "require") return true;
+        receiver = unwrap(receiver.expression);
+      } else break;
+    }
+    if (ts.isBinaryExpression(receiver) && LOGICAL.has(receiver.operatorToken.kind)) {
+      return this.mayBeAnalysed(receiver.left, hops) || this.mayBeAnalysed(receiver.right, hops);
+    }
+    if (ts.isConditionalExpression(receiver)) {
+      return this.mayBeAnalysed(receiver.whenTrue, hops) || this.mayBeAnalysed(receiver.whenFalse, hops);
+    }
+    if (!ts.isIdentifier(receiver)) return true;
+    const symbol = this.checker.getSymbolAtLocation(receiver);
+    if (symbol === undefined) return false;
+    let known = this.analysedSymbols.get(symbol);
+    if (known === undefined) {
+      this.analysedSymbols.set(symbol, true); // a cycle (`let a = a.b`) answers "may"
+      known = this.symbolMayBeAnalysed(symbol, hops);
+      this.analysedSymbols.set(symbol, known);
+    }
+    return known;
+  }
+
+  private readonly analysedSymbols = new Map<ts.Symbol, boolean>();
+
+  private symbolMayBeAnalysed(symbol: ts.Symbol, depth: number): boolean {
+    if (symbol.flags & ts.SymbolFlags.Alias) {
+      let target: ts.Symbol;
+      try {
+        target = this.checker.getAliasedSymbol(symbol);
+      } catch {
+        return true;
+      }
+      // An import of a module the program does not hold resolves to nothing.
+      if ((target.declarations?.length ?? 0) === 0) return false;
+      if (target === symbol || depth > MAX_HOPS) return true;
+      return this.symbolMayBeAnalysed(target, depth + 1);
+    }
+    const declarations = symbol.declarations ?? [];
+    if (declarations.length === 0) return true;
+    return declarations.some((declaration) => this.declarationMayBeAnalysed(declaration, depth));
+  }
+
+  private declarationMayBeAnalysed(declaration: ts.Declaration, depth: number): boolean {
+    if (depth > MAX_HOPS) return true;
+    let holder: ts.Node = declaration;
+    while (ts.isBindingElement(holder) || ts.isObjectBindingPattern(holder) || ts.isArrayBindingPattern(holder)) holder = holder.parent;
+    // Types and interfaces give a name no value: `x.parse()` reads the value `x` declared beside them.
+    if (ts.isTypeAliasDeclaration(holder) || ts.isInterfaceDeclaration(holder)) return false;
+    if (ts.isVariableDeclaration(holder)) {
+      if (holder.type) return this.typeMayBeAnalysed(holder.type, depth + 1);
+      if (holder.initializer !== undefined) return this.mayBeAnalysed(holder.initializer, depth + 1);
+      // `for (const row of rows)`: an element of what is iterated.
+      const list = holder.parent;
+      if (ts.isVariableDeclarationList(list) && (ts.isForOfStatement(list.parent) || ts.isForInStatement(list.parent))) {
+        return ts.isForInStatement(list.parent) || this.mayBeAnalysed(list.parent.expression, depth + 1);
+      }
+      return true;
+    }
+    if (ts.isParameter(holder)) {
+      if (holder.type) return this.typeMayBeAnalysed(holder.type, depth + 1);
+      // A callback's parameter takes its type from the call it is handed to (`app.get(path, (c) => …)`).
+      const fn = holder.parent;
+      const call = fn.parent;
+      if (holder.initializer === undefined && isFunctionNode(fn) && ts.isCallExpression(call) && call.arguments.includes(fn as ts.Expression)) {
+        return this.mayBeAnalysed(call.expression, depth + 1);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a declared type may be analysed: not when it names an import of a package the program does not hold, an
+   * alias of such a type, or `typeof` a value rooted there (all `any`); a union may when one of its members may.
+   */
+  private typeMayBeAnalysed(type: ts.TypeNode, depth: number): boolean {
+    if (depth > MAX_HOPS) return true;
+    if (ts.isParenthesizedTypeNode(type)) return this.typeMayBeAnalysed(type.type, depth);
+    if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) {
+      return type.types.some((member) => this.typeMayBeAnalysed(member, depth));
+    }
+    if (ts.isTypeQueryNode(type)) {
+      let name: ts.EntityName = type.exprName;
+      while (ts.isQualifiedName(name)) name = name.left;
+      return this.mayBeAnalysed(name, depth + 1);
+    }
+    if (!ts.isTypeReferenceNode(type)) return true;
+    let name: ts.EntityName = type.typeName;
+    while (ts.isQualifiedName(name)) name = name.left;
+    let symbol = this.checker.getSymbolAtLocation(name);
+    if (symbol === undefined) return false;
+    if (symbol.flags & ts.SymbolFlags.Alias) {
+      try {
+        symbol = this.checker.getAliasedSymbol(symbol);
+      } catch {
+        return true;
+      }
+    }
+    const declarations = symbol.declarations ?? [];
+    if (declarations.length === 0) return false;
+    return declarations.some(
+      (declaration) => !ts.isTypeAliasDeclaration(declaration) || this.typeMayBeAnalysed(declaration.type, depth + 1),
+    );
+  }
+
 
   /** The functions behind a symbol, following aliases and simple `const f = g` indirections. */
   functionsOfSymbol(symbol: ts.Symbol | undefined, depth: number): FunctionNode[] {

@@ -1,0 +1,115 @@
+// Member calls on receivers that come from packages the program does not hold are answered without the type checker,
+// and the answer is the checker's own: nothing. Receivers built from analysed code are still resolved.
+import { describe, expect, it } from "vitest";
+import ts from "typescript";
+import { CallGraph, type FunctionNode } from "../../src/analyze/callgraph.js";
+
+const FILES: Record<string, string> = {
+  "/src/store.ts": `export class Store { get(key: string) { return key; } }
+export const shared = new Store();
+export type Row = { id: string };
+`,
+  "/src/db.ts": `import { drizzle } from "drizzle-orm";
+export const db = drizzle({});
+export type Db = typeof db;
+`,
+  "/src/server.ts": `import { Hono } from "hono";
+import type { Context } from "hono";
+import { Store, shared } from "./store";
+import { db, type Db } from "./db";
+const app = new Hono();
+const store = new Store();
+export function handler(typed: Context, database: Db, maybe?: Store) {
+  app.get("/", (c) => c.req.get("x"));
+  typed.req.get("y");
+  db.select().from("t").get();
+  database.get();
+  for (const row of db.rows()) row.get();
+  store.get("a");
+  shared.get("b");
+  (maybe ?? store).get("c");
+  for (const each of [store]) each.get("d");
+}
+`,
+};
+
+/** The program with topo-lint's compiler options that matter here: no standard library, no packages. */
+function program(): ts.Program {
+  const options: ts.CompilerOptions = {
+    noLib: true,
+    types: [],
+    noEmit: true,
+    target: ts.ScriptTarget.ESNext,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+  };
+  const host = ts.createCompilerHost(options);
+  host.getSourceFile = (file, language) =>
+    FILES[file] === undefined ? undefined : ts.createSourceFile(file, FILES[file], language, true);
+  host.fileExists = (file) => FILES[file] !== undefined;
+  host.readFile = (file) => FILES[file];
+  host.directoryExists = (folder) => Object.keys(FILES).some((file) => file.startsWith(`${folder}/`));
+  host.getCurrentDirectory = () => "/";
+  return ts.createProgram(Object.keys(FILES), options, host);
+}
+
+/** Every `x.get(…)` call of the handler, by the text of its receiver. */
+function getCalls(source: ts.SourceFile): Map<string, ts.PropertyAccessExpression> {
+  const calls = new Map<string, ts.PropertyAccessExpression>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "get") {
+      calls.set(node.expression.expression.getText(), node.expression);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return calls;
+}
+
+describe("member calls and the type checker", () => {
+  const built = program();
+  const checker = built.getTypeChecker();
+  const asked: string[] = [];
+  // A checker that records every member name it is asked about.
+  const counting = new Proxy(checker, {
+    get(target, property, receiver) {
+      if (property === "getSymbolAtLocation") {
+        return (node: ts.Node) => {
+          if (node.parent && ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) {
+            asked.push(node.parent.getText());
+          }
+          return target.getSymbolAtLocation(node);
+        };
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+  const graph = new CallGraph(counting, new Set(), new Set(["get", "default"]));
+  const calls = getCalls(built.getSourceFile("/src/server.ts")!);
+  const resolved = (receiver: string): string[] => {
+    asked.length = 0;
+    const call = calls.get(receiver);
+    if (call === undefined) throw new Error(`no call on ${receiver}`);
+    return graph.resolveFunctions(call).map((fn: FunctionNode) => `${fn.getSourceFile().fileName}:${fn.getText().slice(0, 3)}`);
+  };
+
+  it.each(["c.req", "typed.req", 'db.select().from("t")', "database", "row"])(
+    "%s.get(): a receiver from an unanalysed package resolves to nothing, and the checker is not asked",
+    (receiver) => {
+      expect(resolved(receiver)).toEqual([]);
+      expect(asked).toEqual([]);
+      // The checker's own answer is the same.
+      expect(checker.getSymbolAtLocation(calls.get(receiver)!.name)).toBeUndefined();
+    },
+  );
+
+  it.each(["store", "shared", "(maybe ?? store)"])("%s.get(): an analysed receiver resolves to Store.get", (receiver) => {
+    expect(resolved(receiver)).toEqual(["/src/store.ts:get"]);
+    expect(asked).toEqual([`${receiver}.get`]);
+  });
+
+  it("each.get(): an element of an analysed value is left to the checker", () => {
+    resolved("each");
+    expect(asked).toEqual(["each.get"]);
+  });
+});
