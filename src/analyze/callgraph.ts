@@ -330,6 +330,15 @@ const LOGICAL = new Set<ts.SyntaxKind>([
   ts.SyntaxKind.AmpersandAmpersandToken,
 ]);
 
+/** Types whose values have no members a call could name (the program has no standard library). */
+const NO_MEMBERS = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.AnyKeyword,
+  ts.SyntaxKind.UnknownKeyword,
+  ts.SyntaxKind.UndefinedKeyword,
+  ts.SyntaxKind.VoidKeyword,
+  ts.SyntaxKind.NeverKeyword,
+]);
+
 /** How many declarations `mayBeAnalysed` follows from a receiver before it answers "may". */
 const MAX_HOPS = 16;
 
@@ -383,7 +392,12 @@ export class CallGraph {
     // Down the chain to its root: `db.select().from(t).where(…)` is rooted at `db`.
     let receiver = unwrap(expression);
     for (;;) {
-      if (ts.isPropertyAccessExpression(receiver) || ts.isElementAccessExpression(receiver)) receiver = unwrap(receiver.expression);
+      if (ts.isPropertyAccessExpression(receiver)) {
+        // `ctx.db` where `ctx: ServiceContext` declares `db?: Db`: the member's declared type says.
+        const declared = this.declaredType(receiver, hops);
+        if (declared !== undefined) return this.typeMayBeAnalysed(declared, hops + 1);
+        receiver = unwrap(receiver.expression);
+      } else if (ts.isElementAccessExpression(receiver)) receiver = unwrap(receiver.expression);
       else if (ts.isNewExpression(receiver) || ts.isAwaitExpression(receiver)) receiver = unwrap(receiver.expression);
       else if (ts.isCallExpression(receiver)) {
         // require('…') and import('…') load modules that may be analysed.
@@ -400,6 +414,10 @@ export class CallGraph {
     }
     if (!ts.isIdentifier(receiver)) return true;
     const symbol = this.checker.getSymbolAtLocation(receiver);
+    if (symbol !== undefined && !(symbol.flags & ts.SymbolFlags.Alias) && symbol.declarations?.length === 1 && ts.isBindingElement(symbol.declarations[0])) {
+      const declared = this.declaredType(receiver, hops);
+      if (declared !== undefined) return this.typeMayBeAnalysed(declared, hops + 1);
+    }
     if (symbol === undefined) return false;
     let known = this.analysedSymbols.get(symbol);
     if (known === undefined) {
@@ -448,14 +466,132 @@ export class CallGraph {
     }
     if (ts.isParameter(holder)) {
       if (holder.type) return this.typeMayBeAnalysed(holder.type, depth + 1);
-      // A callback's parameter takes its type from the call it is handed to (`app.get(path, (c) => …)`).
-      const fn = holder.parent;
-      const call = fn.parent;
-      if (holder.initializer === undefined && isFunctionNode(fn) && ts.isCallExpression(call) && call.arguments.includes(fn as ts.Expression)) {
-        return this.mayBeAnalysed(call.expression, depth + 1);
+      if (holder.initializer === undefined && isFunctionNode(holder.parent)) {
+        return this.contextMayBeAnalysed(holder.parent, holder.parent.parameters.indexOf(holder), depth + 1);
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the type a function without annotations takes from where it stands may be analysed: handed to a call
+   * (`app.get(path, (c) => …)`), the type of the callee's parameter when an analysed function declares it, else the
+   * callee's; a method of an object literal, the type the literal is declared or handed as.
+   */
+  private contextMayBeAnalysed(fn: FunctionNode, index: number, depth: number): boolean {
+    if (depth > MAX_HOPS) return true;
+    let place: ts.Node = outermostWrapper(fn);
+    if (ts.isCallExpression(place.parent) && place.parent.arguments.includes(place as ts.Expression)) {
+      const call = place.parent;
+      const declared = this.declaredCallbackParameter(call, call.arguments.indexOf(place as ts.Expression), index);
+      if (declared !== undefined) return this.typeMayBeAnalysed(declared, depth + 1);
+      return this.mayBeAnalysed(call.expression, depth + 1);
+    }
+    if (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent)) place = fn.parent;
+    else if (ts.isPropertyAssignment(place.parent) && ts.isObjectLiteralExpression(place.parent.parent)) place = place.parent.parent;
+    else return true;
+    place = outermostWrapper(place);
+    const holder = place.parent;
+    if (ts.isVariableDeclaration(holder) && holder.initializer === place) {
+      return holder.type === undefined || this.typeMayBeAnalysed(holder.type, depth + 1);
+    }
+    if ((ts.isSatisfiesExpression(holder) || ts.isAsExpression(holder)) && holder.expression === place) {
+      return this.typeMayBeAnalysed(holder.type, depth + 1);
+    }
+    if (ts.isCallExpression(holder) && holder.arguments.includes(place as ts.Expression)) {
+      return this.mayBeAnalysed(holder.expression, depth + 1);
+    }
+    return true;
+  }
+
+  /**
+   * `withTransaction(ctx, async (tx) => …)` where the analysed `withTransaction` declares `fn: (tx: DB) => …`: the
+   * type written for the callback's parameter. Undefined unless one function declaration says it.
+   */
+  private declaredCallbackParameter(call: ts.CallExpression, argument: number, parameter: number): ts.TypeNode | undefined {
+    if (!ts.isIdentifier(call.expression)) return undefined;
+    let symbol = this.checker.getSymbolAtLocation(call.expression);
+    if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) {
+      try {
+        symbol = this.checker.getAliasedSymbol(symbol);
+      } catch {
+        return undefined;
+      }
+    }
+    const declarations = symbol?.declarations ?? [];
+    if (declarations.length !== 1 || !ts.isFunctionDeclaration(declarations[0])) return undefined;
+    const callback = declarations[0].parameters[argument]?.type;
+    if (callback === undefined || !ts.isFunctionTypeNode(callback)) return undefined;
+    return callback.parameters[parameter]?.type;
+  }
+
+  /**
+   * The type a declaration gives an expression: `x` declared `x: T`, or `a.b` where the declared type of `a` is a type
+   * literal or an interface (or an alias of one) with a member `b: U`. Undefined where declarations do not say.
+   */
+  private declaredType(expression: ts.Expression, depth: number): ts.TypeNode | undefined {
+    if (depth > MAX_HOPS) return undefined;
+    const node = unwrap(expression);
+    if (ts.isIdentifier(node)) {
+      let symbol = this.checker.getSymbolAtLocation(node);
+      if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) {
+        try {
+          symbol = this.checker.getAliasedSymbol(symbol);
+        } catch {
+          return undefined;
+        }
+      }
+      const declarations = symbol?.declarations ?? [];
+      const declaration = declarations.length === 1 ? declarations[0] : undefined;
+      if (declaration !== undefined && (ts.isParameter(declaration) || ts.isVariableDeclaration(declaration))) return declaration.type;
+      // `const { ctx } = args`, `({ ctx }: Args) => …`: the member of what is destructured.
+      if (declaration !== undefined && ts.isBindingElement(declaration) && !declaration.dotDotDotToken && ts.isObjectBindingPattern(declaration.parent)) {
+        const key = declaration.propertyName ?? declaration.name;
+        const whole = declaration.parent.parent;
+        if (!ts.isIdentifier(key) || !(ts.isVariableDeclaration(whole) || ts.isParameter(whole))) return undefined;
+        const owner = whole.type ?? (whole.initializer === undefined ? undefined : this.declaredType(whole.initializer, depth + 1));
+        return owner === undefined ? undefined : this.memberType(owner, key.text, depth + 1);
+      }
+      return undefined;
+    }
+    if (!ts.isPropertyAccessExpression(node)) return undefined;
+    const owner = this.declaredType(node.expression, depth + 1);
+    return owner === undefined ? undefined : this.memberType(owner, node.name.text, depth + 1);
+  }
+
+  /** The declared type of member `name` of a type literal or interface type; undefined when it is not written there. */
+  private memberType(type: ts.TypeNode, name: string, depth: number): ts.TypeNode | undefined {
+    if (depth > MAX_HOPS) return undefined;
+    if (ts.isParenthesizedTypeNode(type)) return this.memberType(type.type, name, depth);
+    let members: readonly ts.TypeElement[] | undefined;
+    if (ts.isTypeLiteralNode(type)) members = type.members;
+    else if (ts.isTypeReferenceNode(type) && type.typeArguments === undefined) {
+      let symbol = this.checker.getSymbolAtLocation(ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right);
+      if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) {
+        try {
+          symbol = this.checker.getAliasedSymbol(symbol);
+        } catch {
+          return undefined;
+        }
+      }
+      const declarations = symbol?.declarations ?? [];
+      if (declarations.length === 1 && ts.isTypeAliasDeclaration(declarations[0]) && declarations[0].typeParameters === undefined) {
+        return this.memberType(declarations[0].type, name, depth + 1);
+      }
+      // An interface that extends nothing (merged declarations included): its members are all written here.
+      if (
+        declarations.length > 0 &&
+        declarations.every((declaration) => ts.isInterfaceDeclaration(declaration) && !declaration.heritageClauses && !declaration.typeParameters)
+      ) {
+        members = declarations.flatMap((declaration) => (declaration as ts.InterfaceDeclaration).members);
+      }
+    }
+    const found = (members ?? []).filter(
+      (member) => member.name !== undefined && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) && member.name.text === name,
+    );
+    if (found.length !== 1) return undefined;
+    const [member] = found;
+    return ts.isPropertySignature(member) ? member.type : undefined;
   }
 
   /**
@@ -468,11 +604,15 @@ export class CallGraph {
     if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) {
       return type.types.some((member) => this.typeMayBeAnalysed(member, depth));
     }
+    // `T[K]` of a `T` that is `any` is `any`.
+    if (ts.isIndexedAccessTypeNode(type)) return this.typeMayBeAnalysed(type.objectType, depth + 1);
     if (ts.isTypeQueryNode(type)) {
       let name: ts.EntityName = type.exprName;
       while (ts.isQualifiedName(name)) name = name.left;
       return this.mayBeAnalysed(name, depth + 1);
     }
+    if (NO_MEMBERS.has(type.kind)) return false;
+    if (ts.isLiteralTypeNode(type) && type.literal.kind === ts.SyntaxKind.NullKeyword) return false;
     if (!ts.isTypeReferenceNode(type)) return true;
     let name: ts.EntityName = type.typeName;
     while (ts.isQualifiedName(name)) name = name.left;

@@ -12,11 +12,18 @@ export type Row = { id: string };
   "/src/db.ts": `import { drizzle } from "drizzle-orm";
 export const db = drizzle({});
 export type Db = typeof db;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type AnyDb = Db | Tx;
+export type Context = { db?: AnyDb; store: import("./store").Store };
+export function withTransaction(ctx: Context, fn: (tx: AnyDb) => void): void {
+  fn(ctx.db ?? db);
+}
 `,
   "/src/server.ts": `import { Hono } from "hono";
 import type { Context } from "hono";
 import { Store, shared } from "./store";
-import { db, type Db } from "./db";
+import { db, type Db, type Context as ServiceContext, withTransaction } from "./db";
+import type { ServiceImpl } from "@connectrpc/connect";
 const app = new Hono();
 const store = new Store();
 export function handler(typed: Context, database: Db, maybe?: Store) {
@@ -30,6 +37,18 @@ export function handler(typed: Context, database: Db, maybe?: Store) {
   (maybe ?? store).get("c");
   for (const each of [store]) each.get("d");
 }
+export function service(args: { ctx: ServiceContext }) {
+  const { ctx } = args;
+  const client = ctx.db ?? db;
+  client.get();
+  withTransaction(ctx, (tx) => tx.get());
+  ctx.store.get("e");
+}
+export const impl: ServiceImpl<unknown> = {
+  create(req) {
+    req.get();
+  },
+};
 `,
 };
 
@@ -93,7 +112,7 @@ describe("member calls and the type checker", () => {
     return graph.resolveFunctions(call).map((fn: FunctionNode) => `${fn.getSourceFile().fileName}:${fn.getText().slice(0, 3)}`);
   };
 
-  it.each(["c.req", "typed.req", 'db.select().from("t")', "database", "row"])(
+  it.each(["c.req", "typed.req", 'db.select().from("t")', "database", "row", "client", "tx", "req"])(
     "%s.get(): a receiver from an unanalysed package resolves to nothing, and the checker is not asked",
     (receiver) => {
       expect(resolved(receiver)).toEqual([]);
@@ -103,7 +122,7 @@ describe("member calls and the type checker", () => {
     },
   );
 
-  it.each(["store", "shared", "(maybe ?? store)"])("%s.get(): an analysed receiver resolves to Store.get", (receiver) => {
+  it.each(["store", "shared", "(maybe ?? store)", "ctx.store"])("%s.get(): an analysed receiver resolves to Store.get", (receiver) => {
     expect(resolved(receiver)).toEqual(["/src/store.ts:get"]);
     expect(asked).toEqual([`${receiver}.get`]);
   });
