@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { Project, SyntaxKind, ts as morphTs, type Node, type SourceFile } from "ts-morph";
+import { Project, SyntaxKind, type Node, type SourceFile } from "ts-morph";
 import picomatch from "picomatch";
 import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { UserError } from "../errors.js";
@@ -14,6 +14,9 @@ import type { Finding, ServiceManifest } from "../model.js";
 import { compareText } from "../graph/queries.js";
 import type { Plan, PlanStep } from "./plan.js";
 import { dedupeFindings, relocation, type Relocation } from "./steps.js";
+import { movePackage, packageJudgement } from "./apply-package.js";
+import { packagedRelocation } from "./package.js";
+import { treeProblems } from "./tree-check.js";
 
 export interface ApplyOptions {
   /** Apply steps up to this one (1-based); default: every mechanical step. */
@@ -42,7 +45,7 @@ export interface AppliedStep {
   actual: FindingKey[];
   /** TypeScript diagnostics the apply introduced ("file:line: TS2307 Cannot find module …"). */
   diagnostics: string[];
-  /** Imports a side's process entry reaches that no longer resolve. */
+  /** Imports a side's process entry reaches that no longer resolve ("file:line:column: cannot find <specifier>"). */
   missing: string[];
   /** Dangling imports the step could not remove whole, for a person to finish. */
   handEdits: string[];
@@ -73,7 +76,7 @@ export async function applyPlan(root: string, plan: Plan, options: ApplyOptions)
   for (let index = 0; index < plan.steps.length; index++) {
     const step = plan.steps[index];
     const number = index + 1;
-    const judgement = needsJudgement(plan, step);
+    const judgement = needsJudgement(absolute, plan, step);
     if (judgement !== undefined) {
       return { applied, stopped: { number, title: step.title, why: judgement, checklist: checklistOf(plan, step, move) }, ok: applied.every(agrees) };
     }
@@ -124,7 +127,8 @@ function agrees(step: AppliedStep): boolean {
 // ─── Steps ──────────────────────────────────────────────────────────────────────
 
 /** Why a step cannot be carried out mechanically, or undefined when it can. */
-function needsJudgement(plan: Plan, step: PlanStep): string | undefined {
+function needsJudgement(root: string, plan: Plan, step: PlanStep): string | undefined {
+  if (step.kind === "package") return plan.sharedPackage === undefined ? undefined : packageJudgement(root, plan.sharedPackage);
   if (step.kind !== "remedies") return undefined;
   const remedied = plan.databases.filter((database) => database.owner !== plan.into);
   if (remedied.length === 0) return undefined;
@@ -148,6 +152,9 @@ function carryOut(root: string, plan: Plan, step: PlanStep, move: Relocation, ed
     }
     case "prune-monolith":
       removeCode(root, plan.modules.move, plan.mount.unmountFromRest, edits, handEdits);
+      return;
+    case "package":
+      if (plan.sharedPackage !== undefined) handEdits.push(...movePackage(root, plan.sharedPackage, move, edits));
       return;
     default:
       // hostname, owners, deploy: the manifests say it all.
@@ -388,74 +395,6 @@ function sameKeys(a: FindingKey[], b: FindingKey[]): boolean {
   return JSON.stringify(a.map(keyText)) === JSON.stringify(b.map(keyText));
 }
 
-/**
- * The tree's TypeScript diagnostics (when the root has a tsconfig.json) and the relative imports that do not
- * resolve, from each side's process entries and entrypoints; a copy's are named by the monolith file they were
- * copied from, so a problem the copy inherits is not counted as new.
- */
-function treeProblems(root: string, plan: Plan, move: Relocation): { diagnostics: string[]; missing: string[] } {
-  const back = (file: string): string => (move.to !== "" && file.startsWith(`${move.to}/`) ? `${move.from}/${file.slice(move.to.length + 1)}` : file);
-  const diagnostics: string[] = [];
-  const tsconfig = path.join(root, "tsconfig.json");
-  for (const config of tsconfigsOf(tsconfig)) {
-    const project = new Project({ tsConfigFilePath: config });
-    for (const diagnostic of project.getPreEmitDiagnostics()) {
-      const file = diagnostic.getSourceFile();
-      const where = file === undefined ? "" : `${back(path.relative(root, file.getFilePath()).split(path.sep).join("/"))}: `;
-      const message = morphTs.flattenDiagnosticMessageText(diagnostic.compilerObject.messageText, "\n").split("\n")[0];
-      diagnostics.push(`${where}TS${diagnostic.getCode()} ${message}`);
-    }
-  }
-  const starts = new Set<string>();
-  const entryFiles = (names: string[]): void => {
-    for (const name of names) if (fs.existsSync(path.join(root, name))) starts.add(name);
-  };
-  entryFiles(plan.mount.processEntries);
-  entryFiles(plan.mount.processEntries.map(move.file));
-  entryFiles([...plan.entrypoints.extracted, ...plan.entrypoints.rest].map((entry) => entry.file));
-  entryFiles(plan.entrypoints.extracted.map((entry) => move.file(entry.file)));
-  const missing = new Set<string>();
-  const seen = new Set<string>();
-  const queue = [...starts].sort(compareText);
-  for (let i = 0; i < queue.length; i++) {
-    const file = queue[i];
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const text = fs.readFileSync(path.join(root, file), "utf8");
-    for (const imported of morphTs.preProcessFile(text, true, true).importedFiles) {
-      if (!imported.fileName.startsWith(".")) continue;
-      const resolved = resolveRelative(root, file, imported.fileName);
-      // "real file\u0000key": shown by the first, compared with the baseline by the second.
-      if (resolved === undefined) missing.add(`${file}: cannot find ${imported.fileName}\u0000${back(file)}: ${imported.fileName}`);
-      else queue.push(resolved);
-    }
-  }
-  return { diagnostics: [...new Set(diagnostics)].sort(compareText), missing: [...missing].sort(compareText) };
-}
-
-/** The root's tsconfig.json, or the projects it references when it is a solution file (`files: []`). */
-function tsconfigsOf(tsconfig: string): string[] {
-  if (!fs.existsSync(tsconfig)) return [];
-  const read = morphTs.readConfigFile(tsconfig, (file) => fs.readFileSync(file, "utf8"));
-  const config = (read.config ?? {}) as { files?: unknown[]; include?: unknown[]; references?: { path?: string }[] };
-  const solution = Array.isArray(config.files) && config.files.length === 0 && (config.include === undefined || (Array.isArray(config.include) && config.include.length === 0));
-  if (!solution || !Array.isArray(config.references)) return [tsconfig];
-  return config.references
-    .map((reference) => path.resolve(path.dirname(tsconfig), reference.path ?? ""))
-    .map((target) => (fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, "tsconfig.json") : target))
-    .filter((target) => fs.existsSync(target));
-}
-
-function resolveRelative(root: string, from: string, specifier: string): string | undefined {
-  const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
-  const stem = base.replace(/\.(c|m)?js$/, "");
-  const candidates = [base, `${base}.ts`, `${base}.tsx`, `${base}.js`, `${base}.cjs`, `${base}.mjs`, `${base}.json`, `${stem}.ts`, `${stem}.tsx`, `${stem}.cts`, `${stem}.mts`, `${base}/index.ts`, `${base}/index.js`];
-  return candidates.find((candidate) => {
-    const absolute = path.join(root, candidate);
-    return fs.existsSync(absolute) && fs.statSync(absolute).isFile();
-  });
-}
-
 // ─── Git ────────────────────────────────────────────────────────────────────────
 
 function git(root: string, args: string[]): { status: number; stdout: string; stderr: string } {
@@ -488,12 +427,15 @@ function commitStep(root: string, message: string): string {
 /** The step that needs judgement, as a checklist: each change, and each query with its file and line. */
 function checklistOf(plan: Plan, step: PlanStep, move: Relocation): string[] {
   const items = step.changes.map((change) => change);
+  // Once the shared package exists, the new side's files are where it put them.
+  const packaged = plan.sharedPackage !== undefined && plan.sharedPackage.problems.length === 0 && step.kind !== "package";
+  const moved = packaged ? packagedRelocation(move, plan.sharedPackage) : move;
   for (const database of plan.databases) {
     for (const access of database.accesses) {
-      items.push(`${move.file(access.file)}:${access.line}:${access.column} ${access.text} (${access.operation}${access.table !== undefined ? ` ${access.table}` : ""}): ${access.remedy}`);
+      items.push(`${moved.file(access.file)}:${access.line}:${access.column} ${access.text} (${access.operation}${access.table !== undefined ? ` ${access.table}` : ""}): ${access.remedy}`);
     }
   }
-  for (const module of plan.shared.filter((shared) => shared.recommendation === "package")) {
+  for (const module of packaged ? [] : plan.shared.filter((shared) => shared.recommendation === "package")) {
     items.push(`${module.file} (${module.lines} lines) and its copy ${move.file(module.file)}: ${module.why}`);
   }
   for (const blocker of plan.blockers) {
