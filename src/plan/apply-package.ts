@@ -4,7 +4,7 @@
 // the tsconfig `paths`.
 import fs from "node:fs";
 import path from "node:path";
-import { Project, SyntaxKind, type SourceFile, type StringLiteral } from "ts-morph";
+import { Project, SyntaxKind, ts as morphTs, type SourceFile, type StringLiteral } from "ts-morph";
 import picomatch from "picomatch";
 import { isScalar, isSeq, parseDocument } from "yaml";
 import { EXCLUDED_FOLDERS } from "../analyze/files.js";
@@ -15,6 +15,8 @@ import { tsconfigsOf } from "./tree-check.js";
 
 const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const DECLARATION = /\.d\.[cm]?ts$/;
+/** Calls whose first argument names a module the way an import does: test mocks and `require.resolve`. */
+const MODULE_CALLS = new Set(["require.resolve", "jest.mock", "jest.doMock", "jest.unmock", "jest.requireActual", "jest.requireMock", "vi.mock", "vi.doMock", "vi.importActual"]);
 
 /** Why the package step cannot be carried out here, or undefined when it can. */
 export function packageJudgement(root: string, pkg: SharedPackage): string | undefined {
@@ -103,7 +105,7 @@ function specifiersOf(source: SourceFile): StringLiteral[] {
     }
     if (parent.isKind(SyntaxKind.CallExpression) && parent.getArguments()[0] === literal) {
       const callee = parent.getExpression();
-      if (callee.isKind(SyntaxKind.ImportKeyword) || (callee.isKind(SyntaxKind.Identifier) && callee.getText() === "require")) found.push(literal);
+      if (callee.isKind(SyntaxKind.ImportKeyword) || (callee.isKind(SyntaxKind.Identifier) && callee.getText() === "require") || MODULE_CALLS.has(callee.getText())) found.push(literal);
     }
   }
   return found;
@@ -137,7 +139,10 @@ function packageOf(specifier: string): string {
 
 /** The package's package.json: its name, the monolith's module type, every file as a subpath, and the npm packages its files import at the monolith's versions. */
 function writePackageJson(root: string, pkg: SharedPackage, monolithFolder: string, bare: Set<string>, edits: string[]): void {
-  const monolith = readJson(path.join(root, monolithFolder, "package.json"));
+  // The monolith's package.json: in its folder, else the nearest one above it.
+  let folder = monolithFolder;
+  while (folder !== "" && folder !== "." && !fs.existsSync(path.join(root, folder, "package.json"))) folder = path.posix.dirname(folder);
+  const monolith = readJson(path.join(root, folder === "." ? "" : folder, "package.json"));
   const versions: Record<string, unknown> = { ...asRecord(monolith?.devDependencies), ...asRecord(monolith?.dependencies) };
   const dependencies: Record<string, string> = {};
   for (const name of [...bare].sort(compareText)) {
@@ -237,8 +242,9 @@ function mapPaths(root: string, pkg: SharedPackage, edits: string[], handEdits: 
       handEdits.push(`${relativeConfig}: map ${pkg.name}/* to ${pkg.folder}/* under compilerOptions.paths`);
       continue;
     }
-    const baseUrl = /"baseUrl"\s*:\s*"([^"]*)"/.exec(text)?.[1];
-    const base = path.resolve(path.dirname(config), baseUrl ?? ".");
+    // `paths` are relative to the effective `baseUrl` (an extended config's included), else to this file.
+    const parsed = morphTs.getParsedCommandLineOfConfigFile(config, {}, { ...morphTs.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    const base = parsed?.options.baseUrl ?? path.dirname(config);
     const target = relativeSpecifier(path.relative(root, base).split(path.sep).join("/"), pkg.folder);
     const entry = `"paths": { ${JSON.stringify(`${pkg.name}/*`)}: [${JSON.stringify(`${target}/*`)}] }`;
     const at = options.index + options[0].length;

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { Project, SyntaxKind, type Node, type SourceFile } from "ts-morph";
+import { Project, SyntaxKind, type CallExpression, type ImportDeclaration, type Node, type SourceFile } from "ts-morph";
 import picomatch from "picomatch";
 import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { UserError } from "../errors.js";
@@ -43,7 +43,7 @@ export interface AppliedStep {
   outside: string[];
   predicted: FindingKey[];
   actual: FindingKey[];
-  /** TypeScript diagnostics the apply introduced ("file:line: TS2307 Cannot find module …"). */
+  /** TypeScript diagnostics this step introduced ("file: TS2307 Cannot find module …"). */
   diagnostics: string[];
   /** Imports a side's process entry reaches that no longer resolve ("file:line:column: cannot find <specifier>"). */
   missing: string[];
@@ -69,7 +69,8 @@ export async function applyPlan(root: string, plan: Plan, options: ApplyOptions)
   }
   const monolith = manifestOf(plan.before.config.services, plan.service);
   const move = relocation(monolith, plan.into);
-  const baseline = treeProblems(absolute, plan, move);
+  // Each step is held to the problems the tree had before it: one a step introduced is reported at that step only.
+  let baseline = treeProblems(absolute, plan, move);
   const applied: AppliedStep[] = [];
   const last = Math.min(options.through ?? plan.steps.length, plan.steps.length);
   let previous = plan.before;
@@ -107,6 +108,7 @@ export async function applyPlan(root: string, plan: Plan, options: ApplyOptions)
       missing: newProblems(problems.missing, baseline.missing),
       handEdits,
     };
+    baseline = problems;
     if (options.commit) result.commit = commitStep(absolute, `${plan.into} mitosis, step ${number}: ${step.title}`);
     applied.push(result);
   }
@@ -279,9 +281,41 @@ function statementAt(source: SourceFile, line: number, column: number): { remove
       return current as unknown as { remove(): void };
     }
     if (current.isKind(SyntaxKind.ExpressionStatement) && (parent.isKind(SyntaxKind.Block) || parent.isKind(SyntaxKind.SourceFile))) return current;
+    if (current.isKind(SyntaxKind.ImportDeclaration)) return mountingImport(current);
     if (parent.isKind(SyntaxKind.SourceFile)) return undefined;
   }
   return undefined;
+}
+
+/**
+ * A top-level `import x from "./tag.controller"` whose bindings are only mounted — `app.use(x);` as a statement, or
+ * `.use(x)` as a link of a chain (`Router().use(a).use(x)`) — goes whole with each mount (the link is cut from
+ * its chain); any other use of a binding needs a person.
+ */
+function mountingImport(declaration: ImportDeclaration): { remove(): void } | undefined {
+  const bindings = [declaration.getDefaultImport(), declaration.getNamespaceImport(), ...declaration.getNamedImports().map((named) => named.getAliasNode() ?? named.getNameNode())];
+  const mounts: CallExpression[] = [];
+  for (const binding of bindings) {
+    if (binding === undefined || !binding.isKind(SyntaxKind.Identifier)) continue;
+    for (const reference of binding.findReferencesAsNodes()) {
+      if (reference.getSourceFile() !== declaration.getSourceFile() || reference.getFirstAncestorByKind(SyntaxKind.ImportDeclaration) !== undefined) continue;
+      const call = reference.getParent();
+      if (call === undefined || !call.isKind(SyntaxKind.CallExpression) || call.getArguments().length !== 1 || call.getArguments()[0] !== reference) return undefined;
+      if (!call.getExpression().isKind(SyntaxKind.PropertyAccessExpression)) return undefined;
+      mounts.push(call);
+    }
+  }
+  if (mounts.length === 0) return undefined;
+  return {
+    remove(): void {
+      for (const call of mounts.sort((a, b) => b.getStart() - a.getStart())) {
+        const parent = call.getParentOrThrow();
+        if (parent.isKind(SyntaxKind.ExpressionStatement)) parent.remove();
+        else call.replaceWithText(call.getExpression().asKindOrThrow(SyntaxKind.PropertyAccessExpression).getExpression().getText());
+      }
+      declaration.remove();
+    },
+  };
 }
 
 function removeEmptyFolders(root: string, folder: string): void {
