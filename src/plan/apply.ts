@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { Project, SyntaxKind, type CallExpression, type ImportDeclaration, type Node, type SourceFile } from "ts-morph";
+import { Project, SyntaxKind, type CallExpression, type ImportDeclaration, type Node, type SourceFile, type VariableStatement } from "ts-morph";
 import picomatch from "picomatch";
 import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { UserError } from "../errors.js";
@@ -171,7 +171,7 @@ function carryOut(root: string, plan: Plan, step: PlanStep, move: Relocation, ed
 function handEditsOf(root: string, plan: Plan, step: PlanStep, move: Relocation): string[] {
   const sites = step.kind === "prune-copy" ? plan.mount.unmountFromNew : step.kind === "prune-monolith" ? plan.mount.unmountFromRest : [];
   if (sites.length === 0) return [];
-  const project = new Project({ skipFileDependencyResolution: true, compilerOptions: { allowJs: true } });
+  const project = new Project({ skipFileDependencyResolution: true, compilerOptions: { allowJs: true, noLib: true } });
   const named = (file: string): string => (step.kind === "prune-copy" ? move.file(file) : file);
   const items: string[] = [];
   for (const site of sites) {
@@ -225,14 +225,14 @@ function renamePackage(root: string, folder: string, service: string, into: stri
  * Deletes `files` and removes each statement that imports one of them where it mounts it (an `app.use(…, require(…))`
  * line), through ts-morph so the statements go whole.
  */
-function removeCode(
+export function removeCode(
   root: string,
   files: string[],
   unmount: { file: string; line: number; column: number; to: string }[],
   edits: string[],
   handEdits: string[],
 ): void {
-  const project = new Project({ useInMemoryFileSystem: false, skipFileDependencyResolution: true, compilerOptions: { allowJs: true } });
+  const project = new Project({ useInMemoryFileSystem: false, skipFileDependencyResolution: true, compilerOptions: { allowJs: true, noLib: true } });
   const byFile = new Map<string, { line: number; column: number; to: string }[]>();
   for (const at of unmount) byFile.set(at.file, [...(byFile.get(at.file) ?? []), at]);
   for (const [file, sites] of [...byFile].sort(([a], [b]) => compareText(a, b))) {
@@ -281,31 +281,48 @@ function statementAt(source: SourceFile, line: number, column: number): { remove
       return current as unknown as { remove(): void };
     }
     if (current.isKind(SyntaxKind.ExpressionStatement) && (parent.isKind(SyntaxKind.Block) || parent.isKind(SyntaxKind.SourceFile))) return current;
-    if (current.isKind(SyntaxKind.ImportDeclaration)) return mountingImport(current);
+    if (current.isKind(SyntaxKind.ImportDeclaration)) return mountingImport(current, importBindings(current));
+    if (current.isKind(SyntaxKind.VariableStatement) && parent.isKind(SyntaxKind.SourceFile)) return mountingImport(current, requireBindings(current));
     if (parent.isKind(SyntaxKind.SourceFile)) return undefined;
   }
   return undefined;
 }
 
+function importBindings(declaration: ImportDeclaration): Node[] {
+  const bindings: (Node | undefined)[] = [declaration.getDefaultImport(), declaration.getNamespaceImport(), ...declaration.getNamedImports().map((named) => named.getAliasNode() ?? named.getNameNode())];
+  return bindings.filter((binding): binding is Node => binding !== undefined);
+}
+
+/** `const x = require("./admin/app");` at the top level: its one binding; none for any other statement. */
+function requireBindings(statement: VariableStatement): Node[] {
+  const declarations = statement.getDeclarations();
+  if (declarations.length !== 1) return [];
+  const initializer = declarations[0].getInitializer();
+  const name = declarations[0].getNameNode();
+  const required =
+    initializer !== undefined && initializer.isKind(SyntaxKind.CallExpression) && initializer.getExpression().getText() === "require" && initializer.getArguments().length === 1;
+  return required && name.isKind(SyntaxKind.Identifier) ? [name] : [];
+}
+
 /**
- * A top-level `import x from "./tag.controller"` whose bindings are only mounted — `app.use(x);` as a statement, or
- * `.use(x)` as a link of a chain (`Router().use(a).use(x)`) — goes whole with each mount (the link is cut from
- * its chain); any other use of a binding needs a person.
+ * A top-level `import x from "./tag.controller"` (or `const x = require(…)`) whose bindings are only mounted —
+ * passed to `app.use(…, x);` as a statement, or to `.use(…, x)` as a link of a chain (`Router().use(a).use(x)`) —
+ * goes whole with each mount (the link is cut from its chain); any other use of a binding needs a person.
  */
-function mountingImport(declaration: ImportDeclaration): { remove(): void } | undefined {
-  const bindings = [declaration.getDefaultImport(), declaration.getNamespaceImport(), ...declaration.getNamedImports().map((named) => named.getAliasNode() ?? named.getNameNode())];
+function mountingImport(declaration: ImportDeclaration | VariableStatement, bindings: Node[]): { remove(): void } | undefined {
   const mounts: CallExpression[] = [];
   for (const binding of bindings) {
-    if (binding === undefined || !binding.isKind(SyntaxKind.Identifier)) continue;
+    if (!binding.isKind(SyntaxKind.Identifier)) return undefined;
     for (const reference of binding.findReferencesAsNodes()) {
-      if (reference.getSourceFile() !== declaration.getSourceFile() || reference.getFirstAncestorByKind(SyntaxKind.ImportDeclaration) !== undefined) continue;
+      if (reference.getSourceFile() !== declaration.getSourceFile() || reference.getStart() === binding.getStart() || declaration.containsRange(reference.getPos(), reference.getEnd())) continue;
       const call = reference.getParent();
-      if (call === undefined || !call.isKind(SyntaxKind.CallExpression) || call.getArguments().length !== 1 || call.getArguments()[0] !== reference) return undefined;
+      if (call === undefined || !call.isKind(SyntaxKind.CallExpression) || !call.getArguments().includes(reference)) return undefined;
       if (!call.getExpression().isKind(SyntaxKind.PropertyAccessExpression)) return undefined;
       mounts.push(call);
     }
   }
-  if (mounts.length === 0) return undefined;
+  // A statement that is no `require` at all is for a person; an import nothing uses goes as it is.
+  if (bindings.length === 0 && declaration.isKind(SyntaxKind.VariableStatement)) return undefined;
   return {
     remove(): void {
       for (const call of mounts.sort((a, b) => b.getStart() - a.getStart())) {
@@ -313,7 +330,12 @@ function mountingImport(declaration: ImportDeclaration): { remove(): void } | un
         if (parent.isKind(SyntaxKind.ExpressionStatement)) parent.remove();
         else call.replaceWithText(call.getExpression().asKindOrThrow(SyntaxKind.PropertyAccessExpression).getExpression().getText());
       }
-      declaration.remove();
+      // Its lines go, and nothing else: the blank line that parts the imports from the code stays.
+      const source = declaration.getSourceFile();
+      const text = source.getFullText();
+      const start = declaration.getStartLinePos(true);
+      const newline = text.indexOf("\n", declaration.getEnd());
+      source.removeText(start, newline === -1 ? text.length : newline + 1);
     },
   };
 }

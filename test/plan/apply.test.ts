@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { check, loadConfig, loadTopology } from "../../src/index.js";
 import { loadRules } from "../../src/check/registry.js";
 import { applyPlan, applyText, plan, type Plan, type PlanOptions } from "../../src/plan/index.js";
+import { removeCode } from "../../src/plan/apply.js";
 import type { Finding, ServiceManifest } from "../../src/model.js";
 import { REPO, copyFixture, runCli } from "../cli/run-cli.js";
 import { relocation } from "../../src/plan/steps.js";
@@ -228,5 +229,58 @@ describe("plan --apply on the CommonJS monolith with lazy controllers", () => {
     expect(read("services/cms/src/web/parent-app.js")).not.toContain("./content/app");
     expect(fs.existsSync(path.join(root, "services/content/src/web/admin"))).toBe(false);
     expect(fs.existsSync(path.join(root, "services/cms/src/web/content"))).toBe(false);
+  });
+
+  test("an import or top-level require whose binding is only mounted goes with its mounts, cut from their chain", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "topo-lint-mounts-"));
+    temporary.push(root);
+    const files: Record<string, string> = {
+      "routes.ts": [
+        'import { Router } from "express";',
+        'import tagsController from "./tag/tag.controller";',
+        'import articlesController from "./article/article.controller";',
+        "",
+        "const api = Router()",
+        "  .use(tagsController)",
+        "  .use(articlesController);",
+        "",
+        'export default Router().use("/api", api);',
+        "",
+      ].join("\n"),
+      "parent-app.js": [
+        'const express = require("express");',
+        'const contentApp = require("./content/app");',
+        'const adminApp = require("./admin/app");',
+        "",
+        "const app = express();",
+        'app.use("/api/admin", adminApp);',
+        'module.exports = app.use("/api/content", contentApp);',
+        "",
+      ].join("\n"),
+      "kept.js": 'const adminApp = require("./admin/app");\nmodule.exports = { adminApp };\n',
+    };
+    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(root, file), text);
+    const edits: string[] = [];
+    const handEdits: string[] = [];
+    removeCode(
+      root,
+      [],
+      [
+        { file: "routes.ts", line: 2, column: 1, to: "tag/tag.controller.ts" },
+        { file: "parent-app.js", line: 3, column: 1, to: "admin/app.js" },
+        { file: "kept.js", line: 1, column: 1, to: "admin/app.js" },
+      ],
+      edits,
+      handEdits,
+    );
+    const read = (file: string): string => fs.readFileSync(path.join(root, file), "utf8");
+    expect(read("routes.ts")).toBe(
+      'import { Router } from "express";\nimport articlesController from "./article/article.controller";\n\nconst api = Router()\n  .use(articlesController);\n\nexport default Router().use("/api", api);\n',
+    );
+    expect(read("parent-app.js")).toBe(
+      'const express = require("express");\nconst contentApp = require("./content/app");\n\nconst app = express();\nmodule.exports = app.use("/api/content", contentApp);\n',
+    );
+    expect(read("kept.js")).toBe(files["kept.js"]);
+    expect(handEdits).toEqual(["kept.js:1:1 loads admin/app.js, which this step deletes: remove that use by hand"]);
   });
 });
