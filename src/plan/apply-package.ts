@@ -255,7 +255,7 @@ function mapPaths(root: string, pkg: SharedPackage, edits: string[], handEdits: 
 }
 
 /** Root-relative source files under `folder`, without node_modules and build output. */
-function sourceFilesUnder(root: string, folder: string): string[] {
+export function sourceFilesUnder(root: string, folder: string): string[] {
   const files: string[] = [];
   const walk = (relative: string): void => {
     for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { Project, SyntaxKind, type CallExpression, type ImportDeclaration, type Node, type SourceFile, type VariableStatement } from "ts-morph";
+import { Project, SyntaxKind, ts as morphTs, type CallExpression, type ImportDeclaration, type Node, type SourceFile, type VariableStatement } from "ts-morph";
 import picomatch from "picomatch";
 import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { UserError } from "../errors.js";
@@ -14,9 +14,9 @@ import type { Finding, ServiceManifest } from "../model.js";
 import { compareText } from "../graph/queries.js";
 import type { Plan, PlanStep } from "./plan.js";
 import { dedupeFindings, relocation, type Relocation } from "./steps.js";
-import { movePackage, packageJudgement } from "./apply-package.js";
+import { movePackage, packageJudgement, sourceFilesUnder } from "./apply-package.js";
 import { packagedRelocation } from "./package.js";
-import { treeProblems } from "./tree-check.js";
+import { resolveRelative, treeProblems } from "./tree-check.js";
 
 export interface ApplyOptions {
   /** Apply steps up to this one (1-based); default: every mechanical step. */
@@ -170,7 +170,8 @@ function carryOut(root: string, plan: Plan, step: PlanStep, move: Relocation, ed
  */
 function handEditsOf(root: string, plan: Plan, step: PlanStep, move: Relocation): string[] {
   const sites = step.kind === "prune-copy" ? plan.mount.unmountFromNew : step.kind === "prune-monolith" ? plan.mount.unmountFromRest : [];
-  if (sites.length === 0) return [];
+  const stranded = strandedImports(root, plan, step, move);
+  if (sites.length === 0) return stranded;
   const project = new Project({ skipFileDependencyResolution: true, compilerOptions: { allowJs: true, noLib: true } });
   const named = (file: string): string => (step.kind === "prune-copy" ? move.file(file) : file);
   const items: string[] = [];
@@ -178,6 +179,35 @@ function handEditsOf(root: string, plan: Plan, step: PlanStep, move: Relocation)
     const existing = project.getSourceFile(path.join(root, named(site.file))) ?? project.addSourceFileAtPath(path.join(root, named(site.file)));
     if (statementAt(existing, site.line, site.column) === undefined) {
       items.push(`${named(site.file)}:${site.line}:${site.column} loads ${named(site.to)}, which this step deletes: remove the import and what uses it`);
+    }
+  }
+  return [...items, ...stranded];
+}
+
+/**
+ * Relative imports of a file a prune deletes from a file it keeps that no entrypoint reaches through that import (a
+ * test or a seed script of the moved code): the import would dangle, and whether the file goes, moves or changes
+ * is for a person.
+ */
+function strandedImports(root: string, plan: Plan, step: PlanStep, move: Relocation): string[] {
+  if (step.kind !== "prune-copy" && step.kind !== "prune-monolith") return [];
+  const copy = step.kind === "prune-copy";
+  const deleted = new Set(copy ? [...plan.modules.stay, ...plan.unreached].map(move.file) : plan.modules.move);
+  const unmount = new Set((copy ? plan.mount.unmountFromNew : plan.mount.unmountFromRest).map((at) => `${copy ? move.file(at.file) : at.file}:${at.line}`));
+  const items: string[] = [];
+  for (const file of sourceFilesUnder(root, copy ? move.to : move.from)) {
+    if (deleted.has(file)) continue;
+    const text = fs.readFileSync(path.join(root, file), "utf8");
+    if (!/\bimport\b|\brequire\s*\(/.test(text)) continue;
+    let lines: morphTs.SourceFile | undefined;
+    for (const imported of morphTs.preProcessFile(text, true, true).importedFiles) {
+      if (!imported.fileName.startsWith(".")) continue;
+      const target = resolveRelative(root, file, imported.fileName);
+      if (target === undefined || !deleted.has(target)) continue;
+      lines ??= morphTs.createSourceFile(file, text, morphTs.ScriptTarget.Latest, false);
+      const { line, character } = morphTs.getLineAndCharacterOfPosition(lines, imported.pos);
+      if (unmount.has(`${file}:${line + 1}`)) continue;
+      items.push(`${file}:${line + 1}:${character + 1} loads ${target}, which this step deletes: decide whether ${file} goes, moves or changes`);
     }
   }
   return items;

@@ -143,7 +143,7 @@ export function tsconfigsOf(tsconfig: string): string[] {
     .filter((target) => fs.existsSync(target));
 }
 
-function resolveRelative(root: string, from: string, specifier: string): string | undefined {
+export function resolveRelative(root: string, from: string, specifier: string): string | undefined {
   const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
   const stem = base.replace(/\.(c|m)?js$/, "");
   const candidates = [base, `${base}.ts`, `${base}.tsx`, `${base}.js`, `${base}.cjs`, `${base}.mjs`, `${base}.json`, `${stem}.ts`, `${stem}.tsx`, `${stem}.cts`, `${stem}.mts`, `${base}/index.ts`, `${base}/index.js`];
