@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { Project, SyntaxKind, ts as morphTs, type Node, type SourceFile } from "ts-morph";
+import { Project, SyntaxKind, ts as morphTs, type CallExpression, type ImportDeclaration, type Node, type SourceFile, type VariableStatement } from "ts-morph";
 import picomatch from "picomatch";
 import { isScalar, isSeq, parseDocument, type Document } from "yaml";
 import { UserError } from "../errors.js";
@@ -14,6 +14,9 @@ import type { Finding, ServiceManifest } from "../model.js";
 import { compareText } from "../graph/queries.js";
 import type { Plan, PlanStep } from "./plan.js";
 import { dedupeFindings, relocation, type Relocation } from "./steps.js";
+import { movePackage, packageJudgement, sourceFilesUnder } from "./apply-package.js";
+import { packagedRelocation } from "./package.js";
+import { resolveRelative, treeProblems } from "./tree-check.js";
 
 export interface ApplyOptions {
   /** Apply steps up to this one (1-based); default: every mechanical step. */
@@ -40,9 +43,9 @@ export interface AppliedStep {
   outside: string[];
   predicted: FindingKey[];
   actual: FindingKey[];
-  /** TypeScript diagnostics the apply introduced ("file:line: TS2307 Cannot find module …"). */
+  /** TypeScript diagnostics this step introduced ("file: TS2307 Cannot find module …"). */
   diagnostics: string[];
-  /** Imports a side's process entry reaches that no longer resolve. */
+  /** Imports a side's process entry reaches that no longer resolve ("file:line:column: cannot find <specifier>"). */
   missing: string[];
   /** Dangling imports the step could not remove whole, for a person to finish. */
   handEdits: string[];
@@ -66,14 +69,15 @@ export async function applyPlan(root: string, plan: Plan, options: ApplyOptions)
   }
   const monolith = manifestOf(plan.before.config.services, plan.service);
   const move = relocation(monolith, plan.into);
-  const baseline = treeProblems(absolute, plan, move);
+  // Each step is held to the problems the tree had before it: one a step introduced is reported at that step only.
+  let baseline = treeProblems(absolute, plan, move);
   const applied: AppliedStep[] = [];
   const last = Math.min(options.through ?? plan.steps.length, plan.steps.length);
   let previous = plan.before;
   for (let index = 0; index < plan.steps.length; index++) {
     const step = plan.steps[index];
     const number = index + 1;
-    const judgement = needsJudgement(plan, step);
+    const judgement = needsJudgement(absolute, plan, step);
     if (judgement !== undefined) {
       return { applied, stopped: { number, title: step.title, why: judgement, checklist: checklistOf(plan, step, move) }, ok: applied.every(agrees) };
     }
@@ -104,6 +108,7 @@ export async function applyPlan(root: string, plan: Plan, options: ApplyOptions)
       missing: newProblems(problems.missing, baseline.missing),
       handEdits,
     };
+    baseline = problems;
     if (options.commit) result.commit = commitStep(absolute, `${plan.into} mitosis, step ${number}: ${step.title}`);
     applied.push(result);
   }
@@ -124,7 +129,8 @@ function agrees(step: AppliedStep): boolean {
 // ─── Steps ──────────────────────────────────────────────────────────────────────
 
 /** Why a step cannot be carried out mechanically, or undefined when it can. */
-function needsJudgement(plan: Plan, step: PlanStep): string | undefined {
+function needsJudgement(root: string, plan: Plan, step: PlanStep): string | undefined {
+  if (step.kind === "package") return plan.sharedPackage === undefined ? undefined : packageJudgement(root, plan.sharedPackage);
   if (step.kind !== "remedies") return undefined;
   const remedied = plan.databases.filter((database) => database.owner !== plan.into);
   if (remedied.length === 0) return undefined;
@@ -149,6 +155,9 @@ function carryOut(root: string, plan: Plan, step: PlanStep, move: Relocation, ed
     case "prune-monolith":
       removeCode(root, plan.modules.move, plan.mount.unmountFromRest, edits, handEdits);
       return;
+    case "package":
+      if (plan.sharedPackage !== undefined) handEdits.push(...movePackage(root, plan.sharedPackage, move, edits));
+      return;
     default:
       // hostname, owners, deploy: the manifests say it all.
       return;
@@ -161,14 +170,44 @@ function carryOut(root: string, plan: Plan, step: PlanStep, move: Relocation, ed
  */
 function handEditsOf(root: string, plan: Plan, step: PlanStep, move: Relocation): string[] {
   const sites = step.kind === "prune-copy" ? plan.mount.unmountFromNew : step.kind === "prune-monolith" ? plan.mount.unmountFromRest : [];
-  if (sites.length === 0) return [];
-  const project = new Project({ skipFileDependencyResolution: true, compilerOptions: { allowJs: true } });
+  const stranded = strandedImports(root, plan, step, move);
+  if (sites.length === 0) return stranded;
+  const project = new Project({ skipFileDependencyResolution: true, compilerOptions: { allowJs: true, noLib: true } });
   const named = (file: string): string => (step.kind === "prune-copy" ? move.file(file) : file);
   const items: string[] = [];
   for (const site of sites) {
     const existing = project.getSourceFile(path.join(root, named(site.file))) ?? project.addSourceFileAtPath(path.join(root, named(site.file)));
     if (statementAt(existing, site.line, site.column) === undefined) {
       items.push(`${named(site.file)}:${site.line}:${site.column} loads ${named(site.to)}, which this step deletes: remove the import and what uses it`);
+    }
+  }
+  return [...items, ...stranded];
+}
+
+/**
+ * Relative imports of a file a prune deletes from a file it keeps that no entrypoint reaches through that import (a
+ * test or a seed script of the moved code): the import would dangle, and whether the file goes, moves or changes
+ * is for a person.
+ */
+function strandedImports(root: string, plan: Plan, step: PlanStep, move: Relocation): string[] {
+  if (step.kind !== "prune-copy" && step.kind !== "prune-monolith") return [];
+  const copy = step.kind === "prune-copy";
+  const deleted = new Set(copy ? [...plan.modules.stay, ...plan.unreached].map(move.file) : plan.modules.move);
+  const unmount = new Set((copy ? plan.mount.unmountFromNew : plan.mount.unmountFromRest).map((at) => `${copy ? move.file(at.file) : at.file}:${at.line}`));
+  const items: string[] = [];
+  for (const file of sourceFilesUnder(root, copy ? move.to : move.from)) {
+    if (deleted.has(file)) continue;
+    const text = fs.readFileSync(path.join(root, file), "utf8");
+    if (!/\bimport\b|\brequire\s*\(/.test(text)) continue;
+    let lines: morphTs.SourceFile | undefined;
+    for (const imported of morphTs.preProcessFile(text, true, true).importedFiles) {
+      if (!imported.fileName.startsWith(".")) continue;
+      const target = resolveRelative(root, file, imported.fileName);
+      if (target === undefined || !deleted.has(target)) continue;
+      lines ??= morphTs.createSourceFile(file, text, morphTs.ScriptTarget.Latest, false);
+      const { line, character } = morphTs.getLineAndCharacterOfPosition(lines, imported.pos);
+      if (unmount.has(`${file}:${line + 1}`)) continue;
+      items.push(`${file}:${line + 1}:${character + 1} loads ${target}, which this step deletes: decide whether ${file} goes, moves or changes`);
     }
   }
   return items;
@@ -216,14 +255,14 @@ function renamePackage(root: string, folder: string, service: string, into: stri
  * Deletes `files` and removes each statement that imports one of them where it mounts it (an `app.use(…, require(…))`
  * line), through ts-morph so the statements go whole.
  */
-function removeCode(
+export function removeCode(
   root: string,
   files: string[],
   unmount: { file: string; line: number; column: number; to: string }[],
   edits: string[],
   handEdits: string[],
 ): void {
-  const project = new Project({ useInMemoryFileSystem: false, skipFileDependencyResolution: true, compilerOptions: { allowJs: true } });
+  const project = new Project({ useInMemoryFileSystem: false, skipFileDependencyResolution: true, compilerOptions: { allowJs: true, noLib: true } });
   const byFile = new Map<string, { line: number; column: number; to: string }[]>();
   for (const at of unmount) byFile.set(at.file, [...(byFile.get(at.file) ?? []), at]);
   for (const [file, sites] of [...byFile].sort(([a], [b]) => compareText(a, b))) {
@@ -272,9 +311,63 @@ function statementAt(source: SourceFile, line: number, column: number): { remove
       return current as unknown as { remove(): void };
     }
     if (current.isKind(SyntaxKind.ExpressionStatement) && (parent.isKind(SyntaxKind.Block) || parent.isKind(SyntaxKind.SourceFile))) return current;
+    if (current.isKind(SyntaxKind.ImportDeclaration)) return mountingImport(current, importBindings(current));
+    if (current.isKind(SyntaxKind.VariableStatement) && parent.isKind(SyntaxKind.SourceFile)) return mountingImport(current, requireBindings(current));
     if (parent.isKind(SyntaxKind.SourceFile)) return undefined;
   }
   return undefined;
+}
+
+function importBindings(declaration: ImportDeclaration): Node[] {
+  const bindings: (Node | undefined)[] = [declaration.getDefaultImport(), declaration.getNamespaceImport(), ...declaration.getNamedImports().map((named) => named.getAliasNode() ?? named.getNameNode())];
+  return bindings.filter((binding): binding is Node => binding !== undefined);
+}
+
+/** `const x = require("./admin/app");` at the top level: its one binding; none for any other statement. */
+function requireBindings(statement: VariableStatement): Node[] {
+  const declarations = statement.getDeclarations();
+  if (declarations.length !== 1) return [];
+  const initializer = declarations[0].getInitializer();
+  const name = declarations[0].getNameNode();
+  const required =
+    initializer !== undefined && initializer.isKind(SyntaxKind.CallExpression) && initializer.getExpression().getText() === "require" && initializer.getArguments().length === 1;
+  return required && name.isKind(SyntaxKind.Identifier) ? [name] : [];
+}
+
+/**
+ * A top-level `import x from "./tag.controller"` (or `const x = require(…)`) whose bindings are only mounted —
+ * passed to `app.use(…, x);` as a statement, or to `.use(…, x)` as a link of a chain (`Router().use(a).use(x)`) —
+ * goes whole with each mount (the link is cut from its chain); any other use of a binding needs a person.
+ */
+function mountingImport(declaration: ImportDeclaration | VariableStatement, bindings: Node[]): { remove(): void } | undefined {
+  const mounts: CallExpression[] = [];
+  for (const binding of bindings) {
+    if (!binding.isKind(SyntaxKind.Identifier)) return undefined;
+    for (const reference of binding.findReferencesAsNodes()) {
+      if (reference.getSourceFile() !== declaration.getSourceFile() || reference.getStart() === binding.getStart() || declaration.containsRange(reference.getPos(), reference.getEnd())) continue;
+      const call = reference.getParent();
+      if (call === undefined || !call.isKind(SyntaxKind.CallExpression) || !call.getArguments().includes(reference)) return undefined;
+      if (!call.getExpression().isKind(SyntaxKind.PropertyAccessExpression)) return undefined;
+      mounts.push(call);
+    }
+  }
+  // A statement that is no `require` at all is for a person; an import nothing uses goes as it is.
+  if (bindings.length === 0 && declaration.isKind(SyntaxKind.VariableStatement)) return undefined;
+  return {
+    remove(): void {
+      for (const call of mounts.sort((a, b) => b.getStart() - a.getStart())) {
+        const parent = call.getParentOrThrow();
+        if (parent.isKind(SyntaxKind.ExpressionStatement)) parent.remove();
+        else call.replaceWithText(call.getExpression().asKindOrThrow(SyntaxKind.PropertyAccessExpression).getExpression().getText());
+      }
+      // Its lines go, and nothing else: the blank line that parts the imports from the code stays.
+      const source = declaration.getSourceFile();
+      const text = source.getFullText();
+      const start = declaration.getStartLinePos(true);
+      const newline = text.indexOf("\n", declaration.getEnd());
+      source.removeText(start, newline === -1 ? text.length : newline + 1);
+    },
+  };
 }
 
 function removeEmptyFolders(root: string, folder: string): void {
@@ -388,74 +481,6 @@ function sameKeys(a: FindingKey[], b: FindingKey[]): boolean {
   return JSON.stringify(a.map(keyText)) === JSON.stringify(b.map(keyText));
 }
 
-/**
- * The tree's TypeScript diagnostics (when the root has a tsconfig.json) and the relative imports that do not
- * resolve, from each side's process entries and entrypoints; a copy's are named by the monolith file they were
- * copied from, so a problem the copy inherits is not counted as new.
- */
-function treeProblems(root: string, plan: Plan, move: Relocation): { diagnostics: string[]; missing: string[] } {
-  const back = (file: string): string => (move.to !== "" && file.startsWith(`${move.to}/`) ? `${move.from}/${file.slice(move.to.length + 1)}` : file);
-  const diagnostics: string[] = [];
-  const tsconfig = path.join(root, "tsconfig.json");
-  for (const config of tsconfigsOf(tsconfig)) {
-    const project = new Project({ tsConfigFilePath: config });
-    for (const diagnostic of project.getPreEmitDiagnostics()) {
-      const file = diagnostic.getSourceFile();
-      const where = file === undefined ? "" : `${back(path.relative(root, file.getFilePath()).split(path.sep).join("/"))}: `;
-      const message = morphTs.flattenDiagnosticMessageText(diagnostic.compilerObject.messageText, "\n").split("\n")[0];
-      diagnostics.push(`${where}TS${diagnostic.getCode()} ${message}`);
-    }
-  }
-  const starts = new Set<string>();
-  const entryFiles = (names: string[]): void => {
-    for (const name of names) if (fs.existsSync(path.join(root, name))) starts.add(name);
-  };
-  entryFiles(plan.mount.processEntries);
-  entryFiles(plan.mount.processEntries.map(move.file));
-  entryFiles([...plan.entrypoints.extracted, ...plan.entrypoints.rest].map((entry) => entry.file));
-  entryFiles(plan.entrypoints.extracted.map((entry) => move.file(entry.file)));
-  const missing = new Set<string>();
-  const seen = new Set<string>();
-  const queue = [...starts].sort(compareText);
-  for (let i = 0; i < queue.length; i++) {
-    const file = queue[i];
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const text = fs.readFileSync(path.join(root, file), "utf8");
-    for (const imported of morphTs.preProcessFile(text, true, true).importedFiles) {
-      if (!imported.fileName.startsWith(".")) continue;
-      const resolved = resolveRelative(root, file, imported.fileName);
-      // "real file\u0000key": shown by the first, compared with the baseline by the second.
-      if (resolved === undefined) missing.add(`${file}: cannot find ${imported.fileName}\u0000${back(file)}: ${imported.fileName}`);
-      else queue.push(resolved);
-    }
-  }
-  return { diagnostics: [...new Set(diagnostics)].sort(compareText), missing: [...missing].sort(compareText) };
-}
-
-/** The root's tsconfig.json, or the projects it references when it is a solution file (`files: []`). */
-function tsconfigsOf(tsconfig: string): string[] {
-  if (!fs.existsSync(tsconfig)) return [];
-  const read = morphTs.readConfigFile(tsconfig, (file) => fs.readFileSync(file, "utf8"));
-  const config = (read.config ?? {}) as { files?: unknown[]; include?: unknown[]; references?: { path?: string }[] };
-  const solution = Array.isArray(config.files) && config.files.length === 0 && (config.include === undefined || (Array.isArray(config.include) && config.include.length === 0));
-  if (!solution || !Array.isArray(config.references)) return [tsconfig];
-  return config.references
-    .map((reference) => path.resolve(path.dirname(tsconfig), reference.path ?? ""))
-    .map((target) => (fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, "tsconfig.json") : target))
-    .filter((target) => fs.existsSync(target));
-}
-
-function resolveRelative(root: string, from: string, specifier: string): string | undefined {
-  const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
-  const stem = base.replace(/\.(c|m)?js$/, "");
-  const candidates = [base, `${base}.ts`, `${base}.tsx`, `${base}.js`, `${base}.cjs`, `${base}.mjs`, `${base}.json`, `${stem}.ts`, `${stem}.tsx`, `${stem}.cts`, `${stem}.mts`, `${base}/index.ts`, `${base}/index.js`];
-  return candidates.find((candidate) => {
-    const absolute = path.join(root, candidate);
-    return fs.existsSync(absolute) && fs.statSync(absolute).isFile();
-  });
-}
-
 // ─── Git ────────────────────────────────────────────────────────────────────────
 
 function git(root: string, args: string[]): { status: number; stdout: string; stderr: string } {
@@ -488,12 +513,15 @@ function commitStep(root: string, message: string): string {
 /** The step that needs judgement, as a checklist: each change, and each query with its file and line. */
 function checklistOf(plan: Plan, step: PlanStep, move: Relocation): string[] {
   const items = step.changes.map((change) => change);
+  // Once the shared package exists, the new side's files are where it put them.
+  const packaged = plan.sharedPackage !== undefined && plan.sharedPackage.problems.length === 0 && step.kind !== "package";
+  const moved = packaged ? packagedRelocation(move, plan.sharedPackage) : move;
   for (const database of plan.databases) {
     for (const access of database.accesses) {
-      items.push(`${move.file(access.file)}:${access.line}:${access.column} ${access.text} (${access.operation}${access.table !== undefined ? ` ${access.table}` : ""}): ${access.remedy}`);
+      items.push(`${moved.file(access.file)}:${access.line}:${access.column} ${access.text} (${access.operation}${access.table !== undefined ? ` ${access.table}` : ""}): ${access.remedy}`);
     }
   }
-  for (const module of plan.shared.filter((shared) => shared.recommendation === "package")) {
+  for (const module of packaged ? [] : plan.shared.filter((shared) => shared.recommendation === "package")) {
     items.push(`${module.file} (${module.lines} lines) and its copy ${move.file(module.file)}: ${module.why}`);
   }
   for (const blocker of plan.blockers) {

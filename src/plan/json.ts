@@ -19,6 +19,16 @@ export function planJson(plan: Plan): string {
       recommendation: module.recommendation,
       why: module.why,
     })),
+    ...(plan.sharedPackage !== undefined
+      ? {
+          sharedPackage: {
+            name: plan.sharedPackage.name,
+            folder: plan.sharedPackage.folder,
+            modules: plan.sharedPackage.modules.map((module) => ({ file: module.file, to: module.to, specifier: module.specifier, why: module.why })),
+            problems: plan.sharedPackage.problems,
+          },
+        }
+      : {}),
     unreached: plan.unreached,
     mount: plan.mount,
     databases: plan.databases.map((database) => ({

@@ -17,6 +17,7 @@ import type { Rule } from "../check/rule.js";
 import { compareText, listNames } from "../graph/queries.js";
 import { accessSitesIn, connectionHolders, holdsModuleState, type AccessSite, type ConnectionHolders } from "./access.js";
 import { entrypointsOf, partitionModules, type Entrypoint, type Partition } from "./partition.js";
+import { packagedPath, packagedRelocation, sharedPackageOf, type SharedPackage } from "./package.js";
 import { processEntries, UseIndex } from "./reach.js";
 import path from "node:path";
 import {
@@ -28,6 +29,7 @@ import {
   declareDatabase,
   plannedCall,
   pruneService,
+  relocateFiles,
   relocation,
   serviceIn,
   trimDependsOn,
@@ -97,7 +99,7 @@ export interface CrossingCall {
 }
 
 /** What a step does, so `--apply` knows which steps it can carry out and which need judgement. */
-export type StepKind = "hostname" | "copy" | "route" | "prune-copy" | "prune-monolith" | "remedies" | "owners" | "deploy";
+export type StepKind = "hostname" | "copy" | "route" | "prune-copy" | "prune-monolith" | "package" | "remedies" | "owners" | "deploy";
 
 export interface PlanStep {
   kind: StepKind;
@@ -142,6 +144,8 @@ export interface Plan {
    */
   mount: { processEntries: string[]; fromNew: string[]; unmountFromNew: Unmount[]; unmountFromRest: Unmount[] };
   shared: SharedModule[];
+  /** The workspace package the shared stateful modules move into (and the shared modules they import), if any. */
+  sharedPackage?: SharedPackage;
   databases: DatabasePlan[];
   calls: CrossingCall[];
   /** Error findings before the first step. */
@@ -203,7 +207,8 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
   const shared = partition.shared.map((file) => sharedModule(file, linesOf(file), text(file), monolithFacts, monolith.name, into, holders));
 
   const move = relocation(monolith, into);
-  const steps = planSteps(topology, monolith, options, extracted.map((entry) => entry.file), partition, databases, move, rules);
+  const sharedPackage = sharedPackageOf(config.root, monolith, partition, shared.filter((module) => module.recommendation === "package"), analysis.modules.imports);
+  const steps = planSteps(topology, monolith, options, extracted.map((entry) => entry.file), partition, databases, move, sharedPackage, rules);
   const beforeState: StepState = { config, facts: analysis.facts, services: analysis.services, suppressions: analysis.suppressions };
   const before = checkState(beforeState, rules);
   const last = steps[steps.length - 1];
@@ -223,12 +228,13 @@ export function plan(topology: Topology, options: PlanOptions, rules: Rule[]): P
       unmountFromRest: partition.unmount.fromRest.map((edge) => ({ file: edge.from, line: edge.location.line, column: edge.location.column, to: edge.to })),
     },
     shared,
+    ...(sharedPackage !== undefined ? { sharedPackage } : {}),
     databases,
     calls,
     findingsBefore: before.summary.errors,
     before: beforeState,
     steps,
-    blockers: [...blockersOf(last, before, databases, move, into), ...unseenDatabases(topology, monolith, into)],
+    blockers: [...blockersOf(last, before, databases, packagedRelocation(move, sharedPackage), into), ...unseenDatabases(topology, monolith, into)],
     metrics: metricsOf(topology, monolith.name, partition, linesOf, last, into),
   };
 }
@@ -444,6 +450,7 @@ function planSteps(
   partition: Partition,
   databases: DatabasePlan[],
   move: Relocation,
+  sharedPackage: SharedPackage | undefined,
   rules: Rule[],
 ): PlanStep[] {
   const { analysis } = topology;
@@ -561,7 +568,28 @@ function planSteps(
     ...(trimmedMonolith.length > 0 ? [`remove ${listNames(trimmedMonolith)} from ${name}'s dependsOn (no longer reached)`] : []),
   ]);
 
-  // 6. The new side stops connecting to databases it will not own; each query gets its remedy.
+  // 6. Shared stateful modules move into a workspace package both sides import (only when there are any).
+  const packaged = packagedPath(sharedPackage, move.file);
+  if (sharedPackage !== undefined) {
+    const { name: pkgName, folder, modules, problems } = sharedPackage;
+    const holdsConnection = databases.some((database) => database.accessFromNew.some((at) => modules.some((module) => module.file === at.file)));
+    const changes =
+      problems.length > 0
+        ? problems.map((problem) => `blocked: ${problem}`)
+        : [
+            `create ${folder} (${pkgName}), listed in the root's workspaces, and move into it: ${modules.map((module) => `${module.file} → ${module.to} (${module.why})`).join("; ")}`,
+            `delete ${into}'s copies: ${modules.map((module) => move.file(module.file)).join(", ")}`,
+            `import them from the package in ${name} and ${into}: ${modules.map((module) => module.specifier).join(", ")}; ${name} and ${into} depend on ${pkgName}`,
+            ...(holdsConnection
+              ? [`the package holds code, not a connection: each side that loads it connects on its own, and the next step decides which side keeps connecting`]
+              : []),
+          ];
+    if (problems.length === 0) relocateFiles(state, packaged);
+    record("package", `Move shared state into ${pkgName}`, changes);
+  }
+
+  // 7. The new side stops connecting to databases it will not own; each query gets its remedy.
+  const final = packagedRelocation(move, sharedPackage);
   const remedyChanges: string[] = [];
   const healthReads = new Set(state.services.get(into)?.healthReads ?? []);
   for (const database of databases) {
@@ -569,7 +597,7 @@ function planSteps(
     if (database.undecidable === true) {
       // No step removes a connection without replacing what used it.
       remedyChanges.push(
-        `blocked: ${into} keeps its connection to ${database.name} at ${database.accessFromNew.map((at) => `${move.file(at.file)}:${at.line}`).join(", ")}: no query through it was recognised, so nothing says what replaces it`,
+        `blocked: ${into} keeps its connection to ${database.name} at ${database.accessFromNew.map((at) => `${final.file(at.file)}:${at.line}`).join(", ")}: no query through it was recognised, so nothing says what replaces it`,
       );
       continue;
     }
@@ -577,11 +605,11 @@ function planSteps(
     const manifest = serviceIn(state, into);
     manifest.dependsOn = manifest.dependsOn.filter((decl) => decl.database !== database.name);
     remedyChanges.push(
-      `${into} stops connecting to ${database.name}: delete the connection at ${database.accessFromNew.map((at) => `${move.file(at.file)}:${at.line}`).join(", ")}`,
+      `${into} stops connecting to ${database.name}: delete the connection at ${database.accessFromNew.map((at) => `${final.file(at.file)}:${at.line}`).join(", ")}`,
     );
     for (const access of database.accesses) {
-      const at = { file: move.file(access.file), line: access.line, column: access.column };
-      const symbol = move.symbol(access.symbol);
+      const at = { file: final.file(access.file), line: access.line, column: access.column };
+      const symbol = final.symbol(access.symbol);
       const subject = `${access.functionName || at.file} (${at.file}:${at.line})`;
       if (access.remedy === "encode") {
         remedyChanges.push(`encode: ${subject} decodes ${access.table ?? database.name} fields from a signed ${access.keyedBy ?? "ID"} that ${database.owner} issues, instead of "${access.text}"`);
@@ -619,7 +647,7 @@ function planSteps(
   if (remedyChanges.length === 0) remedyChanges.push(`${into} reaches no database it will not own: nothing to move`);
   record("remedies", `Move state behind its remedies`, remedyChanges);
 
-  // 7. Every database ends with exactly one owner.
+  // 8. Every database ends with exactly one owner.
   const ownerChanges: string[] = [];
   for (const database of databases) {
     if (database.owner === into) {
@@ -637,7 +665,7 @@ function planSteps(
   if (ownerChanges.length === 0) ownerChanges.push(`${into} reaches no database: ownership does not change`);
   record("owners", `Hand each database to one owner`, ownerChanges);
 
-  // 8. Placement last: every earlier step ran in home, where the regional rules do not yet apply to the copy.
+  // 9. Placement last: every earlier step ran in home, where the regional rules do not yet apply to the copy.
   const deployed = serviceIn(state, into);
   deployed.placement = placement;
   const regions = placement === "home" ? [topology.config.regions.home] : topology.config.regions.serving;

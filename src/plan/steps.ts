@@ -165,6 +165,30 @@ function relocateEdge(edge: ImportEdge, move: Relocation): ImportEdge {
 }
 
 /**
+ * Moves files within a state (the shared modules into their package): every fact, import edge, trace step,
+ * suppression comment and health read at a path `at` maps elsewhere is put at the new path.
+ */
+export function relocateFiles(state: StepState, at: (file: string) => string): void {
+  const symbol = (name: string): string => {
+    const hash = name.indexOf("#");
+    return hash === -1 ? at(name) : `${at(name.slice(0, hash))}${name.slice(hash)}`;
+  };
+  const move: Relocation = { from: "", to: "", file: at, symbol };
+  state.facts = state.facts.map((fact) => {
+    const moved = relocateFact(fact, fact.service, move);
+    return JSON.stringify(moved) === JSON.stringify(fact) ? fact : moved;
+  });
+  const comments = new Map(state.suppressions.map((comment) => {
+    const moved = { ...comment, location: { ...comment.location, file: at(comment.location.file) } };
+    return [JSON.stringify(moved), moved] as const;
+  }));
+  state.suppressions = [...comments.values()];
+  for (const [service, analysis] of state.services) {
+    state.services.set(service, { ...analysis, healthReads: analysis.healthReads.map(symbol) });
+  }
+}
+
+/**
  * Deletes a service's files in `deleted` (by their path in this state: its own files and the shared-package files
  * its remaining code no longer reaches): the facts there go, and so do suppression comments in them. Facts in files
  * the prune keeps, or that are no modules at all (a Prisma schema), stay.

@@ -112,8 +112,8 @@ describe("a connection whose queries cannot be read", () => {
       fs.writeFileSync(path.join(root, "services/cms/src/models/base.js"), 'const db = require("../data/db");\nmodule.exports = { Model: {} };\nvoid db;\n');
       const blocked = plan(await loadTopology(root), OPTIONS, await loadRules());
       expect(blocked.databases.map((database) => [database.name, database.undecidable, database.accesses.length])).toEqual([["cms-db", true, 0]]);
-      expect(blocked.steps[5].changes[0]).toMatch(/^blocked: content keeps its connection to cms-db at services\/content\/src\/data\/db\.js:4/);
-      expect(blocked.steps.map((step) => step.findingsAfter).slice(4)).toEqual([1, 1, 1, 1]);
+      expect(blocked.steps[6].changes[0]).toMatch(/^blocked: content keeps its connection to cms-db at packages\/cms-shared\/data\/db\.js:4/);
+      expect(blocked.steps.map((step) => step.findingsAfter).slice(4)).toEqual([1, 1, 1, 1, 1]);
       expect(blocked.blockers.map((blocker) => blocker.rule)).toEqual(["single-database-owner", "plan"]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
