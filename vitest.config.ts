@@ -15,6 +15,9 @@ export default defineConfig({
     // so one worker more than there are cores keeps them all busy; vitest's default, one fewer, leaves a 2-core
     // machine half idle.
     maxWorkers: availableParallelism() + 1,
+    // Test files in a worker share one module registry: each file importing the compiler and the analyzer afresh
+    // cost a quarter of the suite's time. Files that change process-wide state (the environment) put it back.
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, wr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { check, loadConfig, type CheckOptions } from "../../src/index.js";
 import { analysisKey } from "../../src/cache/key.js";
 import { cacheSecret, secretPath } from "../../src/cache/secret.js";
@@ -24,6 +24,13 @@ async function run(root: string, options: CheckOptions) {
   const result = await check(root, options);
   return { cache: result.cache, findings: JSON.stringify(result.result.findings), diagnostics: result.result.diagnostics };
 }
+
+// Test files share a worker (isolate: false): give the environment back as it was.
+const savedCacheHome = process.env.XDG_CACHE_HOME;
+afterAll(() => {
+  if (savedCacheHome === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = savedCacheHome;
+});
 
 beforeEach(() => {
   // Each test gets its own secret, outside every analysed tree.

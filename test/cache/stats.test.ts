@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { check } from "../../src/index.js";
 import { FileHashes } from "../../src/cache/key.js";
 import { cacheSecret } from "../../src/cache/secret.js";
@@ -42,6 +42,13 @@ function indexFile(cacheDir: string): string {
   const [name] = readdirSync(cacheDir).filter((entry) => entry.startsWith("stats-"));
   return path.join(cacheDir, name);
 }
+
+// Test files share a worker (isolate: false): give the environment back as it was.
+const savedCacheHome = process.env.XDG_CACHE_HOME;
+afterAll(() => {
+  if (savedCacheHome === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = savedCacheHome;
+});
 
 beforeEach(() => {
   process.env.XDG_CACHE_HOME = mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-"));
