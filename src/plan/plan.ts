@@ -490,7 +490,7 @@ function planSteps(
   ]);
 
   // 2. The copy runs in home next to the monolith until the last step places it.
-  const copy = copyService(state, name, into, move, "home");
+  const copy = copyService(state, name, into, move, "home", analysis.modules);
   for (const database of monolith.owns) declareDatabase(state, into, database.database);
   const selfCalls = state.facts.filter(
     (fact) => fact.service === into && fact.type === "call" && fact.target.kind === "service" && fact.target.service === name,
@@ -522,7 +522,16 @@ function planSteps(
   const newFiles = [...partition.move, ...partition.shared];
   const newOwn = new Set(newFiles.map(move.file));
   const fromNewPackages = new Set(partition.packagesFromNew);
-  pruneService(state, into, new Set([...partition.stay, ...partition.unreached].map(move.file).concat(partition.packagesFromRest.filter((file) => !fromNewPackages.has(file)))));
+  // Outside the copy's folder it keeps what the new side reaches; the rest it only reached through what it deletes.
+  const outsideUnreached = state.facts
+    .filter((fact) => fact.service === into && move.file(fact.location.file) === fact.location.file && !newOwn.has(fact.location.file))
+    .map((fact) => fact.location.file)
+    .filter((file) => !fromNewPackages.has(file) && !file.startsWith(`${move.to}/`));
+  pruneService(
+    state,
+    into,
+    new Set([...partition.stay, ...partition.unreached].map(move.file).concat(partition.packagesFromRest.filter((file) => !fromNewPackages.has(file)), outsideUnreached)),
+  );
   const copyManifest = serviceIn(state, into);
   const toNew = (file: string): boolean => extractedSet.has(file);
   copyManifest.entrypoints = {

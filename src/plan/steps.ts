@@ -9,6 +9,7 @@ import type {
   DependencyDecl,
   Finding,
   ImportEdge,
+  ModuleGraph,
   Placement,
   Position,
   Purpose,
@@ -105,7 +106,14 @@ export function serviceIn(state: StepState, name: string): ServiceManifest {
 }
 
 /** The monolith's manifest, facts, suppressions and health reads, copied under the new service's name and folder. */
-export function copyService(state: StepState, monolith: string, into: string, move: Relocation, placement: Placement): ServiceManifest {
+export function copyService(
+  state: StepState,
+  monolith: string,
+  into: string,
+  move: Relocation,
+  placement: Placement,
+  modules?: ModuleGraph,
+): ServiceManifest {
   const source = serviceIn(state, monolith);
   const at = (position: Position): Position => ({ ...position, file: move.file(position.file) });
   const copy: ServiceManifest = {
@@ -127,8 +135,9 @@ export function copyService(state: StepState, monolith: string, into: string, mo
   state.config.services.push(copy);
   state.config.services.sort((a, b) => compareText(a.name, b.name));
 
-  const copied = state.facts.filter((fact) => fact.service === monolith).map((fact) => relocateFact(fact, into, move));
+  const copied = state.facts.filter((fact) => fact.service === monolith).map((fact) => relocateFact(fact, into, move, true));
   state.facts.push(...copied);
+  if (modules) state.facts.push(...importsBackInto(modules, monolith, into, move));
   const ownFiles = new Set(copied.map((fact) => fact.location.file));
   for (const comment of [...state.suppressions]) {
     const file = move.file(comment.location.file);
@@ -143,8 +152,36 @@ export function copyService(state: StepState, monolith: string, into: string, mo
   return copy;
 }
 
-/** A fact of the monolith as the copy has it: same code, the copy's paths, attributed to the copy. */
-function relocateFact(fact: CodeFact, into: string, move: Relocation): CodeFact {
+/**
+ * The imports the copy makes of the monolith's own files: a file outside the monolith's folder that the monolith
+ * reaches (`install/web.js` beside `src/`) is not copied, so the copy reaches it too and its `require('../src/…')`
+ * still loads the monolith's code — an import of another service's internals, once the copy is a service.
+ */
+function importsBackInto(modules: ModuleGraph, monolith: string, into: string, move: Relocation): CodeFact[] {
+  const facts: CodeFact[] = [];
+  for (const [file, via] of modules.reach.get(monolith) ?? []) {
+    if (move.file(file) !== file || modules.ownerOf.get(file) !== undefined) continue;
+    for (const edge of modules.imports.get(file) ?? []) {
+      if (modules.ownerOf.get(edge.to) !== monolith) continue;
+      facts.push({
+        type: "import",
+        service: into,
+        location: edge.location,
+        symbol: file,
+        ...(via.length > 0 ? { via: via.map((step) => relocateEdge(step, move, true)) } : {}),
+        target: monolith,
+        importEdge: edge,
+      });
+    }
+  }
+  return facts;
+}
+
+/**
+ * A fact of the monolith as the copy has it: same code, the copy's paths, attributed to the copy. With `copying`, a
+ * file outside the monolith's folder is not copied: its imports still load the monolith's files.
+ */
+function relocateFact(fact: CodeFact, into: string, move: Relocation, copying = false): CodeFact {
   const copy = structuredClone(fact);
   copy.service = into;
   copy.location = { ...copy.location, file: move.file(copy.location.file) };
@@ -156,12 +193,15 @@ function relocateFact(fact: CodeFact, into: string, move: Relocation): CodeFact 
     copy.resolution = steps(copy.resolution);
     if (copy.storesInto) copy.storesInto = move.symbol(copy.storesInto);
   }
-  if (copy.type === "import") copy.importEdge = relocateEdge(copy.importEdge, move);
+  if (copy.type === "import") copy.importEdge = relocateEdge(copy.importEdge, move, copying);
   return copy;
 }
 
-function relocateEdge(edge: ImportEdge, move: Relocation): ImportEdge {
-  return { ...edge, from: move.file(edge.from), to: move.file(edge.to), location: { ...edge.location, file: move.file(edge.location.file) } };
+function relocateEdge(edge: ImportEdge, move: Relocation, copying = false): ImportEdge {
+  const from = move.file(edge.from);
+  // `require('../src/utils')` in a file beside the monolith's folder still loads the original after a copy.
+  const to = copying && from === edge.from ? edge.to : move.file(edge.to);
+  return { ...edge, from, to, location: { ...edge.location, file: move.file(edge.location.file) } };
 }
 
 /**

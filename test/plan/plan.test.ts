@@ -126,6 +126,35 @@ describe("a plan that cannot end at 0", () => {
   });
 });
 
+describe("a file beside the monolith's folder that imports it", () => {
+  test("the copy reaches it and imports the monolith's internals through it, until the prune drops it", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "topo-lint-plan-beside-"));
+    try {
+      fs.cpSync(ROOT, root, { recursive: true });
+      // scripts/ is no service's folder, so the copy step does not copy it: the copy's checkout still loads it, and
+      // it still loads shop's db.ts.
+      fs.mkdirSync(path.join(root, "scripts"));
+      fs.writeFileSync(path.join(root, "scripts/report.ts"), 'import { pool } from "../services/shop/src/db.js";\nexport const report = () => pool;\n');
+      const server = path.join(root, "services/shop/src/checkout/server.ts");
+      fs.writeFileSync(server, `import { report } from "../../../../scripts/report.js";\nexport const reported = report;\n${fs.readFileSync(server, "utf8")}`);
+      const beside = plan(await loadTopology(root), OPTIONS, rules);
+      const internal = (step: number): string[] =>
+        beside.steps[step].result.findings
+          .filter((finding) => finding.rule === "no-service-internal-imports")
+          .map((finding) => `${finding.service} → ${finding.target} at ${finding.location.file}:${finding.location.line}`);
+      expect(beside.steps.map((step) => step.kind).slice(0, 5)).toEqual(["hostname", "copy", "route", "prune-copy", "prune-monolith"]);
+      expect([internal(0), internal(1), internal(2), internal(3)]).toEqual([
+        [],
+        ["links → shop at scripts/report.ts:1"],
+        ["links → shop at scripts/report.ts:1"],
+        [], // checkout stays with shop: the pruned copy no longer loads scripts/
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the user's mistakes", () => {
   const attempt = (options: Partial<PlanOptions>): UserError => {
     try {
