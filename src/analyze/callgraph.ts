@@ -381,6 +381,16 @@ export class CallGraph {
     return this.functionsOfSymbol(this.checker.getSymbolAtLocation(nameNode), 0);
   }
 
+  /** What an import alias stands for (any other symbol stands for itself); null when the checker cannot say. */
+  private aliased(symbol: ts.Symbol): ts.Symbol | null {
+    if (!(symbol.flags & ts.SymbolFlags.Alias)) return symbol;
+    try {
+      return this.checker.getAliasedSymbol(symbol);
+    } catch {
+      return null;
+    }
+  }
+
   /**
    * Whether a receiver's type may come from analysed code. It cannot when the receiver derives from something the
    * program does not hold — an import of a package that is not analysed, or a global (the program has no standard
@@ -432,12 +442,8 @@ export class CallGraph {
 
   private symbolMayBeAnalysed(symbol: ts.Symbol, depth: number): boolean {
     if (symbol.flags & ts.SymbolFlags.Alias) {
-      let target: ts.Symbol;
-      try {
-        target = this.checker.getAliasedSymbol(symbol);
-      } catch {
-        return true;
-      }
+      const target = this.aliased(symbol);
+      if (target === null) return true;
       // An import of a module the program does not hold resolves to nothing.
       if ((target.declarations?.length ?? 0) === 0) return false;
       if (target === symbol || depth > MAX_HOPS) return true;
@@ -511,12 +517,10 @@ export class CallGraph {
   private declaredCallbackParameter(call: ts.CallExpression, argument: number, parameter: number): ts.TypeNode | undefined {
     if (!ts.isIdentifier(call.expression)) return undefined;
     let symbol = this.checker.getSymbolAtLocation(call.expression);
-    if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) {
-      try {
-        symbol = this.checker.getAliasedSymbol(symbol);
-      } catch {
-        return undefined;
-      }
+    if (symbol !== undefined) {
+      const target = this.aliased(symbol);
+      if (target === null) return undefined;
+      symbol = target;
     }
     const declarations = symbol?.declarations ?? [];
     if (declarations.length !== 1 || !ts.isFunctionDeclaration(declarations[0])) return undefined;
@@ -534,12 +538,10 @@ export class CallGraph {
     const node = unwrap(expression);
     if (ts.isIdentifier(node)) {
       let symbol = this.checker.getSymbolAtLocation(node);
-      if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) {
-        try {
-          symbol = this.checker.getAliasedSymbol(symbol);
-        } catch {
-          return undefined;
-        }
+      if (symbol !== undefined) {
+        const target = this.aliased(symbol);
+        if (target === null) return undefined;
+        symbol = target;
       }
       const declarations = symbol?.declarations ?? [];
       const declaration = declarations.length === 1 ? declarations[0] : undefined;
@@ -567,12 +569,10 @@ export class CallGraph {
     if (ts.isTypeLiteralNode(type)) members = type.members;
     else if (ts.isTypeReferenceNode(type) && type.typeArguments === undefined) {
       let symbol = this.checker.getSymbolAtLocation(ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right);
-      if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) {
-        try {
-          symbol = this.checker.getAliasedSymbol(symbol);
-        } catch {
-          return undefined;
-        }
+      if (symbol !== undefined) {
+        const target = this.aliased(symbol);
+        if (target === null) return undefined;
+        symbol = target;
       }
       const declarations = symbol?.declarations ?? [];
       if (declarations.length === 1 && ts.isTypeAliasDeclaration(declarations[0]) && declarations[0].typeParameters === undefined) {
@@ -618,13 +618,9 @@ export class CallGraph {
     while (ts.isQualifiedName(name)) name = name.left;
     let symbol = this.checker.getSymbolAtLocation(name);
     if (symbol === undefined) return false;
-    if (symbol.flags & ts.SymbolFlags.Alias) {
-      try {
-        symbol = this.checker.getAliasedSymbol(symbol);
-      } catch {
-        return true;
-      }
-    }
+    const target = this.aliased(symbol);
+    if (target === null) return true;
+    symbol = target;
     const declarations = symbol.declarations ?? [];
     if (declarations.length === 0) return false;
     return declarations.some(
@@ -636,13 +632,9 @@ export class CallGraph {
   /** The functions behind a symbol, following aliases and simple `const f = g` indirections. */
   functionsOfSymbol(symbol: ts.Symbol | undefined, depth: number): FunctionNode[] {
     if (symbol === undefined || depth > 4) return [];
-    if (symbol.flags & ts.SymbolFlags.Alias) {
-      try {
-        symbol = this.checker.getAliasedSymbol(symbol);
-      } catch {
-        return [];
-      }
-    }
+    const target = this.aliased(symbol);
+    if (target === null) return [];
+    symbol = target;
     const found: FunctionNode[] = [];
     for (const declaration of symbol.declarations ?? []) {
       for (const fn of this.functionsOfDeclaration(declaration, depth)) if (!found.includes(fn)) found.push(fn);

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.js";
-import { comparePaths, EXCLUDED_FOLDERS } from "./files.js";
+import { comparePaths, EXCLUDED_FOLDERS, walkEntries } from "./files.js";
 import { MAX_TEXT_BYTES } from "./read.js";
 import { ROOT_PATH_PREFIX } from "./static-value.js";
 import type { ResolutionOptions } from "./cruiser-config.js";
@@ -137,24 +137,12 @@ function isPlainFile(root: string, file: string): boolean {
  * package.json of the tree must be a regular file inside it, or the run stops here.
  */
 function checkManifests(root: string): void {
-  const walk = (folder: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(folder === "" ? root : path.join(root, folder), { withFileTypes: true });
-    } catch {
-      return; // the listing of source files reports unreadable folders
+  walkEntries(root, (relative, entry) => {
+    if (entry.name === "package.json" && !isPlainFile(root, relative)) {
+      throw new UserError(`${relative} is not a regular file of at most ${MAX_TEXT_BYTES / (1024 * 1024)} MiB (a link, a device or too large); dependency-cruiser would read it unguarded`, {
+        location: { file: relative, line: 1, column: 1 },
+        hint: "replace it with a plain file, or set `modules: own` in the config to use topo-lint's own module resolution",
+      });
     }
-    for (const entry of entries) {
-      const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (!EXCLUDED_FOLDERS.has(entry.name)) walk(relative);
-      } else if (entry.name === "package.json" && !isPlainFile(root, relative)) {
-        throw new UserError(`${relative} is not a regular file of at most ${MAX_TEXT_BYTES / (1024 * 1024)} MiB (a link, a device or too large); dependency-cruiser would read it unguarded`, {
-          location: { file: relative, line: 1, column: 1 },
-          hint: "replace it with a plain file, or set `modules: own` in the config to use topo-lint's own module resolution",
-        });
-      }
-    }
-  };
-  walk("");
+  });
 }

@@ -12,6 +12,28 @@ export const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", 
 /** Folders never analysed, at any depth: installed packages, build output, coverage reports, git internals. */
 export const EXCLUDED_FOLDERS = new Set(["node_modules", "dist", "build", "coverage", ".git"]);
 
+/**
+ * Calls `visit` with every entry below the root that is not a folder (root-relative path and entry), skipping
+ * node_modules and build output but applying neither .gitignore nor the config's excludes. An unreadable folder is
+ * passed over: the listing of source files reports it.
+ */
+export function walkEntries(root: string, visit: (relative: string, entry: fs.Dirent) => void): void {
+  const walk = (folder: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(folder === "" ? root : path.join(root, folder), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
+      if (!entry.isDirectory()) visit(relative, entry);
+      else if (!EXCLUDED_FOLDERS.has(entry.name)) walk(relative);
+    }
+  };
+  walk("");
+}
+
 /** dependency-cruiser's config files at the root, in the order it looks for them: read as data to find resolution options. */
 export const CRUISER_CONFIG_NAMES = [".dependency-cruiser.json", ".dependency-cruiser.js", ".dependency-cruiser.cjs"] as const;
 

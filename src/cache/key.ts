@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic, TopologyConfig } from "../model.js";
-import { comparePaths, CRUISER_CONFIG_NAMES, EXCLUDED_FOLDERS, listSourceFilesWithDiagnostics } from "../analyze/files.js";
+import { comparePaths, CRUISER_CONFIG_NAMES, listSourceFilesWithDiagnostics, walkEntries } from "../analyze/files.js";
 import { isMissing, readAnalysedFile, type ReadResult } from "../analyze/read.js";
 import { SETTLED_NS, type StatIndex, statOf } from "./stats.js";
 
@@ -300,23 +300,9 @@ function stripJsonComments(text: string): string {
  */
 function steeringFiles(root: string): string[] {
   const found: string[] = [];
-  const walk = (folder: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(folder === "" ? root : path.join(root, folder), { withFileTypes: true });
-    } catch {
-      return; // the listing of source files reports unreadable folders
-    }
-    for (const entry of entries) {
-      const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (!EXCLUDED_FOLDERS.has(entry.name)) walk(relative);
-      } else if (isSteeringFile(entry.name)) {
-        found.push(relative);
-      }
-    }
-  };
-  walk("");
+  walkEntries(root, (relative, entry) => {
+    if (isSteeringFile(entry.name)) found.push(relative);
+  });
   return found.sort(comparePaths);
 }
 
