@@ -5,11 +5,12 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, wr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { check, loadConfig, type CheckOptions } from "../../src/index.js";
 import { analysisKey } from "../../src/cache/key.js";
 import { cacheSecret, secretPath } from "../../src/cache/secret.js";
 import { writeEntry } from "../../src/cache/store.js";
+import { freshCacheHomeForEachTest } from "./cache-home.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const FIXTURE = "fixtures/violations/soft-calls-to-home";
@@ -25,17 +26,8 @@ async function run(root: string, options: CheckOptions) {
   return { cache: result.cache, findings: JSON.stringify(result.result.findings), diagnostics: result.result.diagnostics };
 }
 
-// Test files share a worker (isolate: false): give the environment back as it was.
-const savedCacheHome = process.env.XDG_CACHE_HOME;
-afterAll(() => {
-  if (savedCacheHome === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = savedCacheHome;
-});
-
-beforeEach(() => {
-  // Each test gets its own secret, outside every analysed tree.
-  process.env.XDG_CACHE_HOME = mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-"));
-});
+// Each test gets its own secret, outside every analysed tree.
+freshCacheHomeForEachTest();
 
 describe("every input the analysis reads is in the key", () => {
   async function keyOf(root: string): Promise<string> {

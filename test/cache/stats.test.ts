@@ -5,11 +5,12 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { check } from "../../src/index.js";
 import { FileHashes } from "../../src/cache/key.js";
 import { cacheSecret } from "../../src/cache/secret.js";
 import { readStatIndex, statOf } from "../../src/cache/stats.js";
+import { freshCacheHomeForEachTest } from "./cache-home.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const FIXTURE = "fixtures/violations/no-cross-region-calls";
@@ -43,16 +44,8 @@ function indexFile(cacheDir: string): string {
   return path.join(cacheDir, name);
 }
 
-// Test files share a worker (isolate: false): give the environment back as it was.
-const savedCacheHome = process.env.XDG_CACHE_HOME;
-afterAll(() => {
-  if (savedCacheHome === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = savedCacheHome;
-});
-
-beforeEach(() => {
-  process.env.XDG_CACHE_HOME = mkdtempSync(path.join(tmpdir(), "topo-lint-xdg-"));
-});
+// Each test gets its own secret, outside every analysed tree.
+freshCacheHomeForEachTest();
 
 describe("file-metadata index", () => {
   it("records the files an analysis read, each with the hash of its text, when they last changed before the run", async () => {

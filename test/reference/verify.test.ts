@@ -7,16 +7,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FAST_INTERVALS, FIXTURE_ROOT, REGIONS, TRACE_FILE_ENV, startReference, type Reference } from "../../scripts/reference.js";
 import { REPO, runCli } from "../cli/run-cli.js";
 import { createLink, resolveLink, telemetryStats, waitFor } from "./http.js";
+import type { VerifiedEdge } from "../../src/model.js";
 
-interface Edge {
-  from: string;
-  to: string;
-  kind: string;
-  status: string;
-  observed: { spans: number; inRequest: number };
-  static: { hardness: string } | null;
-  example: { traceId: string; spanId: string; file?: string; line?: number } | null;
-}
+/** An edge of `verify --format json`. */
+type Edge = VerifiedEdge;
 
 interface Report {
   edges: Edge[];

@@ -6,20 +6,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO, runCli } from "../cli/run-cli.js";
+import type { VerifiedEdge } from "../../src/model.js";
 
 const FIXTURE = path.join(REPO, "fixtures/verify");
 const REFERENCE = path.join(REPO, "fixtures/reference");
 const EXPECTED = readFileSync(path.join(FIXTURE, "expected.json"), "utf8");
 
-interface Edge {
-  from: string;
-  to: string;
-  kind: string;
-  status: string;
-  observed: { spans: number; inRequest: number };
-  static: { hardness: string } | null;
-  example: { traceId: string; spanId: string; file?: string; line?: number } | null;
-}
+/** An edge of `verify --format json`. */
+type Edge = VerifiedEdge;
 
 describe("topo-lint verify", () => {
   it.each(["otlp.json", "otlp.jsonl", "jaeger.json"])("reports the fixture's edges from %s as expected.json has them", (name) => {
