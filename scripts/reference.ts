@@ -266,7 +266,7 @@ export function routerSpec(table: RoutingTable, intervals: Intervals, seed?: num
       OTEL_SERVICE_NAME: "router",
       ROUTER_TABLE: JSON.stringify(table),
       ROUTER_PROBE_MS: String(intervals.probeMs),
-      ROUTER_PROBE_TIMEOUT_MS: "300",
+      ROUTER_PROBE_TIMEOUT_MS: "1000",
       ...(seed === undefined ? {} : { ROUTER_SEED: String(seed) }),
     },
   };
@@ -356,6 +356,7 @@ export async function startReference(options: ReferenceOptions = {}): Promise<Re
     };
     router.current = new ServiceProcess(at(routerSpec(table, intervals, options.seed)), echo);
     await router.current.start();
+    await waitUntilRouted(router.current.url);
     return { dataDir, escrowDir, config, ingest, links, router: router.current, all, stop };
   } catch (error) {
     await stop();
@@ -379,6 +380,28 @@ export async function waitUntilHealthy(url: string, timeoutMs = 10_000): Promise
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${url}/health not healthy within ${timeoutMs} ms (${last})`);
+}
+
+/**
+ * Resolves once the router's own probes count every record healthy. Its first probes run before it listens, and on a
+ * loaded machine one of them can time out: until the next interval, that region would get no traffic.
+ */
+export async function waitUntilRouted(url: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/router/status`, { signal: AbortSignal.timeout(1_000) });
+      const status = (await response.json()) as { regions: { records: { target: string; healthy: boolean }[] }[] };
+      const down = status.regions.flatMap((set) => set.records).filter((record) => !record.healthy);
+      if (down.length === 0) return;
+      last = `not yet healthy: ${down.map((record) => record.target).join(", ")}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${url}/router/status not all healthy within ${timeoutMs} ms (${last})`);
 }
 
 async function main(): Promise<void> {
