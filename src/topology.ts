@@ -51,7 +51,10 @@ export interface Topology {
   config: TopologyConfig;
   analysis: Analysis;
   graph: TopologyGraph;
-  /** "hit": the analysis came from the cache; "miss": it was made afresh (and stored); "off": the cache was not used. */
+  /**
+   * "hit": the analysis came from the cache; "partial": only the services whose files changed were analysed, the
+   * others' parts came from the cache; "miss": it was made afresh (and stored); "off": the cache was not used.
+   */
   cache: CacheOutcome;
 }
 

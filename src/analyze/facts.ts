@@ -17,6 +17,7 @@ import { hasDirective } from "./conventions/convention.js";
 import { fileNodes } from "./nodes.js";
 import { enclosingSymbol } from "./symbols.js";
 import { CodeResolver, type ProgramView, refPath, skipOuter } from "./recognisers/context.js";
+import { sortFacts } from "./order.js";
 import { prismaConnections } from "./prisma.js";
 import { recogniserApplies, type Recognised, type Recogniser } from "./recognisers/recogniser.js";
 import { recognisersFor } from "./recognisers/index.js";
@@ -40,46 +41,72 @@ interface FoundCall {
   recogniser: string;
   target: CallTarget;
   resolution: TraceStep[];
-  /** The file of the `new` that gave a client class its target: only the services reaching it make this call. */
-  constructedIn?: string;
 }
 
 /** A call's target as resolved at one of its callers (or at one `new` of its client class). */
 interface Resolution {
   site: ts.CallExpression | ts.NewExpression;
   resolved: ResolvedTarget & { undecidedBecause?: ts.SignatureDeclaration; tooDeep?: boolean };
-  /** The `new` of a client class whose constructor argument decided the target: only services reaching it call so. */
-  constructedAt?: ts.NewExpression | ts.CallExpression;
 }
 
 /** How many wrapper functions deep a call's target is followed to the callers that decide it. */
 const MAX_WRAPPER_DEPTH = 8;
 
 
-/** Every fact in the analysed files, sorted by file, line, column, service and type. */
+/**
+ * Every fact in the analysed files, sorted by file, line, column, service and type, for each service the module graph
+ * attributes code to. Each service's facts come from its own code and the code it reaches alone (`scopes`: the files
+ * each one reaches, when known), so they are the same whichever other services are analysed with it.
+ */
 export function collectFacts(
   config: TopologyConfig,
   program: ProgramView,
   modules: ModuleGraph,
   hardness: HardnessView,
+  scopes?: ReadonlyMap<string, readonly string[]>,
 ): CodeFact[] {
-  const resolver = new CodeResolver(program);
-  const targets = new TargetResolver(resolver, config);
+  const shared = new CodeResolver(program);
   const recognisers = recognisersFor(config);
   const facts: CodeFact[] = [];
+  for (const service of modules.reach.keys()) {
+    const scope = scopes?.get(service);
+    const resolver = scope === undefined ? shared : shared.scoped(scope);
+    facts.push(...serviceFacts(service, config, program, modules, hardness, resolver, recognisers));
+  }
+  const databases = new TargetResolver(shared, config);
+  const prisma = prismaConnections(config, modules, program.packages ?? [], (env: string) => databases.databaseOfEnv(env));
+  facts.push(...prisma.filter((fact) => modules.reach.has(fact.service)));
+  return sortFacts(facts.map((fact) => (fact.type === "connection" ? ownDatabase(fact, config) : fact)));
+}
 
-  const attributed = modules.files
-    .map((file) => ({ file, sourceFile: program.sourceFile(file), attribution: attributionOf(file, modules) }))
-    .filter((entry): entry is { file: string; sourceFile: ts.SourceFile; attribution: Attribution[] } =>
-      entry.sourceFile !== undefined && entry.attribution.length > 0 && !isClientModule(entry.sourceFile),
-    );
+/** The facts of one service's code and of the shared code it reaches. */
+function serviceFacts(
+  service: string,
+  config: TopologyConfig,
+  program: ProgramView,
+  modules: ModuleGraph,
+  hardness: HardnessView,
+  resolver: CodeResolver,
+  recognisers: readonly Recogniser[],
+): CodeFact[] {
+  const targets = new TargetResolver(resolver, config);
+  const facts: CodeFact[] = [];
+
+  const attributed: { file: string; sourceFile: ts.SourceFile; attribution: Attribution[] }[] = [];
+  for (const [file, chain] of modules.reach.get(service) ?? []) {
+    const owner = modules.ownerOf.get(file);
+    if (owner !== undefined && owner !== service) continue;
+    const sourceFile = program.sourceFile(file);
+    if (sourceFile === undefined || isClientModule(sourceFile)) continue;
+    attributed.push({ file, sourceFile, attribution: [chain.length > 0 && owner === undefined ? { service, via: chain } : { service }] });
+  }
 
   let callSites: CallSites | undefined;
   /**
    * Resolves a recognised call; when its target hangs on a parameter of the function around it (a wrapper such as
    * `getJson(url)`), the call is resolved again at each call of that function, with its arguments, and reported there.
    * When it hangs on a constructor parameter (a client class keeping its base URL in a field), it is resolved again
-   * at each `new` of the class and stays reported at the network call, for the services that reach that `new`.
+   * at each `new` of the class in the service's code and stays reported at the network call.
    */
   const throughCallers = (
     recognised: Extract<Recognised, { kind: "call" }>,
@@ -111,7 +138,6 @@ export function collectFacts(
         : [inside];
       return throughCallers(recognised, inner, next, filled, depth + 1).map((found) => ({
         ...found,
-        ...(constructed && found.constructedAt === undefined ? { constructedAt: caller } : {}),
         resolved: { ...found.resolved, resolution: [...found.resolved.resolution, ...steps] },
       }));
     });
@@ -138,13 +164,13 @@ export function collectFacts(
         }
         continue;
       }
-      for (const { site, resolved, constructedAt } of throughCallers(recognised, node, node, new Map(), 0)) {
+      for (const { site, resolved } of throughCallers(recognised, node, node, new Map(), 0)) {
         // A call to a database's host is a connection: its evidence stays at the read, reported below.
         if (resolved.database !== undefined) continue;
         for (const read of resolved.nodes) consumed.add(read);
         let target = resolved.target;
         if (target.kind === "unknown" && resolved.undecidedBecause !== undefined && target.reason !== undefined) {
-          target = { ...target, reason: `${target.reason}, which no analysed code calls` };
+          target = { ...target, reason: `${target.reason}, which no code in ${service} calls` };
         } else if (target.kind === "unknown" && resolved.tooDeep && target.reason !== undefined) {
           target = { ...target, reason: `${target.reason}, past ${MAX_WRAPPER_DEPTH} wrapper functions (the most followed)` };
         }
@@ -153,7 +179,6 @@ export function collectFacts(
           recogniser: recognised.recogniser ?? recogniser,
           target,
           resolution: resolved.resolution,
-          ...(constructedAt !== undefined ? { constructedIn: resolver.fileOf(constructedAt) } : {}),
         });
       }
     }
@@ -176,9 +201,7 @@ export function collectFacts(
     });
 
     for (const call of callsByFile.get(file) ?? []) {
-      const constructors = call.constructedIn === undefined ? undefined : new Set(attributionOf(call.constructedIn, modules).map((a) => a.service));
       for (const service of attribution) {
-        if (constructors !== undefined && !constructors.has(service.service)) continue;
         const storesInto = hardness.storedInto(call.node);
         const fact: CallFact = {
           type: "call",
@@ -264,8 +287,7 @@ export function collectFacts(
     }
   }
 
-  facts.push(...prismaConnections(config, modules, program.packages ?? [], (env: string) => targets.databaseOfEnv(env)));
-  return sortFacts(facts.map((fact) => (fact.type === "connection" ? ownDatabase(fact, config) : fact)));
+  return facts;
 }
 
 /**
@@ -282,19 +304,6 @@ function ownDatabase(fact: ConnectionFact, config: TopologyConfig): ConnectionFa
   const declared = candidates.find((name) => service?.dependsOn.some((dependency) => dependency.database === name));
   const database = owned ?? declared ?? fact.database;
   return database === fact.database ? fact : { ...fact, database };
-}
-
-/** The services a file's facts belong to: its owner, or every service whose imports reach it (with the chain). */
-function attributionOf(file: string, modules: ModuleGraph): Attribution[] {
-  const owner = modules.ownerOf.get(file);
-  if (owner !== undefined) return [{ service: owner }];
-  const out: Attribution[] = [];
-  for (const service of [...modules.reach.keys()].sort()) {
-    const chain = modules.reach.get(service)?.get(file);
-    if (chain === undefined) continue;
-    out.push(chain.length > 0 ? { service, via: chain } : { service });
-  }
-  return out;
 }
 
 function recognise(
@@ -385,30 +394,6 @@ function isModuleName(node: ts.StringLiteralLike): boolean {
     ((ts.isIdentifier(parent.expression) && parent.expression.text === "require") ||
       parent.expression.kind === ts.SyntaxKind.ImportKeyword)
   );
-}
-
-const TYPE_ORDER: Record<CodeFact["type"], number> = { call: 0, connection: 1, reference: 2, import: 3 };
-
-/** Deterministic order: file, line, column, service, type, then the rest of the fact. */
-export function sortFacts(facts: CodeFact[]): CodeFact[] {
-  const keyed = facts.map((fact) => ({ fact, key: JSON.stringify(fact) }));
-  keyed.sort((a, b) => {
-    const x = a.fact;
-    const y = b.fact;
-    return (
-      compare(x.location.file, y.location.file) ||
-      x.location.line - y.location.line ||
-      x.location.column - y.location.column ||
-      compare(x.service, y.service) ||
-      TYPE_ORDER[x.type] - TYPE_ORDER[y.type] ||
-      compare(a.key, b.key)
-    );
-  });
-  return keyed.map((entry) => entry.fact);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The calls of each function of the program, and the `new`s of each class constructor, indexed on first use. */

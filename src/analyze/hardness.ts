@@ -85,8 +85,13 @@ const VALUE_TRANSFORMS = new Set(["map", "filter", "flatMap", "reduce", "slice",
  * hops that are all waited on and the site itself is waited on; hard wins over every soft path. A trace runs
  * from the entrypoint through each hop into the site's function; the site itself is the fact's location.
  */
-export function buildHardnessIndex(config: TopologyConfig, program: HardnessProgram, modules: ModuleGraph): HardnessIndex {
-  return new Hardnesses(config, program, modules);
+export function buildHardnessIndex(
+  config: TopologyConfig,
+  program: HardnessProgram,
+  modules: ModuleGraph,
+  scopes?: ReadonlyMap<string, ReadonlySet<string>>,
+): HardnessIndex {
+  return new Hardnesses(config, program, modules, scopes);
 }
 
 class Hardnesses implements HardnessIndex {
@@ -101,11 +106,18 @@ class Hardnesses implements HardnessIndex {
   private readonly conventionRootsOf = new Map<string, EntryRoot[]>();
   /** Positions of the hops traces pass through; deep call chains repeat them in many traces. */
   private readonly positions = new Map<ts.Node, Position>();
+  private readonly files = new WeakMap<ts.SourceFile, string>();
 
+  /**
+   * @param scopes the files each service's code reaches, when known: a service's calls are followed only into them,
+   * so what one service's analysis finds never depends on the code of another (the checker may resolve a name to a
+   * global another service's file declares).
+   */
   constructor(
     private readonly config: TopologyConfig,
     private readonly program: HardnessProgram,
     private readonly modules: ModuleGraph,
+    private readonly scopes?: ReadonlyMap<string, ReadonlySet<string>>,
   ) {
     this.checker = program.checker();
     this.softWrappers = new Set(config.softWrappers);
@@ -160,7 +172,7 @@ class Hardnesses implements HardnessIndex {
     let analysis = this.analyses.get(service);
     if (analysis === undefined) {
       const roots = this.exportRoots(this.manifest(service)).filter((root) => root.kind === "health");
-      const reached = explore(roots, this.graph, () => true);
+      const reached = explore(roots, this.graph, this.within(service, () => true));
       const reads = new Set<string>();
       for (const fn of reached.keys()) this.collectReads(fn, reads);
       analysis = { hasHealthEntrypoint: roots.length > 0, healthReads: [...reads].sort() };
@@ -188,12 +200,13 @@ class Hardnesses implements HardnessIndex {
     let reach = this.reaches.get(service);
     if (reach !== undefined) return reach;
     const roots = this.requestRoots(service);
-    const hard = explore(roots, this.graph, (edge) => edge.local.kind === "hard");
+    const follows = this.within(service, () => true);
+    const hard = explore(roots, this.graph, this.within(service, (edge) => edge.local.kind === "hard"));
     const soft = new Map<FunctionNode, Arrival>();
     const queue: FunctionNode[] = [];
     for (const [fn, arrival] of hard) {
       for (const edge of this.graph.edges(fn)) {
-        if (edge.local.kind !== "soft" || hard.has(edge.to) || soft.has(edge.to)) continue;
+        if (edge.local.kind !== "soft" || hard.has(edge.to) || soft.has(edge.to) || !follows(edge)) continue;
         soft.set(edge.to, { root: arrival.root, from: fn, edge, softReason: edge.local.reason });
         queue.push(edge.to);
       }
@@ -202,7 +215,7 @@ class Hardnesses implements HardnessIndex {
       const fn = queue[i];
       const arrival = soft.get(fn)!;
       for (const edge of this.graph.edges(fn)) {
-        if (hard.has(edge.to) || soft.has(edge.to)) continue;
+        if (hard.has(edge.to) || soft.has(edge.to) || !follows(edge)) continue;
         soft.set(edge.to, { root: arrival.root, from: fn, edge, softReason: arrival.softReason });
         queue.push(edge.to);
       }
@@ -212,9 +225,26 @@ class Hardnesses implements HardnessIndex {
     return reach;
   }
 
+  /** `follow`, for edges that stay inside the files the service reaches. */
+  private within(service: string, follow: (edge: CallEdge) => boolean): (edge: CallEdge) => boolean {
+    const scope = this.scopes?.get(service);
+    if (scope === undefined) return follow;
+    return (edge) => scope.has(this.fileOf(edge.to)) && follow(edge);
+  }
+
+  private fileOf(fn: FunctionNode): string {
+    const source = fn.getSourceFile();
+    let file = this.files.get(source);
+    if (file === undefined) {
+      file = this.program.relative(source.fileName);
+      this.files.set(source, file);
+    }
+    return file;
+  }
+
   private background(service: string, reach: ServiceReach): Map<FunctionNode, Arrival> {
     if (reach.background === undefined) {
-      reach.background = explore(this.backgroundRoots(service), this.graph, () => true);
+      reach.background = explore(this.backgroundRoots(service), this.graph, this.within(service, () => true));
     }
     return reach.background;
   }
@@ -311,8 +341,9 @@ class Hardnesses implements HardnessIndex {
       const bases = globs.map((glob) => picomatch.scan(glob).base);
       const underABase = (file: string): boolean =>
         bases.some((base) => base === "" || file === base || file.startsWith(`${base}/`));
+      const scope = this.scopes?.get(manifest.name);
       for (const file of this.modules.files) {
-        if (!underABase(file) || !matches(file)) continue;
+        if (!underABase(file) || !matches(file) || (scope !== undefined && !scope.has(file))) continue;
         const source = this.program.sourceFile(file);
         if (source === undefined) continue;
         for (const exported of exportedFunctions(source, this.graph, this.checker)) {

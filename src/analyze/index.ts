@@ -3,12 +3,13 @@
 import type { Analysis, ServiceAnalysis, TopologyConfig } from "../model.js";
 import { collectFacts } from "./facts.js";
 import { buildHardnessIndex } from "./hardness.js";
-import { buildModuleGraph } from "./modules.js";
+import { buildModuleGraph, ownersOf } from "./modules.js";
 import { createSourceProgram } from "./program.js";
-import { listSourceFiles } from "./files.js";
+import { comparePaths, listSourceFiles } from "./files.js";
 import { moduleSource } from "./module-source.js";
 import type { ReadResult } from "./read.js";
 import { collectSuppressions } from "./suppressions.js";
+import { sortDiagnostics } from "./order.js";
 
 /** An analysis plus the source text of its files, for the code frames reporters print. */
 export interface SourceAnalysis extends Analysis {
@@ -19,6 +20,16 @@ export interface SourceAnalysis extends Analysis {
    * depends on these and on nothing else among the source files (a file no service reaches is never read).
    */
   read?: ReadonlyMap<string, ReadResult>;
+  /**
+   * Per analysed service, the files its part of the analysis read (its own files and all they reach, sorted): its
+   * facts, reach and health reads depend on these and on nothing else among the source files.
+   */
+  scopes?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Files every service's part depends on (the dependency-cruiser configs); undefined when the module edges came from
+   * dependency-cruiser, which makes every part depend on every file it was shown.
+   */
+  shared?: readonly string[];
 }
 
 /** Where a long analysis is: `done` of `total` files through `phase` (reading is the cache's hashing pass). */
@@ -33,6 +44,12 @@ export interface AnalyzeOptions {
   files?: string[];
   /** Told as each phase starts. */
   onProgress?: (progress: AnalysisProgress) => void;
+  /**
+   * Analyse only these services: their files and what those reach are read, and the result holds their facts, reach
+   * and health reads alone — each exactly as a run over every service finds it. Ignored when module edges come from
+   * dependency-cruiser.
+   */
+  services?: readonly string[];
 }
 
 export async function analyze(config: TopologyConfig, options: AnalyzeOptions = {}): Promise<SourceAnalysis> {
@@ -41,26 +58,32 @@ export async function analyze(config: TopologyConfig, options: AnalyzeOptions = 
   progress({ phase: "parsing", done: 0, total: expected });
   const listed = options.files ?? listSourceFiles(config);
   const source = await moduleSource(config, listed);
-  const program = createSourceProgram(config, listed, source.imports);
+  const names = config.services.map((service) => service.name).sort(comparePaths);
+  const analysed = options.services === undefined || source.imports !== undefined ? names : names.filter((name) => options.services!.includes(name));
+  const program = createSourceProgram(config, listed, source.imports, analysed);
   const total = program.files.length;
+  const owners = ownersOf(config, listed);
+  const scopes = new Map(
+    analysed.map((service) => [service, program.closure([...owners].filter(([, owner]) => owner === service).map(([file]) => file))]),
+  );
   progress({ phase: "modules", done: total, total });
-  const modules = buildModuleGraph(config, program);
+  const modules = buildModuleGraph(config, program, analysed);
   progress({ phase: "hardness", done: total, total });
-  const hardness = buildHardnessIndex(config, program, modules);
+  const hardness = buildHardnessIndex(config, program, modules, new Map([...scopes].map(([service, files]) => [service, new Set(files)])));
   progress({ phase: "facts", done: total, total });
-  const facts = collectFacts(config, program, modules, hardness);
+  const facts = collectFacts(config, program, modules, hardness, scopes);
   const services = new Map<string, ServiceAnalysis>();
-  for (const service of [...config.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    services.set(service.name, hardness.serviceAnalysis(service.name));
-  }
+  for (const service of analysed) services.set(service, hardness.serviceAnalysis(service));
   return {
     config,
     modules,
     facts,
     services,
     suppressions: collectSuppressions(program.files, program.sourceFile),
-    diagnostics: [...program.parseErrors, ...source.warnings],
+    diagnostics: sortDiagnostics([...program.parseErrors, ...source.warnings]),
     sourceText: (file) => program.text(file),
     read: source.read.size === 0 ? program.read : new Map([...source.read, ...program.read]),
+    scopes,
+    ...(source.imports === undefined ? { shared: [...source.read.keys()].sort(comparePaths) } : {}),
   };
 }

@@ -5,8 +5,11 @@ import type { ImportEdge, ModuleGraph, TopologyConfig } from "../model.js";
 import { comparePaths } from "./files.js";
 import type { SourceProgram } from "./program.js";
 
-/** The module graph of the analysed files of `program`, attributed to the services of `config`. */
-export function buildModuleGraph(config: TopologyConfig, program: SourceProgram): ModuleGraph {
+/**
+ * The module graph of the analysed files of `program`, attributed to the services of `config` (or to those of them
+ * named in `services`).
+ */
+export function buildModuleGraph(config: TopologyConfig, program: SourceProgram, services?: readonly string[]): ModuleGraph {
   const imports = new Map<string, ImportEdge[]>();
   for (const file of program.files) {
     const source = program.sourceFile(file);
@@ -22,6 +25,7 @@ export function buildModuleGraph(config: TopologyConfig, program: SourceProgram)
   }
   const reach = new Map<string, Map<string, ImportEdge[]>>();
   for (const service of [...config.services].sort((a, b) => comparePaths(a.name, b.name))) {
+    if (services !== undefined && !services.includes(service.name)) continue;
     const own = program.files.filter((file) => ownerOf.get(file) === service.name);
     reach.set(service.name, importClosure(own, edgesInPathOrder, program.files));
   }

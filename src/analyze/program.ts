@@ -37,6 +37,11 @@ export interface SourceProgram {
   parseErrors: Diagnostic[];
   /** Every file the program read or tried to read, with its text as read or why it could not be read. */
   read: ReadonlyMap<string, ReadResult>;
+  /**
+   * What was read starting from `files` (root-relative): them and every file their imports reach, type-only imports
+   * included, sorted — all that an analysis of the code starting there depends on.
+   */
+  closure(files: readonly string[]): string[];
 }
 
 /**
@@ -76,15 +81,23 @@ const EXTENSIONS: Record<string, { extension: ts.Extension; kind: ts.ScriptKind 
 /**
  * Parses what the services of `config` reach among `files` (default: every source file of `config.root`) into one
  * program. `imports` (from dependency-cruiser) resolves the imports topo-lint's own resolver cannot follow.
+ * `services` (default: all) are the services whose files start the reach.
  */
-export function createSourceProgram(config: TopologyConfig, files?: string[], imports?: ImportTable): SourceProgram {
+export function createSourceProgram(
+  config: TopologyConfig,
+  files?: string[],
+  imports?: ImportTable,
+  services?: readonly string[],
+): SourceProgram {
   const root = path.resolve(config.root);
   const listed = [...(files ?? listSourceFiles(config))].sort(comparePaths);
   const resolver = createModuleResolver(root, listed, imports);
 
   // TypeScript names files with `/` separators on every platform.
   const toAbsolute = (file: string): string => ts.sys.resolvePath(path.join(root, file)).split(path.sep).join("/");
-  const { parsed, unreadable, read } = parseReached(root, config, listed, resolver, toAbsolute);
+  const wanted = services === undefined ? undefined : new Set(services);
+  const seeds = [...ownersOf(config, listed)].filter(([, owner]) => wanted === undefined || wanted.has(owner)).map(([file]) => file);
+  const { parsed, unreadable, read, follows } = parseReached(root, seeds, resolver, toAbsolute);
   const analysed = [...parsed.keys()].sort(comparePaths);
   const absoluteOf = new Map<string, string>();
   const relativeOf = new Map<string, string>();
@@ -124,24 +137,37 @@ export function createSourceProgram(config: TopologyConfig, files?: string[], im
     packages: resolver.packages,
     parseErrors: [...unreadable, ...parseErrorsOf(analysed, sourceFile)],
     read,
+    closure: (start) => {
+      const reached = new Set(start.filter((file) => read.has(file)));
+      const queue = [...reached];
+      for (let i = 0; i < queue.length; i++) {
+        for (const next of follows.get(queue[i]) ?? []) {
+          if (reached.has(next)) continue;
+          reached.add(next);
+          queue.push(next);
+        }
+      }
+      return [...reached].sort(comparePaths);
+    },
   };
 }
 
 /**
- * Parses the services' own files, then every listed file their imports reach, breadth first. Each file is read and
- * parsed once; the program is then built from these parsed files. A file that cannot be read is a warning.
+ * Parses the `seeds` (services' own files), then every listed file their imports reach, breadth first. Each file is
+ * read and parsed once; the program is then built from these parsed files. A file that cannot be read is a warning.
+ * `follows` gives, per parsed file, the files its imports lead to.
  */
 function parseReached(
   root: string,
-  config: TopologyConfig,
-  listed: readonly string[],
+  seeds: readonly string[],
   resolver: ModuleResolver,
   toAbsolute: (file: string) => string,
-): { parsed: Map<string, ts.SourceFile>; unreadable: Diagnostic[]; read: Map<string, ReadResult> } {
+): { parsed: Map<string, ts.SourceFile>; unreadable: Diagnostic[]; read: Map<string, ReadResult>; follows: Map<string, string[]> } {
   const parsed = new Map<string, ts.SourceFile>();
   const reads = new Map<string, ReadResult>();
+  const follows = new Map<string, string[]>();
   const unreadable: Diagnostic[] = [];
-  const queue = [...ownersOf(config, listed).keys()];
+  const queue = [...seeds];
   const queued = new Set(queue);
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i];
@@ -162,14 +188,18 @@ function parseReached(
     }
     parsed.set(file, source);
     // Type-only imports are followed too: the checker needs the declarations behind a typed receiver.
+    const next = new Set<string>();
     for (const { specifier } of runtimeImportsOf(source, { types: true })) {
       const target = resolver.resolve(specifier.text, file);
-      if (target === undefined || queued.has(target)) continue;
+      if (target === undefined) continue;
+      next.add(target);
+      if (queued.has(target)) continue;
       queued.add(target);
       queue.push(target);
     }
+    follows.set(file, [...next]);
   }
-  return { parsed, unreadable, read: reads };
+  return { parsed, unreadable, read: reads, follows };
 }
 
 /**

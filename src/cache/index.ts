@@ -10,7 +10,8 @@ import { analysisInputs, analysisKey, FileHashes, readHash, textHash } from "./k
 import { cacheSecret } from "./secret.js";
 import { escapeTerminal } from "../report/escape.js";
 import { isInside, readAnalysedFile } from "../analyze/read.js";
-import { deserializeAnalysis, serializeAnalysis } from "./serialize.js";
+import { hasParts, keptServices, mergeParts } from "./merge.js";
+import { deserializeAnalysis, serializeAnalysis, type StoredAnalysis } from "./serialize.js";
 import { findEntry, writeEntry } from "./store.js";
 import { nowNs, readStatIndex, writeStatIndex } from "./stats.js";
 
@@ -35,10 +36,11 @@ export interface CacheOptions {
 }
 
 /**
- * "hit": loaded from the cache; "miss": no usable entry, so analysed and stored (unless a file changed mid-run or the
- * folder is not writable); "off": analysed, the cache neither read nor written.
+ * "hit": loaded from the cache; "partial": only some services' files changed since the latest entry, so those were
+ * analysed and the others' parts reused, and the whole stored; "miss": no usable entry, so analysed and stored
+ * (unless a file changed mid-run or the folder is not writable); "off": analysed, the cache neither read nor written.
  */
-export type CacheOutcome = "hit" | "miss" | "off";
+export type CacheOutcome = "hit" | "partial" | "miss" | "off";
 
 export interface CachedAnalysis {
   analysis: SourceAnalysis;
@@ -110,11 +112,14 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
   }
 
   const started = nowNs();
-  const analysis = await analyze(config, { files: inputs.files, onProgress: progress });
+  const made = (await reuseParts(config, dir, base, secret.secret, inputs.files, hashOf, progress)) ?? {
+    analysis: await analyze(config, { files: inputs.files, onProgress: progress }),
+    partial: false,
+  };
   // The hashes of the texts the analysis read, as it read them: a file edited mid-run is stored as it was analysed.
-  const read: [string, string][] = [...(analysis.read ?? new Map())]
-    .map(([file, result]): [string, string] => [file, readHash(result)])
+  const read: [string, string][] = (made.read ?? [...(made.analysis.read ?? new Map())].map(([file, result]): [string, string] => [file, readHash(result)]))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const analysis = made.analysis;
   // Files that last changed before this run began were read unchanged: the next run need not read them again.
   for (const [file, hash] of read) hashes.remember(file, hash, started);
   keepIndex();
@@ -122,7 +127,57 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
   if (!writeEntry(dir, key, serializeAnalysis(analysis), secret.secret, { base, inputs: read })) {
     warn(`cannot write the analysis cache in ${dir}; the next run analyses everything again`);
   }
-  return { analysis: withDiagnostics(analysis, inputs.diagnostics), cache: "miss" };
+  return { analysis: withDiagnostics(analysis, inputs.diagnostics), cache: made.partial ? "partial" : "miss" };
+}
+
+/**
+ * When the latest entry of this base has parts and only some services' files changed since: those services analysed
+ * afresh and the others' parts reused, with the hashes of every file the merged analysis depends on. Undefined when
+ * nothing can be reused (no such entry, a shared file changed, or every service is touched).
+ */
+async function reuseParts(
+  config: TopologyConfig,
+  dir: string,
+  base: string,
+  secret: Buffer,
+  files: string[],
+  hashOf: (file: string) => string,
+  progress: AnalyzeOptions["onProgress"],
+): Promise<{ analysis: SourceAnalysis; partial: boolean; read?: [string, string][] } | undefined> {
+  const latest = findEntry(dir, base, secret, () => true, false);
+  if (latest === undefined) return undefined;
+  let previous: StoredAnalysis;
+  try {
+    previous = deserializeAnalysis(latest.value, config);
+  } catch {
+    return undefined;
+  }
+  if (!hasParts(previous)) return undefined;
+  const before = new Map(latest.inputs);
+  const names = config.services.map((service) => service.name).sort();
+  const kept = keptServices(previous, names, (file) => before.get(file) === hashOf(file));
+  if (kept.length === 0 || kept.length === names.length) return undefined;
+  const fresh = await analyze(config, { files, onProgress: progress, services: names.filter((name) => !kept.includes(name)) });
+  // Module edges from dependency-cruiser make every part depend on everything: the fresh run analysed it all.
+  if (!hasParts(fresh) || fresh.scopes.size === names.length) return { analysis: fresh, partial: false };
+  const read = new Map<string, string>();
+  for (const service of kept) for (const file of previous.scopes.get(service)!) read.set(file, before.get(file)!);
+  for (const [file, result] of fresh.read ?? []) {
+    const hash = readHash(result);
+    // Changed between the check and the fresh read: the kept parts may no longer hold.
+    if (read.has(file) && read.get(file) !== hash) {
+      return { analysis: await analyze(config, { files, onProgress: progress }), partial: false };
+    }
+    read.set(file, hash);
+  }
+  const known = new Map(read);
+  const stored = lazySourceText(config.root, known);
+  const merged = mergeParts(previous, kept, fresh);
+  return {
+    analysis: { ...merged, config, sourceText: (file) => fresh.sourceText(file) ?? stored(file) },
+    partial: true,
+    read: [...read],
+  };
 }
 
 /**

@@ -13,8 +13,16 @@ import type {
   TraceStep,
 } from "../model.js";
 
-/** The parts of an analysis worth storing: everything but the config (loaded fresh) and the source texts. */
-export type StoredAnalysis = Omit<Analysis, "config" | "sourceText">;
+/**
+ * The parts of an analysis worth storing: everything but the config (loaded fresh) and the source texts, plus what
+ * lets a later run reuse some services' parts (see cache/merge.ts).
+ */
+export type StoredAnalysis = Omit<Analysis, "config" | "sourceText"> & {
+  /** Per service, the files its part of the analysis read. */
+  scopes?: ReadonlyMap<string, readonly string[]>;
+  /** Files every part depends on; absent when parts cannot be reused. */
+  shared?: readonly string[];
+};
 
 /**
  * An import chain as stored: -1 for the empty chain of a service's own file; an edge index when the chain is the
@@ -39,17 +47,22 @@ export interface SerializedAnalysis {
   services: [string, ServiceAnalysis][];
   suppressions: SuppressionComment[];
   diagnostics: Diagnostic[];
+  scopes?: [string, string[]][];
+  shared?: string[];
 }
 
 export function serializeAnalysis(analysis: StoredAnalysis): SerializedAnalysis {
+  // Edges are told apart by what they say, not by identity: an analysis merged from stored and fresh parts holds
+  // equal edges as different objects, and must be stored as the same bytes as one made in a single run.
   const edges: ImportEdge[] = [];
-  const indexOf = new Map<ImportEdge, number>();
+  const indexOf = new Map<string, number>();
   const intern = (edge: ImportEdge): number => {
-    let index = indexOf.get(edge);
+    const id = `${edge.from}\0${edge.to}\0${edge.specifier}\0${edge.location.file}\0${edge.location.line}\0${edge.location.column}`;
+    let index = indexOf.get(id);
     if (index === undefined) {
       index = edges.length;
       edges.push(edge);
-      indexOf.set(edge, index);
+      indexOf.set(id, index);
     }
     return index;
   };
@@ -94,6 +107,9 @@ export function serializeAnalysis(analysis: StoredAnalysis): SerializedAnalysis 
     services: [...analysis.services],
     suppressions: analysis.suppressions,
     diagnostics: analysis.diagnostics,
+    ...(analysis.scopes !== undefined && analysis.shared !== undefined
+      ? { scopes: [...analysis.scopes].map(([service, files]) => [service, [...files]]), shared: [...analysis.shared] }
+      : {}),
   };
 }
 
@@ -101,7 +117,7 @@ function storedChain(chain: ImportEdge[], chains: Map<string, ImportEdge[]>, int
   if (chain.length === 0) return -1;
   const last = chain[chain.length - 1];
   const prefix = chains.get(last.from);
-  if (prefix && prefix.length === chain.length - 1 && prefix.every((edge, i) => edge === chain[i])) return intern(last);
+  if (prefix && prefix.length === chain.length - 1 && prefix.every((edge, i) => intern(edge) === intern(chain[i]))) return intern(last);
   return chain.map(intern);
 }
 
@@ -185,12 +201,24 @@ export function deserializeAnalysis(value: unknown, config: TopologyConfig): Sto
   check(diagnostics.every((item) => isObject(item) && typeof item.message === "string" && isObject(item.location)), "diagnostics are malformed");
 
   check(config.services.every((service) => reach.has(service.name)), "reach misses a service of the config");
+  let parts: Pick<StoredAnalysis, "scopes" | "shared"> = {};
+  if (stored.scopes !== undefined || stored.shared !== undefined) {
+    const isFiles = (value: unknown): value is string[] => Array.isArray(value) && value.every((file) => typeof file === "string");
+    check(Array.isArray(stored.scopes) && isFiles(stored.shared), "the parts are malformed");
+    const scopes = new Map<string, string[]>();
+    for (const entry of stored.scopes as unknown[]) {
+      check(isPair(entry) && typeof entry[0] === "string" && isFiles(entry[1]), "a scope is malformed");
+      scopes.set(entry[0], entry[1]);
+    }
+    parts = { scopes, shared: stored.shared };
+  }
   return {
     modules,
     facts,
     services,
     suppressions: suppressions as SuppressionComment[],
     diagnostics: diagnostics as Diagnostic[],
+    ...parts,
   };
 }
 

@@ -70,13 +70,15 @@ export function readEntry(dir: string, key: string, secret: Buffer): unknown {
 /**
  * The most recently used analysis entry made for `base` whose inputs `holds` accepts, with its key: headers are
  * read first, and only an entry whose inputs hold is checked whole. Undefined when none holds. Never throws.
+ * `use` (default true) counts the entry as used, keeping it longest.
  */
 export function findEntry(
   dir: string,
   base: string,
   secret: Buffer,
   holds: (inputs: [string, string][]) => boolean,
-): { key: string; value: unknown } | undefined {
+  use = true,
+): { key: string; value: unknown; inputs: [string, string][] } | undefined {
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((name) => ENTRY.test(name));
@@ -105,8 +107,8 @@ export function findEntry(
     const key = name.slice(0, -".json".length);
     const value = validated(text, key, secret);
     if (value === undefined) continue;
-    touch(path.join(dir, name));
-    return { key, value: value.value };
+    if (use) touch(path.join(dir, name));
+    return { key, value: value.value, inputs };
   }
   return undefined;
 }

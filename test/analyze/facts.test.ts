@@ -5,7 +5,7 @@ import path from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
-import { sortFacts } from "../../src/analyze/facts.js";
+import { sortFacts } from "../../src/analyze/order.js";
 import { suppressionsIn } from "../../src/analyze/suppressions.js";
 import type { CodeFact } from "../../src/model.js";
 import {

@@ -94,7 +94,7 @@ describe("target resolution", () => {
       call("client.ts", 11, 39, "unknown", {
         kind: "unknown",
         text: "u",
-        reason: "URL built from parameter `u` of `unknown`, which no analysed code calls",
+        reason: "URL built from parameter `u` of `unknown`, which no code in caller calls",
       }),
       call("client.ts", 12, 31, "relative", { kind: "unknown", text: '"/api/x"', reason: 'URL "/api/x" has no host' }),
     ]);

@@ -62,11 +62,20 @@ const MAX_DEPTH = 12;
 
 /** Resolves names and module references across the files of one program; caches per file. */
 export class CodeResolver {
-  private readonly importsCache = new WeakMap<ts.SourceFile, Map<string, ImportBinding>>();
-  /** Per scope, what each name looked up there was found to be (null: not declared there). */
-  private readonly scopeCache = new WeakMap<ts.Node, Map<string, ts.Node | null>>();
+  constructor(
+    readonly program: ProgramView,
+    private readonly importsCache = new WeakMap<ts.SourceFile, Map<string, ImportBinding>>(),
+    /** Per scope, what each name looked up there was found to be (null: not declared there). */
+    private readonly scopeCache = new WeakMap<ts.Node, Map<string, ts.Node | null>>(),
+  ) {}
 
-  constructor(readonly program: ProgramView) {}
+  /**
+   * A resolver whose program lists only `files` (what a framework's wiring is searched in), sharing this one's
+   * caches: a name resolves the same whichever files are listed.
+   */
+  scoped(files: readonly string[]): CodeResolver {
+    return new CodeResolver({ ...this.program, files }, this.importsCache, this.scopeCache);
+  }
 
   /** Root-relative path of a node's file. */
   fileOf(node: ts.Node): string {
