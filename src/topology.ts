@@ -78,6 +78,7 @@ export async function loadTopology(root: string, options: LoadOptions = {}): Pro
       cache: options.cache === true,
       cacheDir: options.cacheDir,
       onProgress: options.onProgress,
+      concurrency: options.concurrency,
       onWarning: options.onWarning,
       rootIdentity: options.rootIdentity,
       cacheDirRoot: options.cacheDirRoot,

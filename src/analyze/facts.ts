@@ -21,7 +21,7 @@ import { sortFacts } from "./order.js";
 import { prismaConnections } from "./prisma.js";
 import { recogniserApplies, type Recognised, type Recogniser } from "./recognisers/recogniser.js";
 import { recognisersFor } from "./recognisers/index.js";
-import { type ResolvedTarget, TargetResolver, UNKNOWN_REGION } from "./targets.js";
+import { type EnvRead, type ResolvedTarget, TargetResolver, UNKNOWN_REGION, type ValueMatch } from "./targets.js";
 
 /** What facts need to know about hard and soft (a structural subset of analyze/hardness.ts's HardnessIndex). */
 export interface HardnessView {
@@ -67,11 +67,24 @@ export function collectFacts(
 ): CodeFact[] {
   const shared = new CodeResolver(program);
   const recognisers = recognisersFor(config);
+  const attributed = new Map<string, Attributed[]>();
+  for (const service of modules.reach.keys()) attributed.set(service, attributedFiles(service, program, modules));
+  // Services whose scopes hold the same framework wiring resolve every name alike: they share what is found per node.
+  const wiringOf = (service: string): string[] | undefined =>
+    scopes?.get(service)?.filter((file) => isWiring(program.sourceFile(file)));
+  const groups = new Map<string, { files: string[] | undefined; services: string[] }>();
+  for (const service of attributed.keys()) {
+    const files = wiringOf(service);
+    const key = files === undefined ? "*" : files.join("\n");
+    const group = groups.get(key) ?? { files, services: [] };
+    group.services.push(service);
+    groups.set(key, group);
+  }
   const facts: CodeFact[] = [];
-  for (const service of modules.reach.keys()) {
-    const scope = scopes?.get(service);
-    const resolver = scope === undefined ? shared : shared.scoped(scope);
-    facts.push(...serviceFacts(service, config, program, modules, hardness, resolver, recognisers));
+  for (const { files, services } of groups.values()) {
+    const resolver = files === undefined ? shared : shared.scoped(files);
+    const wiring = new Wiring(resolver, config, recognisers, services.flatMap((service) => attributed.get(service)!));
+    for (const service of services) facts.push(...serviceFacts(service, attributed.get(service)!, modules, hardness, wiring));
   }
   const databases = new TargetResolver(shared, config);
   const prisma = prismaConnections(config, modules, program.packages ?? [], (env: string) => databases.databaseOfEnv(env));
@@ -79,20 +92,16 @@ export function collectFacts(
   return sortFacts(facts.map((fact) => (fact.type === "connection" ? ownDatabase(fact, config) : fact)));
 }
 
-/** The facts of one service's code and of the shared code it reaches. */
-function serviceFacts(
-  service: string,
-  config: TopologyConfig,
-  program: ProgramView,
-  modules: ModuleGraph,
-  hardness: HardnessView,
-  resolver: CodeResolver,
-  recognisers: readonly Recogniser[],
-): CodeFact[] {
-  const targets = new TargetResolver(resolver, config);
-  const facts: CodeFact[] = [];
+/** A file of a service's code or of the shared code it reaches, with its import chain for shared code. */
+interface Attributed {
+  file: string;
+  sourceFile: ts.SourceFile;
+  attribution: Attribution[];
+}
 
-  const attributed: { file: string; sourceFile: ts.SourceFile; attribution: Attribution[] }[] = [];
+/** The files whose facts are the service's: its own, and the shared files it reaches that no service owns. */
+function attributedFiles(service: string, program: ProgramView, modules: ModuleGraph): Attributed[] {
+  const attributed: Attributed[] = [];
   for (const [file, chain] of modules.reach.get(service) ?? []) {
     const owner = modules.ownerOf.get(file);
     if (owner !== undefined && owner !== service) continue;
@@ -100,6 +109,100 @@ function serviceFacts(
     if (sourceFile === undefined || isClientModule(sourceFile)) continue;
     attributed.push({ file, sourceFile, attribution: [chain.length > 0 && owner === undefined ? { service, via: chain } : { service }] });
   }
+  return attributed;
+}
+
+/** A file that framework wiring is read from (Nest config namespaces, `HttpModule` registrations). */
+function isWiring(sourceFile: ts.SourceFile | undefined): boolean {
+  return sourceFile !== undefined && (sourceFile.text.includes("registerAs") || sourceFile.text.includes("HttpModule"));
+}
+
+/** What a walk of a file finds that may become a fact: the same for every service, until reads are consumed. */
+type Found =
+  | { kind: "env"; read: EnvRead }
+  | { kind: "value"; node: ts.Node; matched: ValueMatch; nodes: readonly ts.Node[] }
+  | { kind: "region"; node: ts.StringLiteralLike };
+
+/**
+ * One resolver over the framework wiring some services share, and what it finds per node and per file: whether a call
+ * is recognised, the walk of a file, and the callers of each function among the files of those services.
+ */
+class Wiring {
+  readonly targets: TargetResolver;
+  private readonly recognised = new Map<ts.Node, ReturnType<typeof recognise> | null>();
+  private readonly walks = new Map<ts.SourceFile, Found[]>();
+  private callSites: CallSites | undefined;
+
+  constructor(
+    readonly resolver: CodeResolver,
+    private readonly config: TopologyConfig,
+    private readonly recognisers: readonly Recogniser[],
+    private readonly files: readonly Attributed[],
+  ) {
+    this.targets = new TargetResolver(resolver, config);
+  }
+
+  recognise(node: ts.CallExpression | ts.NewExpression): ReturnType<typeof recognise> {
+    let found = this.recognised.get(node);
+    if (found === undefined) {
+      found = recognise(node, this.recognisers, this.resolver) ?? null;
+      this.recognised.set(node, found);
+    }
+    return found ?? undefined;
+  }
+
+  /** The calls of `fn` (or `new`s of its class) in the files `inService` accepts, in path and source order. */
+  callers(fn: ts.Node, inService: ReadonlySet<ts.SourceFile>): (ts.CallExpression | ts.NewExpression)[] {
+    if (this.callSites === undefined) {
+      const sourceFiles = [...new Map(this.files.map((entry) => [entry.file, entry.sourceFile]))]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, sourceFile]) => sourceFile);
+      this.callSites = new CallSites(this.resolver, sourceFiles);
+    }
+    return this.callSites.of(fn).filter((call) => inService.has(call.getSourceFile()));
+  }
+
+  /** What a walk of the file finds, in walk order (types, and the inside of an env read, left out). */
+  walk(sourceFile: ts.SourceFile): Found[] {
+    let found = this.walks.get(sourceFile);
+    if (found !== undefined) return found;
+    const out: Found[] = [];
+    const targets = this.targets;
+    visit(sourceFile, (node) => {
+      if (isTypeOnly(node)) return "skip";
+      const read = targets.envRead(node);
+      if (read) {
+        out.push({ kind: "env", read });
+        return "skip";
+      }
+      if (isStringRoot(node)) {
+        const value = targets.evaluate(node as ts.Expression);
+        const matched = targets.match(value, { envVars: false });
+        if (matched.kind === "database" || matched.kind === "service") {
+          out.push({ kind: "value", node, matched, nodes: value.nodes });
+          return;
+        }
+      }
+      if (ts.isStringLiteralLike(node) && this.config.regions.serving.includes(node.text) && !isModuleName(node)) {
+        out.push({ kind: "region", node });
+      }
+    });
+    this.walks.set(sourceFile, out);
+    return out;
+  }
+}
+
+/** The facts of one service's code and of the shared code it reaches. */
+function serviceFacts(
+  service: string,
+  attributed: readonly Attributed[],
+  modules: ModuleGraph,
+  hardness: HardnessView,
+  wiring: Wiring,
+): CodeFact[] {
+  const { resolver, targets } = wiring;
+  const facts: CodeFact[] = [];
+  const inService = new Set(attributed.map((entry) => entry.sourceFile));
 
   let callSites: CallSites | undefined;
   /**
@@ -121,8 +224,7 @@ function serviceFacts(
     const wrapper = resolved.parameters[0]?.parent;
     if (!undecided || wrapper === undefined) return [{ site, resolved }];
     if (depth >= MAX_WRAPPER_DEPTH) return [{ site, resolved: { ...resolved, tooDeep: true } }];
-    callSites ??= new CallSites(resolver, attributed.map((entry) => entry.sourceFile));
-    const callers = callSites.of(wrapper);
+    const callers = wiring.callers(wrapper, inService);
     if (callers.length === 0) return [{ site, resolved: { ...resolved, undecidedBecause: wrapper } }];
     const constructed = ts.isConstructorDeclaration(wrapper);
     const inside: TraceStep = { ...targets.position(site), note: `call made inside ${functionName(wrapper)}()` };
@@ -151,7 +253,7 @@ function serviceFacts(
   const calls: FoundCall[] = [];
   for (const { sourceFile } of attributed) {
     for (const node of fileNodes(sourceFile).calls) {
-      const found = recognise(node, recognisers, resolver);
+      const found = wiring.recognise(node);
       if (found === undefined) continue;
       const { recognised, recogniser } = found;
       if (recognised.kind === "connection") {
@@ -234,40 +336,35 @@ function serviceFacts(
       for (const service of attribution) facts.push({ type: "reference", ...base(node, service), target, evidence });
     };
 
-    visit(sourceFile, (node) => {
-      if (isTypeOnly(node)) return "skip";
-      for (const name of implicit.get(node) ?? []) {
+    for (const [node, names] of implicit) {
+      if (node.getSourceFile() !== sourceFile) continue;
+      for (const name of names) {
         const database = targets.databaseOfEnv(name);
         if (database) connection(node, database, `env ${name}`);
       }
-      const read = targets.envRead(node);
-      if (read) {
+    }
+    // The walk's findings in walk order: a value that resolves a target consumes the reads inside it.
+    for (const found of wiring.walk(sourceFile)) {
+      if (found.kind === "env") {
+        const { read } = found;
         const database = targets.databaseOfEnv(read.name);
         if (database) connection(read.site, database, `${read.how} ${read.name}`);
         const service = targets.serviceOfEnv(read.name);
         if (service && !consumed.has(read.site)) reference(read.site, { kind: "service", service }, `${read.how} ${read.name}`);
-        return "skip";
+        continue;
       }
-      if (consumed.has(node)) return;
-      if (isStringRoot(node)) {
-        const value = targets.evaluate(node as ts.Expression);
-        const matched = targets.match(value, { envVars: false });
-        if (matched.kind === "database") {
-          connection(node, matched.database, matched.evidence);
-          for (const inner of value.nodes) consumed.add(inner);
-          return;
-        }
-        if (matched.kind === "service") {
-          const target = { kind: "service" as const, service: matched.service, ...(matched.region ? { region: matched.region } : {}) };
-          reference(node, target, matched.evidence);
-          for (const inner of value.nodes) consumed.add(inner);
-          return;
-        }
+      if (consumed.has(found.node)) continue;
+      if (found.kind === "region") {
+        reference(found.node, { kind: "region", region: found.node.text }, `region ${found.node.text}`);
+        continue;
       }
-      if (ts.isStringLiteralLike(node) && config.regions.serving.includes(node.text) && !isModuleName(node)) {
-        reference(node, { kind: "region", region: node.text }, `region ${node.text}`);
+      const { matched } = found;
+      if (matched.kind === "database") connection(found.node, matched.database, matched.evidence);
+      else if (matched.kind === "service") {
+        reference(found.node, { kind: "service", service: matched.service, ...(matched.region ? { region: matched.region } : {}) }, matched.evidence);
       }
-    });
+      for (const inner of found.nodes) consumed.add(inner);
+    }
 
     for (const edge of modules.imports.get(file) ?? []) {
       const owner = modules.ownerOf.get(edge.to);

@@ -6,7 +6,8 @@ import { buildHardnessIndex } from "./hardness.js";
 import { buildModuleGraph, ownersOf } from "./modules.js";
 import { createSourceProgram } from "./program.js";
 import { comparePaths, listSourceFiles } from "./files.js";
-import { moduleSource } from "./module-source.js";
+import { moduleSource, type ModuleSource } from "./module-source.js";
+import { analyzeInThreads, threadGroups, threadsAvailable, type Concurrency } from "./threads.js";
 import type { ReadResult } from "./read.js";
 import { collectSuppressions } from "./suppressions.js";
 import { sortDiagnostics } from "./order.js";
@@ -30,6 +31,8 @@ export interface SourceAnalysis extends Analysis {
    * dependency-cruiser, which makes every part depend on every file it was shown.
    */
   shared?: readonly string[];
+  /** How many threads made the analysis, when it was split between threads (analyze/threads.ts). */
+  threads?: number;
 }
 
 /** Where a long analysis is: `done` of `total` files through `phase` (reading is the cache's hashing pass). */
@@ -50,6 +53,8 @@ export interface AnalyzeOptions {
    * dependency-cruiser.
    */
   services?: readonly string[];
+  /** Threads to analyse on (analyze/threads.ts); default "auto". */
+  concurrency?: Concurrency;
 }
 
 export async function analyze(config: TopologyConfig, options: AnalyzeOptions = {}): Promise<SourceAnalysis> {
@@ -59,7 +64,27 @@ export async function analyze(config: TopologyConfig, options: AnalyzeOptions = 
   const listed = options.files ?? listSourceFiles(config);
   const source = await moduleSource(config, listed);
   const names = config.services.map((service) => service.name).sort(comparePaths);
-  const analysed = options.services === undefined || source.imports !== undefined ? names : names.filter((name) => options.services!.includes(name));
+  if (options.services === undefined && source.imports === undefined) {
+    const owned = new Map(names.map((name) => [name, 0]));
+    for (const owner of ownersOf(config, listed).values()) owned.set(owner, (owned.get(owner) ?? 0) + 1);
+    const groups = threadGroups(owned, listed.length, options.concurrency ?? "auto");
+    if (groups.length > 1 && threadsAvailable()) {
+      return analyzeInThreads(config, listed, groups, async (services) => analyzeServices(config, listed, source, services ?? names, progress));
+    }
+  }
+  const wanted = options.services;
+  const analysed = wanted === undefined || source.imports !== undefined ? names : names.filter((name) => wanted.includes(name));
+  return analyzeServices(config, listed, source, analysed, progress);
+}
+
+/** The analysis of the `analysed` services' code, on this thread. */
+function analyzeServices(
+  config: TopologyConfig,
+  listed: string[],
+  source: ModuleSource,
+  analysed: readonly string[],
+  progress: (progress: AnalysisProgress) => void,
+): SourceAnalysis {
   const program = createSourceProgram(config, listed, source.imports, analysed);
   const total = program.files.length;
   const owners = ownersOf(config, listed);

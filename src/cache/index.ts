@@ -5,12 +5,13 @@ import fs from "node:fs";
 import path from "node:path";
 import type { TopologyConfig } from "../model.js";
 import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "../analyze/index.js";
+import type { Concurrency } from "../analyze/threads.js";
 import type { Diagnostic } from "../model.js";
 import { analysisInputs, analysisKey, FileHashes, readHash, textHash } from "./key.js";
 import { cacheSecret } from "./secret.js";
 import { escapeTerminal } from "../report/escape.js";
 import { isInside, readAnalysedFile } from "../analyze/read.js";
-import { hasParts, keptServices, mergeParts } from "./merge.js";
+import { hasParts, keptServices, mergeParts } from "../analyze/parts.js";
 import { deserializeAnalysis, serializeAnalysis, type StoredAnalysis } from "./serialize.js";
 import { findEntry, writeEntry } from "./store.js";
 import { nowNs, readStatIndex, writeStatIndex } from "./stats.js";
@@ -24,6 +25,8 @@ export interface CacheOptions {
   /** Where entries live; default `<root>/node_modules/.cache/topo-lint`. Relative paths resolve from the working directory. */
   cacheDir?: string;
   onProgress?: (progress: AnalysisProgress) => void;
+  /** Threads to analyse on (see analyze/threads.ts); default "auto". */
+  concurrency?: Concurrency;
   /** Told when the cache cannot be used (no secret, a folder that cannot be read or written); default: stderr. */
   onWarning?: (message: string) => void;
   /** Names the analysed tree in the key instead of its real path (a revision written out of git: its tree id). */
@@ -65,7 +68,7 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`topo-lint: warning: ${escapeTerminal(message)}\n`));
   const inputs = analysisInputs(config);
   const fresh = async (): Promise<SourceAnalysis> =>
-    withDiagnostics(await analyze(config, { files: inputs.files, onProgress: progress }), inputs.diagnostics);
+    withDiagnostics(await analyze(config, { files: inputs.files, onProgress: progress, concurrency: options.concurrency }), inputs.diagnostics);
   if (options.cache === false) return { analysis: await fresh(), cache: "off" };
 
   const dir = options.cacheDir !== undefined ? path.resolve(options.cacheDir) : defaultCacheDir(config.root);
@@ -112,8 +115,9 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
   }
 
   const started = nowNs();
-  const made = (await reuseParts(config, dir, base, secret.secret, inputs.files, hashOf, progress)) ?? {
-    analysis: await analyze(config, { files: inputs.files, onProgress: progress }),
+  const whole = { files: inputs.files, onProgress: progress, concurrency: options.concurrency };
+  const made = (await reuseParts(config, dir, base, secret.secret, whole, hashOf)) ?? {
+    analysis: await analyze(config, whole),
     partial: false,
   };
   // The hashes of the texts the analysis read, as it read them: a file edited mid-run is stored as it was analysed.
@@ -140,9 +144,8 @@ async function reuseParts(
   dir: string,
   base: string,
   secret: Buffer,
-  files: string[],
+  whole: AnalyzeOptions & { files: string[] },
   hashOf: (file: string) => string,
-  progress: AnalyzeOptions["onProgress"],
 ): Promise<{ analysis: SourceAnalysis; partial: boolean; read?: [string, string][] } | undefined> {
   const latest = findEntry(dir, base, secret, () => true, false);
   if (latest === undefined) return undefined;
@@ -157,7 +160,7 @@ async function reuseParts(
   const names = config.services.map((service) => service.name).sort();
   const kept = keptServices(previous, names, (file) => before.get(file) === hashOf(file));
   if (kept.length === 0 || kept.length === names.length) return undefined;
-  const fresh = await analyze(config, { files, onProgress: progress, services: names.filter((name) => !kept.includes(name)) });
+  const fresh = await analyze(config, { ...whole, services: names.filter((name) => !kept.includes(name)) });
   // Module edges from dependency-cruiser make every part depend on everything: the fresh run analysed it all.
   if (!hasParts(fresh) || fresh.scopes.size === names.length) return { analysis: fresh, partial: false };
   const read = new Map<string, string>();
@@ -166,7 +169,7 @@ async function reuseParts(
     const hash = readHash(result);
     // Changed between the check and the fresh read: the kept parts may no longer hold.
     if (read.has(file) && read.get(file) !== hash) {
-      return { analysis: await analyze(config, { files, onProgress: progress }), partial: false };
+      return { analysis: await analyze(config, whole), partial: false };
     }
     read.set(file, hash);
   }

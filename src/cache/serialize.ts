@@ -128,8 +128,15 @@ function check(condition: boolean, what: string): asserts condition {
   if (!condition) throw new MalformedCache(what);
 }
 
-/** The analysis back from its serialized form, checking every shape it relies on; throws MalformedCache. */
-export function deserializeAnalysis(value: unknown, config: TopologyConfig): StoredAnalysis {
+/**
+ * The analysis back from its serialized form, checking every shape it relies on; throws MalformedCache. `holding`:
+ * the services it must hold the parts of (default: every service of the config).
+ */
+export function deserializeAnalysis(
+  value: unknown,
+  config: TopologyConfig,
+  holding: readonly string[] = config.services.map((service) => service.name),
+): StoredAnalysis {
   check(isObject(value), "not an object");
   const stored = value as Partial<Record<keyof SerializedAnalysis, unknown>>;
   for (const field of ["edges", "steps", "files", "imports", "ownerOf", "reach", "facts", "services", "suppressions", "diagnostics"] as const) {
@@ -200,7 +207,7 @@ export function deserializeAnalysis(value: unknown, config: TopologyConfig): Sto
   const diagnostics = stored.diagnostics as unknown[];
   check(diagnostics.every((item) => isObject(item) && typeof item.message === "string" && isObject(item.location)), "diagnostics are malformed");
 
-  check(config.services.every((service) => reach.has(service.name)), "reach misses a service of the config");
+  check(holding.every((service) => reach.has(service)), "reach misses a service of the config");
   let parts: Pick<StoredAnalysis, "scopes" | "shared"> = {};
   if (stored.scopes !== undefined || stored.shared !== undefined) {
     const isFiles = (value: unknown): value is string[] => Array.isArray(value) && value.every((file) => typeof file === "string");

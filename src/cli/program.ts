@@ -13,6 +13,7 @@ import { checkVerifyOptions, exportGraph, type ExportFormat } from "../export/in
 import { renderBlast } from "../graph/blast-report.js";
 import { explain, explainText } from "../graph/explain.js";
 import type { AnalysisProgress } from "../analyze/index.js";
+import type { Concurrency } from "../analyze/threads.js";
 import type { ModuleExtractor } from "../model.js";
 import { renderDiff, type DiffFormat } from "../report/diff.js";
 
@@ -32,7 +33,8 @@ export function createProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (text) => process.stderr.write(escapeTerminalLines(text)) });
 
-  program
+  analysisFlags(
+    program
     .command("check")
     .description("check the rules and report findings")
     .argument("[root]", "the analysed root", ".")
@@ -48,15 +50,13 @@ export function createProgram(): Command {
     .option("--update-baseline", "write the current findings to the --baseline file and exit 0")
     .option("--changed-since <git-ref>", "report only findings that touch files changed since a git ref")
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
-    .addOption(modulesOption())
-    .option("--no-cache", "analyse every file again, ignoring the cache")
-    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
-    .option("--no-progress", "never print progress")
+  )
     .action(async (root: string, options: CheckFlags) => {
       process.exitCode = await runCheck(root, options);
     });
 
-  program
+  analysisFlags(
+    program
     .command("graph")
     .description("export the topology graph")
     .argument("[root]", "the analysed root", ".")
@@ -67,10 +67,7 @@ export function createProgram(): Command {
     .option("--base <git-ref>", "html: highlight what changed since this git ref")
     .option("--traces <file...>", "html: overlay what verify finds in these trace files (missed edges dashed red)")
     .option("-o, --output <file>", "write to a file (whole or not at all)")
-    .addOption(modulesOption())
-    .option("--no-cache", "analyse every file again, ignoring the cache")
-    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
-    .option("--no-progress", "never print progress")
+  )
     .action(async (root: string, options: GraphFlags) => {
       if (options.base !== undefined && options.format !== "html") throw new UserError("--base works with --format html only", { hint: "for the other formats, topo-lint diff reports the changes" });
       if (options.base !== undefined && options.level !== "service") throw new UserError("--base works with --level service only");
@@ -101,7 +98,8 @@ export function createProgram(): Command {
       emit(text, options.output);
     });
 
-  program
+  analysisFlags(
+    program
     .command("blast")
     .description("what fails when a service, database or region fails")
     .argument("[root]", "the analysed root", ".")
@@ -109,17 +107,15 @@ export function createProgram(): Command {
     .option("--node <name>", "only this service, database or region")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("-o, --output <file>", "write to a file (whole or not at all)")
-    .addOption(modulesOption())
-    .option("--no-cache", "analyse every file again, ignoring the cache")
-    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
-    .option("--no-progress", "never print progress")
+  )
     .action(async (root: string, options: { config?: string; node?: string; format: "text" | "json" | "markdown"; output?: string } & CacheFlags) => {
       const lib = await library();
       const topology = await lib.loadTopology(root, { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) });
       emit(renderBlast(topology.graph, topology.config, { format: options.format, node: options.node }), options.output);
     });
 
-  program
+  analysisFlags(
+    program
     .command("verify")
     .description("hold the static topology against OpenTelemetry or Jaeger traces of what ran")
     .argument("[root]", "the analysed root", ".")
@@ -127,10 +123,7 @@ export function createProgram(): Command {
     .option("-c, --config <file>", "config file")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("-o, --output <file>", "write to a file (whole or not at all)")
-    .addOption(modulesOption())
-    .option("--no-cache", "analyse every file again, ignoring the cache")
-    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
-    .option("--no-progress", "never print progress")
+  )
     .action(async (root: string, options: { traces: string[]; config?: string; format: "text" | "json" | "markdown"; output?: string } & CacheFlags) => {
       const lib = await library();
       // Only the graph, the config and the file list are kept: the analysis (a TypeScript program) is let go before
@@ -155,16 +148,14 @@ export function createProgram(): Command {
       process.exitCode = verifyExitCode(result);
     });
 
-  program
+  analysisFlags(
+    program
     .command("explain")
     .description("the evidence chain behind an edge")
     .usage("[root] <from> <to> [options]")
     .argument("<names...>", "[root] <from> <to>: the analysed root (default .), a service, and what it reaches")
     .option("-c, --config <file>", "config file")
-    .addOption(modulesOption())
-    .option("--no-cache", "analyse every file again, ignoring the cache")
-    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
-    .option("--no-progress", "never print progress")
+  )
     .action(async (names: string[], options: { config?: string } & CacheFlags) => {
       if (names.length < 2 || names.length > 3) throw new UserError("explain takes [root] <from> <to>");
       const [root, from, to] = names.length === 3 ? names : [".", ...names];
@@ -173,7 +164,8 @@ export function createProgram(): Command {
       emit(explainText(explain(topology.graph, from, to), topology.graph));
     });
 
-  program
+  analysisFlags(
+    program
     .command("diff")
     .description("how the topology changed since a git ref: nodes, edges, hardness and findings")
     .argument("[root]", "the analysed root", ".")
@@ -181,10 +173,7 @@ export function createProgram(): Command {
     .option("-c, --config <file>", "config file")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
     .option("-o, --output <file>", "write to a file (whole or not at all)")
-    .addOption(modulesOption())
-    .option("--no-cache", "analyse every file again, ignoring the cache")
-    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
-    .option("--no-progress", "never print progress")
+  )
     .action(async (root: string, options: { base: string; config?: string; format: DiffFormat; output?: string } & CacheFlags) => {
       if (options.base.trim() === "") throw new UserError("--base needs a git ref; it was given an empty one", { hint: "for example --base origin/main" });
       const lib = await library();
@@ -212,7 +201,8 @@ export function createProgram(): Command {
       process.stderr.write(`topo-lint: ${outcome.action} comment ${outcome.id} on ${target.platform === "github" ? "pull request" : "merge request"} ${target.number}\n`);
     });
 
-  program
+  analysisFlags(
+    program
     .command("plan")
     .description("a step-by-step monolith mitosis plan")
     .argument("[root]", "the analysed root", ".")
@@ -229,10 +219,7 @@ export function createProgram(): Command {
       return Number(value);
     })
     .option("--commit", "with --apply: one git commit per applied step")
-    .addOption(modulesOption())
-    .option("--no-cache", "analyse every file again, ignoring the cache")
-    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
-    .option("--no-progress", "never print progress")
+  )
     .action(async (root: string, options: PlanFlags & CacheFlags) => {
       const lib = await library();
       const { planRoot, planJson, planMarkdown, applyRoot, applyText } = await import("../plan/index.js");
@@ -298,6 +285,29 @@ interface CacheFlags {
   cacheDir?: string;
   progress: boolean;
   modules?: ModuleExtractor;
+  concurrency?: Concurrency;
+}
+
+/** The flags of every analysing command: where module edges come from, threads, the cache and progress. */
+function analysisFlags(command: Command): Command {
+  return command
+    .addOption(modulesOption())
+    .addOption(
+      new Option("--concurrency <threads>", "threads to analyse on: auto (every core, on a large tree), off, or a number").argParser(
+        concurrency,
+      ),
+    )
+    .option("--no-cache", "analyse every file again, ignoring the cache")
+    .option("--cache-dir <dir>", "where the cache lives (default: node_modules/.cache/topo-lint)")
+    .option("--no-progress", "never print progress");
+}
+
+function concurrency(value: string): Concurrency {
+  if (value === "auto" || value === "off") return value;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) {
+    throw new InvalidArgumentError("expected auto, off, or a number of threads from 1 to 64");
+  }
+  return Number(value);
 }
 
 /** `--modules`: where module edges come from, overriding the config's `modules:`. */
@@ -313,12 +323,19 @@ function modulesOption(): Option {
 function cacheOptions(
   flags: CacheFlags,
   terminal: () => ((progress: AnalysisProgress) => void) | undefined,
-): { cache: boolean; cacheDir?: string; onProgress?: (progress: AnalysisProgress) => void; modules?: ModuleExtractor } {
+): {
+  cache: boolean;
+  cacheDir?: string;
+  onProgress?: (progress: AnalysisProgress) => void;
+  modules?: ModuleExtractor;
+  concurrency?: Concurrency;
+} {
   return {
     cache: flags.cache,
     cacheDir: flags.cacheDir,
     onProgress: flags.progress ? terminal() : undefined,
     ...(flags.modules !== undefined ? { modules: flags.modules } : {}),
+    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
   };
 }
 

@@ -27,6 +27,19 @@ describe("topo-lint check, run as a user runs it", () => {
     expect(report.summary.errors).toBeGreaterThan(0);
   });
 
+  it("--concurrency 2 reports the same bytes as one thread; anything but auto, off or 1 to 64 is a usage error", () => {
+    const root = copyFixture("fixtures/violations/soft-calls-to-home");
+    const one = runCli(["check", root, "--format", "json", "--no-cache", "--concurrency", "off"]);
+    const two = runCli(["check", root, "--format", "json", "--no-cache", "--concurrency", "2"]);
+    expect([two.status, two.stderr]).toEqual([1, ""]);
+    expect(two.stdout).toBe(one.stdout);
+    for (const bad of ["0", "two"]) {
+      const result = runCli(["check", root, "--concurrency", bad]);
+      expect([result.status, result.stdout]).toEqual([2, ""]);
+      expect(result.stderr).toContain("--concurrency");
+    }
+  });
+
   it("exits 2 with file:line:column and no stack trace on a broken config", () => {
     const root = mkdtempSync(path.join(tmpdir(), "topo-lint-"));
     writeFileSync(path.join(root, "topo-lint.config.yaml"), "regions:\n  home: us-west-2\n  serving: [us-west-2\n");

@@ -1,10 +1,11 @@
-// An analysis made of parts: the stored parts of the services none of whose files changed, and a fresh analysis of
-// the others. Each service's part depends only on the files it reached (its scope), so the merge is what a run over
-// every service finds — the same facts, graph, reach, suppressions and warnings, in the same order.
+// An analysis made of parts: the parts of some services (stored by the cache while their files did not change, or made
+// by another thread) and an analysis of the others. Each service's part depends only on the files it reached (its
+// scope), so the merge is what a run over every service finds — the same facts, graph, reach, suppressions and
+// warnings, in the same order.
 import type { ImportEdge, ModuleGraph, ServiceAnalysis, SuppressionComment } from "../model.js";
-import { sortDiagnostics, sortFacts } from "../analyze/order.js";
-import { comparePaths } from "../analyze/files.js";
-import type { StoredAnalysis } from "./serialize.js";
+import { sortDiagnostics, sortFacts } from "./order.js";
+import { comparePaths } from "./files.js";
+import type { StoredAnalysis } from "../cache/serialize.js";
 
 /** A stored analysis that can give parts: it says which files each service's part read. */
 export type PartedAnalysis = StoredAnalysis & Required<Pick<StoredAnalysis, "scopes" | "shared">>;
@@ -24,7 +25,7 @@ export function keptServices(previous: PartedAnalysis, services: readonly string
 
 /**
  * `previous`'s parts for the `kept` services with `fresh`, an analysis of the remaining ones. Per-file data (imports,
- * owners, suppressions, parse warnings) of a file `fresh` read comes from `fresh`.
+ * owners, suppressions, parse warnings) of a file `fresh` read comes from `fresh` (the same, unless it changed).
  */
 export function mergeParts(previous: PartedAnalysis, kept: readonly string[], fresh: PartedAnalysis): PartedAnalysis {
   const keptSet = new Set(kept);
