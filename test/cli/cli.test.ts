@@ -15,11 +15,12 @@ describe("topo-lint check, run as a user runs it", () => {
     expect(result.status).toBe(0);
   });
 
-  it("exits 1 on error findings, and the JSON report is byte-identical across runs", () => {
+  it("exits 1 on error findings, and the JSON report is byte-identical across runs, on one thread or two", () => {
     const root = copyFixture("fixtures/violations/soft-calls-to-home");
-    const first = runCli(["check", root, "--format", "json"]);
-    const second = runCli(["check", root, "--format", "json"]);
+    const first = runCli(["check", root, "--format", "json", "--no-cache", "--concurrency", "off"]);
+    const second = runCli(["check", root, "--format", "json", "--no-cache", "--concurrency", "2"]);
     expect(first.status).toBe(1);
+    expect([second.status, second.stderr]).toEqual([1, ""]);
     expect(first.stdout).toBe(second.stdout);
     const report = JSON.parse(first.stdout) as { tool: { name: string }; findings: { rule: string }[]; summary: { errors: number } };
     expect(report.tool.name).toBe("topo-lint");
@@ -27,17 +28,10 @@ describe("topo-lint check, run as a user runs it", () => {
     expect(report.summary.errors).toBeGreaterThan(0);
   });
 
-  it("--concurrency 2 reports the same bytes as one thread; anything but auto, off or 1 to 64 is a usage error", () => {
-    const root = copyFixture("fixtures/violations/soft-calls-to-home");
-    const one = runCli(["check", root, "--format", "json", "--no-cache", "--concurrency", "off"]);
-    const two = runCli(["check", root, "--format", "json", "--no-cache", "--concurrency", "2"]);
-    expect([two.status, two.stderr]).toEqual([1, ""]);
-    expect(two.stdout).toBe(one.stdout);
-    for (const bad of ["0", "two"]) {
-      const result = runCli(["check", root, "--concurrency", bad]);
-      expect([result.status, result.stdout]).toEqual([2, ""]);
-      expect(result.stderr).toContain("--concurrency");
-    }
+  it("--concurrency takes auto, off or a number of threads from 1 to 64, and nothing else", () => {
+    const result = runCli(["check", ".", "--concurrency", "0"]);
+    expect([result.status, result.stdout]).toEqual([2, ""]);
+    expect(result.stderr).toContain("--concurrency");
   });
 
   it("exits 2 with file:line:column and no stack trace on a broken config", () => {
