@@ -70,8 +70,16 @@ export function collectFacts(
   const attributed = new Map<string, Attributed[]>();
   for (const service of modules.reach.keys()) attributed.set(service, attributedFiles(service, program, modules));
   // Services whose scopes hold the same framework wiring resolve every name alike: they share what is found per node.
-  const wiringOf = (service: string): string[] | undefined =>
-    scopes?.get(service)?.filter((file) => isWiring(program.sourceFile(file)));
+  const wires = new Map<string, boolean>();
+  const wiresUp = (file: string): boolean => {
+    let answer = wires.get(file);
+    if (answer === undefined) {
+      answer = isWiring(program.sourceFile(file));
+      wires.set(file, answer);
+    }
+    return answer;
+  };
+  const wiringOf = (service: string): string[] | undefined => scopes?.get(service)?.filter(wiresUp);
   const groups = new Map<string, { files: string[] | undefined; services: string[] }>();
   for (const service of attributed.keys()) {
     const files = wiringOf(service);
@@ -204,7 +212,6 @@ function serviceFacts(
   const facts: CodeFact[] = [];
   const inService = new Set(attributed.map((entry) => entry.sourceFile));
 
-  let callSites: CallSites | undefined;
   /**
    * Resolves a recognised call; when its target hangs on a parameter of the function around it (a wrapper such as
    * `getJson(url)`), the call is resolved again at each call of that function, with its arguments, and reported there.

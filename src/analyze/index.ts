@@ -64,33 +64,32 @@ export async function analyze(config: TopologyConfig, options: AnalyzeOptions = 
   const listed = options.files ?? listSourceFiles(config);
   const source = await moduleSource(config, listed);
   const names = config.services.map((service) => service.name).sort(comparePaths);
+  const own = new Map<string, string[]>(names.map((name) => [name, []]));
+  for (const [file, owner] of ownersOf(config, listed)) own.get(owner)?.push(file);
+  const here = (services: readonly string[]) => analyzeServices(config, listed, source, services, own, progress);
   if (options.services === undefined && source.imports === undefined) {
-    const owned = new Map(names.map((name) => [name, 0]));
-    for (const owner of ownersOf(config, listed).values()) owned.set(owner, (owned.get(owner) ?? 0) + 1);
+    const owned = new Map([...own].map(([name, files]) => [name, files.length]));
     const groups = threadGroups(owned, listed.length, options.concurrency ?? "auto");
     if (groups.length > 1 && threadsAvailable()) {
-      return analyzeInThreads(config, listed, groups, async (services) => analyzeServices(config, listed, source, services ?? names, progress));
+      return analyzeInThreads(config, listed, groups, async (services) => here(services ?? names));
     }
   }
   const wanted = options.services;
-  const analysed = wanted === undefined || source.imports !== undefined ? names : names.filter((name) => wanted.includes(name));
-  return analyzeServices(config, listed, source, analysed, progress);
+  return here(wanted === undefined || source.imports !== undefined ? names : names.filter((name) => wanted.includes(name)));
 }
 
-/** The analysis of the `analysed` services' code, on this thread. */
+/** The analysis of the `analysed` services' code (`own`: each service's own listed files), on this thread. */
 function analyzeServices(
   config: TopologyConfig,
   listed: string[],
   source: ModuleSource,
   analysed: readonly string[],
+  own: ReadonlyMap<string, readonly string[]>,
   progress: (progress: AnalysisProgress) => void,
 ): SourceAnalysis {
   const program = createSourceProgram(config, listed, source.imports, analysed);
   const total = program.files.length;
-  const owners = ownersOf(config, listed);
-  const scopes = new Map(
-    analysed.map((service) => [service, program.closure([...owners].filter(([, owner]) => owner === service).map(([file]) => file))]),
-  );
+  const scopes = new Map(analysed.map((service) => [service, program.closure(own.get(service) ?? [])]));
   progress({ phase: "modules", done: total, total });
   const modules = buildModuleGraph(config, program, analysed);
   progress({ phase: "hardness", done: total, total });

@@ -95,7 +95,8 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
     }
     return hash;
   };
-  const stored = findEntry(dir, base, secret.secret, (read) => read.every(([file, hash]) => hashOf(file) === hash));
+  const found = findEntry(dir, base, secret.secret, (read) => read.every(([file, hash]) => hashOf(file) === hash));
+  const stored = found?.held ? found : undefined;
   // Failing to store the index costs the next run its hashing, nothing more. A revision written out of git lives in
   // a new temporary folder each run: its file times never match again.
   const keepIndex = (): void => {
@@ -116,7 +117,7 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
 
   const started = nowNs();
   const whole = { files: inputs.files, onProgress: progress, concurrency: options.concurrency };
-  const made = (await reuseParts(config, dir, base, secret.secret, whole, hashOf)) ?? {
+  const made = (found?.held === false ? await reuseParts(config, found, whole, hashOf) : undefined) ?? {
     analysis: await analyze(config, whole),
     partial: false,
   };
@@ -135,20 +136,16 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
 }
 
 /**
- * When the latest entry of this base has parts and only some services' files changed since: those services analysed
- * afresh and the others' parts reused, with the hashes of every file the merged analysis depends on. Undefined when
- * nothing can be reused (no such entry, a shared file changed, or every service is touched).
+ * When `latest`, the latest entry of this base, has parts and only some services' files changed since: those services
+ * analysed afresh and the others' parts reused, with the hashes of every file the merged analysis depends on.
+ * Undefined when nothing can be reused (a shared file changed, or every service is touched).
  */
 async function reuseParts(
   config: TopologyConfig,
-  dir: string,
-  base: string,
-  secret: Buffer,
+  latest: { value: unknown; inputs: [string, string][] },
   whole: AnalyzeOptions & { files: string[] },
   hashOf: (file: string) => string,
 ): Promise<{ analysis: SourceAnalysis; partial: boolean; read?: [string, string][] } | undefined> {
-  const latest = findEntry(dir, base, secret, () => true, false);
-  if (latest === undefined) return undefined;
   let previous: StoredAnalysis;
   try {
     previous = deserializeAnalysis(latest.value, config);

@@ -56,14 +56,18 @@ export function serializeAnalysis(analysis: StoredAnalysis): SerializedAnalysis 
   // equal edges as different objects, and must be stored as the same bytes as one made in a single run.
   const edges: ImportEdge[] = [];
   const indexOf = new Map<string, number>();
+  const known = new Map<ImportEdge, number>();
   const intern = (edge: ImportEdge): number => {
+    let index = known.get(edge);
+    if (index !== undefined) return index;
     const id = `${edge.from}\0${edge.to}\0${edge.specifier}\0${edge.location.file}\0${edge.location.line}\0${edge.location.column}`;
-    let index = indexOf.get(id);
+    index = indexOf.get(id);
     if (index === undefined) {
       index = edges.length;
       edges.push(edge);
       indexOf.set(id, index);
     }
+    known.set(edge, index);
     return index;
   };
 

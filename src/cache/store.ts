@@ -68,17 +68,16 @@ export function readEntry(dir: string, key: string, secret: Buffer): unknown {
 }
 
 /**
- * The most recently used analysis entry made for `base` whose inputs `holds` accepts, with its key: headers are
- * read first, and only an entry whose inputs hold is checked whole. Undefined when none holds. Never throws.
- * `use` (default true) counts the entry as used, keeping it longest.
+ * The most recently used analysis entry made for `base` whose inputs `holds` accepts, with its key (`held`, and counted
+ * as used); else the most recently used entry of `base` at all (not `held`, whose parts may still be reused). Headers
+ * are read first, and an entry is checked whole only when it is returned. Undefined when there is none. Never throws.
  */
 export function findEntry(
   dir: string,
   base: string,
   secret: Buffer,
   holds: (inputs: [string, string][]) => boolean,
-  use = true,
-): { key: string; value: unknown; inputs: [string, string][] } | undefined {
+): { key: string; value: unknown; inputs: [string, string][]; held: boolean } | undefined {
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((name) => ENTRY.test(name));
@@ -100,15 +99,24 @@ export function findEntry(
     candidates.push({ name, used, text: read.text, header });
   }
   candidates.sort((a, b) => b.used - a.used || (a.name < b.name ? -1 : 1));
-  for (const { name, text, header } of candidates) {
-    const inputs = header.inputs!;
-    const wellFormed = inputs.every((row) => Array.isArray(row) && row.length === 2 && row.every((part) => typeof part === "string"));
-    if (!wellFormed || !holds(inputs)) continue;
+  const wellFormed = candidates.filter(({ header }) =>
+    header.inputs!.every((row) => Array.isArray(row) && row.length === 2 && row.every((part) => typeof part === "string")),
+  );
+  const open = ({ name, text, header }: (typeof candidates)[number], held: boolean) => {
     const key = name.slice(0, -".json".length);
     const value = validated(text, key, secret);
-    if (value === undefined) continue;
-    if (use) touch(path.join(dir, name));
-    return { key, value: value.value, inputs };
+    return value === undefined ? undefined : { key, value: value.value, inputs: header.inputs!, held };
+  };
+  for (const candidate of wellFormed) {
+    if (!holds(candidate.header.inputs!)) continue;
+    const found = open(candidate, true);
+    if (found === undefined) continue;
+    touch(path.join(dir, candidate.name));
+    return found;
+  }
+  for (const candidate of wellFormed) {
+    const found = open(candidate, false);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
