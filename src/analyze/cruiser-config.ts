@@ -67,37 +67,38 @@ export function readCruiserConfig(root: string): CruiserConfig {
   addAliases(alias, options?.alias, file, context);
   addAliases(alias, resolve?.alias, file, context);
 
-  const webpackFile = text(record(options?.webpackConfig)?.fileName);
-  if (webpackFile !== undefined) {
-    const relative = insideRoot(root, file, webpackFile);
+  /** The root-relative file an option's `fileName` names, listed as read; undefined (with a warning) outside the root. */
+  const referenced = (option: "webpackConfig" | "tsConfig"): string | undefined => {
+    const named = text(record(options?.[option])?.fileName);
+    if (named === undefined) return undefined;
+    const relative = insideRoot(root, file, named);
     if (relative === undefined) {
-      warnings.push(at(file, `options.webpackConfig.fileName "${webpackFile}" is outside the analysed root; it was not read`));
-    } else {
-      files.push(relative);
-      const webpack = readStaticModule(root, relative);
-      warnings.push(...warningsFor(webpack.warnings, [Array.isArray(webpack.value) ? ["*", "resolve"] : ["resolve"]]));
-      // A webpack config may be a list of configs; their aliases are merged, the first one's winning.
-      const configs = Array.isArray(webpack.value) ? webpack.value : [webpack.value];
-      for (const config of configs) {
-        const webpackResolve = record(record(config)?.resolve);
-        addAliases(alias, webpackResolve?.alias, relative, context);
-        takeLists(lists, webpackResolve, false);
-      }
+      warnings.push(at(file, `options.${option}.fileName "${named}" is outside the analysed root; it was not read`));
+      return undefined;
+    }
+    files.push(relative);
+    return relative;
+  };
+
+  const webpackFile = referenced("webpackConfig");
+  if (webpackFile !== undefined) {
+    const webpack = readStaticModule(root, webpackFile);
+    warnings.push(...warningsFor(webpack.warnings, [Array.isArray(webpack.value) ? ["*", "resolve"] : ["resolve"]]));
+    // A webpack config may be a list of configs; their aliases are merged, the first one's winning.
+    const configs = Array.isArray(webpack.value) ? webpack.value : [webpack.value];
+    for (const config of configs) {
+      const webpackResolve = record(record(config)?.resolve);
+      addAliases(alias, webpackResolve?.alias, webpackFile, context);
+      takeLists(lists, webpackResolve, false);
     }
   }
 
   const addsAliases = Object.keys(alias).length > 0;
-  const tsConfig = text(record(options?.tsConfig)?.fileName);
+  const tsConfig = referenced("tsConfig");
   if (tsConfig !== undefined) {
-    const relative = insideRoot(root, file, tsConfig);
-    if (relative === undefined) {
-      warnings.push(at(file, `options.tsConfig.fileName "${tsConfig}" is outside the analysed root; it was not read`));
-    } else {
-      files.push(relative);
-      const before = Object.keys(alias).length;
-      addTsconfigPaths(alias, root, relative, warnings);
-      if (Object.keys(alias).length > before && !OWN_TSCONFIGS.includes(relative)) return done(true);
-    }
+    const before = Object.keys(alias).length;
+    addTsconfigPaths(alias, root, tsConfig, warnings);
+    if (Object.keys(alias).length > before && !OWN_TSCONFIGS.includes(tsConfig)) return done(true);
   }
   return done(addsAliases);
 
