@@ -65,8 +65,6 @@ export class CodeResolver {
   constructor(
     readonly program: ProgramView,
     private readonly importsCache = new WeakMap<ts.SourceFile, Map<string, ImportBinding>>(),
-    /** Per scope, what each name looked up there was found to be (null: not declared there). */
-    private readonly scopeCache = new WeakMap<ts.Node, Map<string, ts.Node | null>>(),
   ) {}
 
   /**
@@ -74,7 +72,7 @@ export class CodeResolver {
    * caches: a name resolves the same whichever files are listed.
    */
   scoped(files: readonly string[]): CodeResolver {
-    return new CodeResolver({ ...this.program, files }, this.importsCache, this.scopeCache);
+    return new CodeResolver({ ...this.program, files }, this.importsCache);
   }
 
   /** Root-relative path of a node's file. */
@@ -103,17 +101,8 @@ export class CodeResolver {
     const name = identifier.text;
     for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
       if (!isScope(scope)) continue;
-      let names = this.scopeCache.get(scope);
-      if (names === undefined) {
-        names = new Map();
-        this.scopeCache.set(scope, names);
-      }
-      let found = names.get(name);
-      if (found === undefined) {
-        found = declaredIn(scope, name) ?? null;
-        names.set(name, found);
-      }
-      if (found !== null) return found;
+      const found = declaredIn(scope, name);
+      if (found !== undefined) return found;
     }
     return undefined;
   }
@@ -410,7 +399,7 @@ export function bindingSource(element: ts.BindingElement): { initializer: ts.Exp
 }
 
 /** Nodes that can introduce names: blocks, functions, loops with declarations, catch clauses. */
-function isScope(node: ts.Node): boolean {
+function isScopeNode(node: ts.Node): boolean {
   return (
     ts.isSourceFile(node) ||
     ts.isBlock(node) ||
@@ -425,62 +414,82 @@ function isScope(node: ts.Node): boolean {
   );
 }
 
-/** The declaration of `name` introduced directly by a scope node, if any. */
-function declaredIn(scope: ts.Node, name: string): ts.Node | undefined {
-  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
-    for (const statement of scope.statements) {
-      const found = statementDeclares(statement, name);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (ts.isFunctionLike(scope)) {
-    for (const parameter of scope.parameters) {
-      const found = bindingNamed(parameter.name, name, parameter);
-      if (found) return found;
-    }
-    if ((ts.isFunctionExpression(scope) || ts.isClassExpression(scope)) && scope.name?.text === name) return scope;
-    return undefined;
-  }
-  if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer) {
-    if (ts.isVariableDeclarationList(scope.initializer)) {
-      for (const declaration of scope.initializer.declarations) {
-        const found = bindingNamed(declaration.name, name, declaration);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  }
-  if (ts.isCatchClause(scope) && scope.variableDeclaration) {
-    return bindingNamed(scope.variableDeclaration.name, name, scope.variableDeclaration);
-  }
-  return undefined;
+/** The kinds `isScopeNode` accepts (it looks at the kind alone), for a lookup on every ancestor of every name. */
+const SCOPE_KINDS: ReadonlySet<ts.SyntaxKind> = new Set(
+  Array.from({ length: ts.SyntaxKind.Count }, (_, kind) => kind as ts.SyntaxKind).filter((kind) =>
+    isScopeNode({ kind } as ts.Node),
+  ),
+);
+
+function isScope(node: ts.Node): boolean {
+  return SCOPE_KINDS.has(node.kind);
 }
 
-function statementDeclares(statement: ts.Statement, name: string): ts.Node | undefined {
-  if (ts.isVariableStatement(statement)) {
-    for (const declaration of statement.declarationList.declarations) {
-      const found = bindingNamed(declaration.name, name, declaration);
-      if (found) return found;
-    }
+/** Per scope node, every name it declares directly with its declaration (the first, when declared twice). */
+const scopeNames = new WeakMap<ts.Node, ReadonlyMap<string, ts.Node>>();
+
+/** The declaration of `name` introduced directly by a scope node, if any. */
+function declaredIn(scope: ts.Node, name: string): ts.Node | undefined {
+  let names = scopeNames.get(scope);
+  if (names === undefined) {
+    names = namesDeclaredIn(scope);
+    scopeNames.set(scope, names);
   }
-  if (
-    (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) &&
-    statement.name?.text === name
-  ) {
-    return statement;
+  return names.get(name);
+}
+
+/** What `declaredIn` answers for every name at once, built in one pass over the scope's declarations. */
+function namesDeclaredIn(scope: ts.Node): Map<string, ts.Node> {
+  const names = new Map<string, ts.Node>();
+  const declare = (name: string, declaration: ts.Node): void => {
+    if (!names.has(name)) names.set(name, declaration);
+  };
+  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+    for (const statement of scope.statements) statementDeclarations(statement, declare);
+  } else if (ts.isFunctionLike(scope)) {
+    for (const parameter of scope.parameters) bindingDeclarations(parameter.name, parameter, declare);
+    if (ts.isFunctionExpression(scope) && scope.name !== undefined) declare(scope.name.text, scope);
+  } else if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer) {
+    if (ts.isVariableDeclarationList(scope.initializer)) {
+      for (const declaration of scope.initializer.declarations) bindingDeclarations(declaration.name, declaration, declare);
+    }
+  } else if (ts.isCatchClause(scope) && scope.variableDeclaration) {
+    bindingDeclarations(scope.variableDeclaration.name, scope.variableDeclaration, declare);
+  }
+  return names;
+}
+
+/** The names a statement declares, in source order. */
+function statementDeclarations(statement: ts.Statement, declare: (name: string, declaration: ts.Node) => void): void {
+  if (ts.isVariableStatement(statement)) {
+    for (const declaration of statement.declarationList.declarations) bindingDeclarations(declaration.name, declaration, declare);
+  }
+  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name) {
+    declare(statement.name.text, statement);
   }
   if (ts.isImportDeclaration(statement) && statement.importClause) {
     const clause = statement.importClause;
-    if (clause.name?.text === name) return clause;
+    if (clause.name) declare(clause.name.text, clause);
     const bindings = clause.namedBindings;
-    if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === name) return bindings;
+    if (bindings && ts.isNamespaceImport(bindings)) declare(bindings.name.text, bindings);
     if (bindings && ts.isNamedImports(bindings)) {
-      for (const element of bindings.elements) if (element.name.text === name) return element;
+      for (const element of bindings.elements) declare(element.name.text, element);
     }
   }
-  if (ts.isImportEqualsDeclaration(statement) && statement.name.text === name) return statement;
-  return undefined;
+  if (ts.isImportEqualsDeclaration(statement)) declare(statement.name.text, statement);
+}
+
+/** The names a binding name (identifier or destructuring pattern) declares, depth first, each with its declaration. */
+function bindingDeclarations(binding: ts.BindingName, declaration: ts.Node, declare: (name: string, declaration: ts.Node) => void): void {
+  if (ts.isIdentifier(binding)) {
+    declare(binding.text, declaration);
+    return;
+  }
+  for (const element of binding.elements) {
+    if (ts.isOmittedExpression(element)) continue;
+    if (ts.isIdentifier(element.name)) declare(element.name.text, element);
+    else bindingDeclarations(element.name, element, declare);
+  }
 }
 
 /** The declaration for `name` in a binding name (identifier or destructuring pattern). */
