@@ -170,31 +170,34 @@ class Wiring {
     return this.callSites.of(fn).filter((call) => inService.has(call.getSourceFile()));
   }
 
-  /** What a walk of the file finds, in walk order (types, and the inside of an env read, left out). */
+  /** What the file's values give (analyze/nodes.ts), in source order; nothing inside an environment read. */
   walk(sourceFile: ts.SourceFile): Found[] {
     let found = this.walks.get(sourceFile);
     if (found !== undefined) return found;
     const out: Found[] = [];
     const targets = this.targets;
-    visit(sourceFile, (node) => {
-      if (isTypeOnly(node)) return "skip";
-      const read = targets.envRead(node);
-      if (read) {
-        out.push({ kind: "env", read });
-        return "skip";
+    let read: ts.Node | undefined;
+    for (const node of fileNodes(sourceFile).values) {
+      if (read !== undefined && isInside(node, read)) continue;
+      read = undefined;
+      const env = targets.envRead(node);
+      if (env) {
+        out.push({ kind: "env", read: env });
+        read = node;
+        continue;
       }
       if (isStringRoot(node)) {
         const value = targets.evaluate(node as ts.Expression);
         const matched = targets.match(value, { envVars: false });
         if (matched.kind === "database" || matched.kind === "service") {
           out.push({ kind: "value", node, matched, nodes: value.nodes });
-          return;
+          continue;
         }
       }
       if (ts.isStringLiteralLike(node) && this.config.regions.serving.includes(node.text) && !isModuleName(node)) {
         out.push({ kind: "region", node });
       }
-    });
+    }
     this.walks.set(sourceFile, out);
     return out;
   }
@@ -447,13 +450,13 @@ function connectionValues(value: ts.Expression, targets: TargetResolver, depth =
   return targets.evaluate(node).nodes;
 }
 
-/** Walks every node of a file; the callback may answer "skip" to leave a subtree out. */
-function visit(root: ts.Node, callback: (node: ts.Node) => "skip" | void): void {
-  const walk = (node: ts.Node): void => {
-    if (callback(node) === "skip") return;
-    ts.forEachChild(node, walk);
-  };
-  walk(root);
+/** Whether `node` is `ancestor` or inside it. */
+function isInside(node: ts.Node, ancestor: ts.Node): boolean {
+  if (node.pos < ancestor.pos || node.end > ancestor.end) return false;
+  for (let current: ts.Node | undefined = node; current !== undefined; current = current.parent) {
+    if (current === ancestor) return true;
+  }
+  return false;
 }
 
 /**
@@ -462,19 +465,6 @@ function visit(root: ts.Node, callback: (node: ts.Node) => "skip" | void): void 
  */
 function isClientModule(sourceFile: ts.SourceFile): boolean {
   return hasDirective(sourceFile.statements, "use client");
-}
-
-/** Types, interfaces and ambient declarations say nothing about what runs. */
-function isTypeOnly(node: ts.Node): boolean {
-  return (
-    ts.isTypeNode(node) ||
-    ts.isInterfaceDeclaration(node) ||
-    ts.isTypeAliasDeclaration(node) ||
-    (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) ||
-    ts.isImportDeclaration(node) ||
-    ts.isExportDeclaration(node) ||
-    ts.isImportEqualsDeclaration(node)
-  );
 }
 
 /** A string literal, template or concatenation that is not itself part of a larger template or concatenation. */

@@ -1,6 +1,7 @@
 // The one walk over every node of a parsed file: it checks how deep the tree nests and gathers, in source order, the
-// nodes later stages look at — calls and `new`s (recognisers, callers of wrappers, handler registrations) and the
-// declarations frameworks hand functions through — so no stage walks the whole tree again for them.
+// nodes later stages look at — calls and `new`s (recognisers, callers of wrappers, handler registrations), the
+// declarations frameworks hand functions through, and the values facts are read from — so no stage walks the whole
+// tree again for them.
 import ts from "./typescript.cjs";
 import { unwrap } from "./callgraph.js";
 import { SHAPE_KINDS } from "./conventions/index.js";
@@ -18,7 +19,47 @@ export interface FileNodes {
    * a name ("default" always).
    */
   memberNames: Set<string>;
+  /**
+   * Where facts may be read, in source order, outside types and import/export declarations: property and element
+   * accesses, destructured names and calls (environment reads), strings, templates and `+` (addresses, regions).
+   */
+  values: ts.Node[];
 }
+
+/** The kinds facts.ts reads environment reads, addresses and regions from. */
+const VALUE_KINDS = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.PropertyAccessExpression,
+  ts.SyntaxKind.ElementAccessExpression,
+  ts.SyntaxKind.BindingElement,
+  ts.SyntaxKind.CallExpression,
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateExpression,
+  ts.SyntaxKind.BinaryExpression,
+]);
+
+/** Types, interfaces, ambient modules and import/export declarations say nothing about what runs. */
+export function isTypeOnly(node: ts.Node): boolean {
+  return (
+    TYPE_ONLY_KINDS.has(node.kind) ||
+    (node.kind === ts.SyntaxKind.ModuleDeclaration && ts.isStringLiteral((node as ts.ModuleDeclaration).name))
+  );
+}
+
+/** Kinds that are types or declarations of types and imports whatever their contents (`ts.isTypeNode` looks at kinds). */
+const TYPE_ONLY_KINDS: ReadonlySet<ts.SyntaxKind> = new Set(
+  Array.from({ length: ts.SyntaxKind.Count }, (_, kind) => kind as ts.SyntaxKind).filter((kind) => {
+    const node = { kind } as ts.Node;
+    return (
+      ts.isTypeNode(node) ||
+      ts.isInterfaceDeclaration(node) ||
+      ts.isTypeAliasDeclaration(node) ||
+      ts.isImportDeclaration(node) ||
+      ts.isExportDeclaration(node) ||
+      ts.isImportEqualsDeclaration(node)
+    );
+  }),
+);
 
 /** What entrypoints.ts looks at: calls, `new`s and classes itself, and whatever the conventions' shapes look at. */
 const ENTRY_KINDS = new Set<ts.SyntaxKind>([
@@ -95,8 +136,11 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
   const calls: CallLike[] = [];
   const entryCandidates: ts.Node[] = [source];
   const memberNames = new Set<string>(["default"]);
+  const values: ts.Node[] = [];
   const nodes: ts.Node[] = [source];
   const depths: number[] = [0];
+  /** Whether the node is inside (or is) a type or an import/export declaration. */
+  const inTypes: boolean[] = [false];
   const children: ts.Node[] = [];
   const collect = (child: ts.Node): void => {
     children.push(child);
@@ -104,9 +148,11 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
   while (nodes.length > 0) {
     const node = nodes.pop()!;
     const depth = depths.pop()!;
+    const typeOnly = inTypes.pop()! || isTypeOnly(node);
     if (depth > maxDepth) return { tooDeep: node };
     if (node.kind === ts.SyntaxKind.CallExpression || node.kind === ts.SyntaxKind.NewExpression) calls.push(node as CallLike);
     if (ENTRY_KINDS.has(node.kind) && node !== source) entryCandidates.push(node);
+    if (!typeOnly && VALUE_KINDS.has(node.kind)) values.push(node);
     const declared = declaredName(node);
     if (declared !== undefined) memberNames.add(declared);
     node.forEachChild(collect);
@@ -114,10 +160,11 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
     for (let i = children.length - 1; i >= 0; i--) {
       nodes.push(children[i]);
       depths.push(depth + 1);
+      inTypes.push(typeOnly);
     }
     children.length = 0;
   }
-  const found = { calls, entryCandidates, memberNames };
+  const found = { calls, entryCandidates, memberNames, values };
   gathered.set(source, found);
   return found;
 }
