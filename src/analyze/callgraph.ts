@@ -355,6 +355,8 @@ export class CallGraph {
     private readonly checker: ts.TypeChecker,
     private readonly softWrappers: ReadonlySet<string>,
     private readonly memberNames: ReadonlySet<string>,
+    /** The calls and `new`s a function's body makes itself, in source order (analyze/nodes.ts's `functionCalls`). */
+    private readonly callsOf: (fn: FunctionNode) => readonly (ts.CallExpression | ts.NewExpression)[],
   ) {}
 
   edges(fn: FunctionNode): CallEdge[] {
@@ -684,13 +686,8 @@ export class CallGraph {
 
   private collect(fn: FunctionNode): CallEdge[] {
     const edges: CallEdge[] = [];
-    const visit = (node: ts.Node): void => {
-      if (isFunctionNode(node)) return; // nested functions are reached as callbacks or through calls
-      if (isCallLike(node)) this.collectCall(node, edges);
-      ts.forEachChild(node, visit);
-    };
-    if (fn.body && ts.isBlock(fn.body)) ts.forEachChild(fn.body, visit);
-    else if (fn.body) visit(fn.body); // an arrow's expression body
+    // Nested functions are reached as callbacks or through calls.
+    for (const call of this.callsOf(fn)) this.collectCall(call, edges);
     return edges;
   }
 

@@ -22,7 +22,7 @@ import {
   unwrap,
 } from "./callgraph.js";
 import { fileConventionsFor } from "./conventions/index.js";
-import { fileNodes } from "./nodes.js";
+import { fileNodes, functionCalls } from "./nodes.js";
 import { type EntryKind, type EntryRoot, detectEntries, exportedFunctions, exportedHandlers } from "./entrypoints.js";
 
 /** What hardness needs from the analysed program (a subset of the source program every analysis shares). */
@@ -126,7 +126,7 @@ class Hardnesses implements HardnessIndex {
       const source = program.sourceFile(file);
       if (source !== undefined) for (const name of fileNodes(source).memberNames) memberNames.add(name);
     }
-    this.graph = new CallGraph(this.checker, this.softWrappers, memberNames);
+    this.graph = new CallGraph(this.checker, this.softWrappers, memberNames, functionCalls);
   }
 
   classify(site: ts.Node, service: string): Hardness {

@@ -3,7 +3,7 @@
 // declarations frameworks hand functions through, and the values facts are read from — so no stage walks the whole
 // tree again for them.
 import ts from "./typescript.cjs";
-import { unwrap } from "./callgraph.js";
+import { type FunctionNode, enclosingFunction, unwrap } from "./callgraph.js";
 import { SHAPE_KINDS } from "./conventions/index.js";
 
 export type CallLike = ts.CallExpression | ts.NewExpression;
@@ -176,4 +176,29 @@ export function fileNodes(source: ts.SourceFile): FileNodes {
   const found = gatherNodes(source, Number.POSITIVE_INFINITY);
   if ("tooDeep" in found) throw new Error("unreachable: no depth limit");
   return found;
+}
+
+/** Per file, the calls and `new`s each function makes itself (not those of the functions nested in it). */
+const callsByFunction = new WeakMap<ts.SourceFile, Map<FunctionNode, CallLike[]>>();
+
+/** The calls and `new`s of a function's body, nested functions' left out, in source order. */
+export function functionCalls(fn: FunctionNode): readonly CallLike[] {
+  const source = fn.getSourceFile();
+  let byFunction = callsByFunction.get(source);
+  if (byFunction === undefined) {
+    byFunction = new Map();
+    for (const call of fileNodes(source).calls) {
+      const owner = enclosingFunction(call);
+      if (owner === undefined) continue;
+      const calls = byFunction.get(owner);
+      if (calls === undefined) byFunction.set(owner, [call]);
+      else calls.push(call);
+    }
+    callsByFunction.set(source, byFunction);
+  }
+  const body = fn.body;
+  const calls = byFunction.get(fn);
+  if (body === undefined || calls === undefined) return [];
+  // A function's own calls outside its body (default values of parameters, decorators) are not made by the body.
+  return calls.filter((call) => call.pos >= body.pos && call.end <= body.end);
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import ts from "typescript";
 import { CallGraph, type FunctionNode } from "../../src/analyze/callgraph.js";
+import { functionCalls } from "../../src/analyze/nodes.js";
 
 const FILES: Record<string, string> = {
   "/src/store.ts": `export class Store { get(key: string) { return key; } }
@@ -103,7 +104,7 @@ describe("member calls and the type checker", () => {
       return Reflect.get(target, property, receiver) as unknown;
     },
   });
-  const graph = new CallGraph(counting, new Set(), new Set(["get", "default"]));
+  const graph = new CallGraph(counting, new Set(), new Set(["get", "default"]), functionCalls);
   const calls = getCalls(built.getSourceFile("/src/server.ts")!);
   const resolved = (receiver: string): string[] => {
     asked.length = 0;
