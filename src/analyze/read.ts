@@ -35,8 +35,9 @@ export interface ReadOptions {
 export function readRegularFile(absolute: string, options: ReadOptions = {}): ReadResult {
   const maxBytes = options.maxBytes ?? MAX_TEXT_BYTES;
   let target = absolute;
+  let link: fs.Stats;
   try {
-    const link = fs.lstatSync(absolute);
+    link = fs.lstatSync(absolute);
     if (link.isSymbolicLink() || options.within !== undefined) {
       target = fs.realpathSync.native(absolute);
       if (options.within !== undefined) {
@@ -52,8 +53,8 @@ export function readRegularFile(absolute: string, options: ReadOptions = {}): Re
 
   let fd: number;
   try {
-    // Checked before opening too: opening some devices has effects of its own.
-    const before = fs.statSync(target);
+    // Checked before opening too: opening some devices has effects of its own. A path that is no link is what lstat saw.
+    const before = link.isSymbolicLink() ? fs.statSync(target) : link;
     if (!before.isFile()) return { error: `is not a regular file (${kindOf(before)})` };
     fd = fs.openSync(target, OPEN_FLAGS);
   } catch (error) {
@@ -63,22 +64,23 @@ export function readRegularFile(absolute: string, options: ReadOptions = {}): Re
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { error: `is not a regular file (${kindOf(stat)})` };
     if (stat.size > maxBytes) return { error: `is larger than ${describeBytes(maxBytes)} (${describeBytes(stat.size)})` };
-    // The size may be stale or wrong (a file still growing): read at most one byte past the cap to know.
-    const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(stat.size + 1, 64 * 1024)));
-    let chunks: Buffer[] = [];
+    // The size may be stale or wrong (a file still growing): read until the end, at most one byte past the cap.
+    const capacity = maxBytes + 1;
+    let buffer = Buffer.allocUnsafe(Math.min(capacity, stat.size + 1));
     let total = 0;
     for (;;) {
-      const room = Math.min(buffer.length, maxBytes + 1 - total);
-      if (room <= 0) break;
-      const read = fs.readSync(fd, buffer, 0, room, null);
+      if (total === buffer.length) {
+        if (buffer.length >= capacity) break;
+        const grown = Buffer.allocUnsafe(Math.min(capacity, buffer.length * 2 + 64 * 1024));
+        buffer.copy(grown, 0, 0, total);
+        buffer = grown;
+      }
+      const read = fs.readSync(fd, buffer, total, buffer.length - total, null);
       if (read === 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, read)));
       total += read;
     }
     if (total > maxBytes) return { error: `is larger than ${describeBytes(maxBytes)}` };
-    const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-    chunks = [];
-    return { text: bytes.toString("utf8") };
+    return { text: buffer.toString("utf8", 0, total) };
   } catch (error) {
     return { error: reason(error) };
   } finally {

@@ -66,6 +66,16 @@ describe("readAnalysedFile", () => {
     expect(MAX_TEXT_BYTES).toBe(4 * 1024 * 1024);
   });
 
+  it.runIf(process.platform === "linux")("reads past a size that is wrong (a file whose stat says 0 bytes), up to the cap", () => {
+    // Files under /proc are regular files whose size reads 0 while they hold text.
+    const whole = readRegularFile("/proc/self/status");
+    expect(whole).toEqual({ text: expect.stringContaining("Name:") });
+    const length = "text" in whole ? Buffer.byteLength(whole.text) : 0;
+    expect(length).toBeGreaterThan(200);
+    expect(readRegularFile("/proc/self/status", { maxBytes: length + 100 })).toEqual({ text: expect.stringContaining("Name:") });
+    expect(readRegularFile("/proc/self/status", { maxBytes: 100 })).toEqual({ error: "is larger than 100 bytes" });
+  });
+
   it("readRegularFile without a root still refuses devices", () => {
     expect(readRegularFile("/dev/zero")).toEqual({ error: "is not a regular file (a character device)" });
   });
