@@ -1,7 +1,7 @@
 // Resolves what a call's target or a string in code points at: a service (and the region its address pins), a
 // database, or an external host — following literals, templates, concatenation, env reads, config wrappers and aliases.
 import ts from "./typescript.cjs";
-import type { CallTarget, Position, TopologyConfig, TraceStep } from "../model.js";
+import type { CallTarget, Position, ServiceManifest, TopologyConfig, TraceStep } from "../model.js";
 import { bindingSource, type CodeResolver, type ModuleRef, propertyKey, refPath, skipOuter } from "./recognisers/context.js";
 import type { Recognised } from "./recognisers/index.js";
 
@@ -80,6 +80,8 @@ export class TargetResolver {
   private registered: Map<string, ts.FunctionLikeDeclaration> | undefined;
   /** Whether a variable holds the environment (`const env = cleanEnv(process.env, …)`), by declaration. */
   private readonly envObjects = new WeakMap<ts.Node, boolean>();
+  /** The config's services by name, the order hostnames are matched in. */
+  private servicesByName: ServiceManifest[] | undefined;
 
   constructor(
     private readonly resolver: CodeResolver,
@@ -624,8 +626,8 @@ export class TargetResolver {
       const database = this.config.databases.find((d) => d.hosts.some((h) => h.toLowerCase() === host.toLowerCase()));
       if (database) return { kind: "database", database: database.name, evidence: `host ${host}` };
     }
-    const services = [...this.config.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const service of services) {
+    this.servicesByName ??= [...this.config.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const service of this.servicesByName) {
       for (const pattern of service.address.hostnames) {
         const matched = matchHostname(pattern, host, value.parts, this.regions);
         if (matched === undefined) continue;
@@ -885,6 +887,30 @@ function looksLikeHost(host: string): boolean {
   return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host) || host.toLowerCase() === "localhost";
 }
 
+/** Hostname patterns as regular expressions, with the names of their placeholders in order: compiled once each. */
+const compiledHostnames = new Map<string, { expression: RegExp; names: string[] }>();
+
+function compiledHostname(pattern: string): { expression: RegExp; names: string[] } {
+  let compiled = compiledHostnames.get(pattern);
+  if (compiled === undefined) {
+    const names: string[] = [];
+    const source = pattern
+      .toLowerCase()
+      .split(/(\{[a-z]+\})/i)
+      .map((chunk) => {
+        const placeholder = /^\{([a-z]+)\}$/i.exec(chunk);
+        if (!placeholder) return chunk.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        names.push(placeholder[1].toLowerCase());
+        return "([^.]+)";
+      })
+      .join("");
+    compiled = { expression: new RegExp(`^${source}$`, "i"), names };
+    if (compiledHostnames.size > 4096) compiledHostnames.clear();
+    compiledHostnames.set(pattern, compiled);
+  }
+  return compiled;
+}
+
 /**
  * Matches a host against a hostname pattern. A `{region}` filled by a region name pins that region; by an env read or
  * config value it is the caller's own region (no region); by anything else it counts as pinned (UNKNOWN_REGION).
@@ -895,18 +921,8 @@ export function matchHostname(
   parts: ValuePart[],
   regions: Map<string, string>,
 ): { region?: string } | undefined {
-  const names: string[] = [];
-  const source = pattern
-    .toLowerCase()
-    .split(/(\{[a-z]+\})/i)
-    .map((chunk) => {
-      const placeholder = /^\{([a-z]+)\}$/i.exec(chunk);
-      if (!placeholder) return chunk.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      names.push(placeholder[1].toLowerCase());
-      return "([^.]+)";
-    })
-    .join("");
-  const match = new RegExp(`^${source}$`, "i").exec(host);
+  const { expression, names } = compiledHostname(pattern);
+  const match = expression.exec(host);
   if (match === null) return undefined;
   const regionIndex = names.indexOf("region");
   if (regionIndex < 0) return {};
