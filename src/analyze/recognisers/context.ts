@@ -65,6 +65,8 @@ export class CodeResolver {
   constructor(
     readonly program: ProgramView,
     private readonly importsCache = new WeakMap<ts.SourceFile, Map<string, ImportBinding>>(),
+    /** Per module, what each name looked up from outside it was found to be exported as (null: nothing). */
+    private readonly exportsCache = new WeakMap<ts.SourceFile, Map<string, ts.Node | null>>(),
   ) {}
 
   /**
@@ -72,7 +74,7 @@ export class CodeResolver {
    * caches: a name resolves the same whichever files are listed.
    */
   scoped(files: readonly string[]): CodeResolver {
-    return new CodeResolver({ ...this.program, files }, this.importsCache);
+    return new CodeResolver({ ...this.program, files }, this.importsCache, this.exportsCache);
   }
 
   /** Root-relative path of a node's file. */
@@ -109,6 +111,22 @@ export class CodeResolver {
 
   /** The declaration a module exports under a name (`export const X`, `export { X }`, `module.exports.X = …`). */
   exportedDeclaration(sourceFile: ts.SourceFile, name: string, depth = 0): ts.Node | undefined {
+    if (depth > 0) return this.findExport(sourceFile, name, depth);
+    // Asked again for every use of an import; the answer from outside the module never changes.
+    let names = this.exportsCache.get(sourceFile);
+    if (names === undefined) {
+      names = new Map();
+      this.exportsCache.set(sourceFile, names);
+    }
+    let found = names.get(name);
+    if (found === undefined) {
+      found = this.findExport(sourceFile, name, 0) ?? null;
+      names.set(name, found);
+    }
+    return found ?? undefined;
+  }
+
+  private findExport(sourceFile: ts.SourceFile, name: string, depth: number): ts.Node | undefined {
     if (depth > MAX_DEPTH) return undefined;
     for (const statement of sourceFile.statements) {
       if (ts.isVariableStatement(statement) && hasExportModifier(statement)) {
