@@ -1,30 +1,11 @@
 // The parse walk's gathered lists stand in for later walks of whole files: each list must hold exactly what a walk of
 // the tree finds. Checked on a sample with the edge cases written out, and against a plain recursive walk on every
 // source file of the fixtures.
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import ts from "typescript";
+import { fixtureSources, parse } from "./fixture-sources.js";
 import { type FunctionNode, isFunctionNode } from "../../src/analyze/callgraph.js";
 import { fileNodes, functionCalls, isTypeOnly } from "../../src/analyze/nodes.js";
-
-const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
-
-function parse(fileName: string, text: string): ts.SourceFile {
-  const kind = /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JSX : ts.ScriptKind.TSX;
-  return ts.createSourceFile(fileName, text, ts.ScriptTarget.ESNext, true, kind);
-}
-
-function sourceFiles(folder: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    if (entry.name === "node_modules") continue;
-    const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) found.push(...sourceFiles(full));
-    else if (entry.isFile() && /\.(?:[cm]?[jt]sx?)$/.test(entry.name) && !entry.name.endsWith(".d.ts")) found.push(full);
-  }
-  return found.sort();
-}
 
 /** Every function node of a file, in source order. */
 function functionsOf(source: ts.SourceFile): FunctionNode[] {
@@ -128,11 +109,10 @@ const curried = () => () => innermost();
 
   it("is what a walk of the body finds, for every function of every fixture file", () => {
     let functions = 0;
-    for (const file of sourceFiles(FIXTURES)) {
-      const source = parse(file, readFileSync(file, "utf8"));
+    for (const { file, source } of fixtureSources()) {
       for (const fn of functionsOf(source)) {
         functions++;
-        expect(functionCalls(fn), `${path.relative(FIXTURES, file)}: ${fn.getText().slice(0, 40)}`).toEqual(walkedCalls(fn));
+        expect(functionCalls(fn), `${file}: ${fn.getText().slice(0, 40)}`).toEqual(walkedCalls(fn));
       }
     }
     expect(functions).toBeGreaterThan(500);
@@ -168,11 +148,10 @@ const { DATABASE_URL } = process.env;
 
   it("are what a walk that skips types finds, on every fixture file", () => {
     let values = 0;
-    for (const file of sourceFiles(FIXTURES)) {
-      const source = parse(file, readFileSync(file, "utf8"));
+    for (const { file, source } of fixtureSources()) {
       const expected = walkedValues(source);
       values += expected.length;
-      expect(fileNodes(source).values, path.relative(FIXTURES, file)).toEqual(expected);
+      expect(fileNodes(source).values, file).toEqual(expected);
     }
     expect(values).toBeGreaterThan(3000);
   });

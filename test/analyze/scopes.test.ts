@@ -1,12 +1,9 @@
 // A name resolves to the first declaration of it in the nearest enclosing scope that declares it: the per-scope
 // tables must answer exactly what a scan of each scope's declarations, outwards, does.
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import ts from "typescript";
+import { fixtureSources, parse } from "./fixture-sources.js";
 import { CodeResolver } from "../../src/analyze/recognisers/context.js";
-
-const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
 
 const resolver = new CodeResolver({
   root: "/",
@@ -14,22 +11,6 @@ const resolver = new CodeResolver({
   relative: (fileName) => fileName,
   resolveImport: () => undefined,
 });
-
-function parse(fileName: string, text: string): ts.SourceFile {
-  const kind = /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JSX : ts.ScriptKind.TSX;
-  return ts.createSourceFile(fileName, text, ts.ScriptTarget.ESNext, true, kind);
-}
-
-function sourceFiles(folder: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    if (entry.name === "node_modules") continue;
-    const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) found.push(...sourceFiles(full));
-    else if (entry.isFile() && /\.(?:[cm]?[jt]sx?)$/.test(entry.name) && !entry.name.endsWith(".d.ts")) found.push(full);
-  }
-  return found.sort();
-}
 
 function identifiers(source: ts.SourceFile): ts.Identifier[] {
   const found: ts.Identifier[] = [];
@@ -145,14 +126,13 @@ const named = function self(n: number): number { return n > 0 ? self(n - 1) : n;
 
   it("answers what a scan of the enclosing scopes answers, for every name in every fixture file", () => {
     let names = 0;
-    for (const file of sourceFiles(FIXTURES)) {
-      const parsed = parse(file, readFileSync(file, "utf8"));
+    for (const { file, source: parsed } of fixtureSources()) {
       for (const identifier of identifiers(parsed)) {
         names++;
         const expected = scanned(identifier);
         const actual = resolver.declarationOf(identifier);
         if (actual !== expected) {
-          expect.fail(`${path.relative(FIXTURES, file)}:${parsed.getLineAndCharacterOfPosition(identifier.getStart(parsed)).line + 1} ${identifier.text}`);
+          expect.fail(`${file}:${parsed.getLineAndCharacterOfPosition(identifier.getStart(parsed)).line + 1} ${identifier.text}`);
         }
       }
     }
