@@ -1,6 +1,7 @@
 // Target resolution: how literals, templates, concatenation, env reads, config wrappers and aliases decide which
 // service (and which region) a call or a string in code points at. Facts are compared whole (hardness aside).
 import { afterAll, describe, expect, test } from "vitest";
+import fc from "fast-check";
 import type { CallTarget, TraceStep } from "../../src/model.js";
 import { UNKNOWN_REGION, matchHostname } from "../../src/analyze/targets.js";
 import { type Brief, factsOfFiles, removeRoots } from "./facts.harness.js";
@@ -308,5 +309,47 @@ describe("matchHostname", () => {
     expect(matchHostname("links.{region}.example.com", "links.internal.example.com", [], regions)).toBeUndefined();
     expect(matchHostname("config.example.com", "CONFIG.example.com", [], regions)).toEqual({});
     expect(matchHostname("config.example.com", "config.example.com.evil.net", [], regions)).toBeUndefined();
+  });
+
+  test("answers as a regular expression with a greedy ([^.]+) per placeholder would, on any pattern and host", () => {
+    // The plain reading of a pattern: placeholders as greedy groups of non-dots, the rest literal, case ignored.
+    const byExpression = (pattern: string, host: string): { region?: string } | undefined => {
+      const names: string[] = [];
+      const source = pattern
+        .toLowerCase()
+        .split(/(\{[a-z]+\})/i)
+        .map((chunk) => {
+          const name = /^\{([a-z]+)\}$/i.exec(chunk);
+          if (!name) return chunk.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+          names.push(name[1].toLowerCase());
+          return "([^.]+)";
+        })
+        .join("");
+      const match = new RegExp(`^${source}$`, "i").exec(host);
+      if (match === null) return undefined;
+      const index = names.indexOf("region");
+      if (index < 0) return {};
+      const filled = match[index + 1];
+      if (/^\u0001(\d+)\u0002$/.test(filled) || filled.includes("\u0001")) return { region: UNKNOWN_REGION };
+      const region = regions.get(filled.toLowerCase());
+      return region !== undefined ? { region } : undefined;
+    };
+    const patternPart = fc.constantFrom("a", "-", ".", "x", "{region}", "{service}", "eu", "west");
+    const hostPart = fc.constantFrom("a", "A", "-", ".", "x", "eu", "EU", "west", "-1", "eu-west-1", "us-west-2", placeholder(0));
+    fc.assert(
+      fc.property(fc.array(patternPart, { maxLength: 8 }), fc.array(hostPart, { maxLength: 10 }), (pattern, host) => {
+        const written = pattern.join("");
+        const text = host.join("");
+        expect(matchHostname(written, text, [{ kind: "unknown", text: "x" }], regions)).toEqual(byExpression(written, text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("a pattern of many placeholders side by side, as a hostile manifest may write, is answered at once", () => {
+    // A backtracking expression would try every way to cut the host among the fourteen placeholders: hours.
+    expect(matchHostname(`${"{a}".repeat(14)}.example.com`, `${"x".repeat(60)}.exampl`, [], regions)).toBeUndefined();
+    expect(matchHostname(`${"{a}".repeat(14)}.example.com`, `${"x".repeat(60)}.example.com`, [], regions)).toEqual({});
+    expect(matchHostname("links.{region}.example.com", `links.${"a".repeat(2000)}.example.com`, [], regions)).toBeUndefined();
   });
 });
