@@ -1,6 +1,7 @@
 // Which service or database a span's attributes point at: a hostname of a service's `address.hostnames`, a host of a
 // database, `peer.service` naming either, or a database span's `db.system` with its host or name.
 import type { TopologyConfig } from "../model.js";
+import { type HostnamePattern, hostnameCaptures, hostnamePattern } from "../config/hostnames.js";
 
 export interface VerifyNode {
   name: string;
@@ -36,7 +37,7 @@ export class VerifyNodes {
   readonly nodes: VerifyNode[];
   private readonly byName = new Map<string, number>();
   private readonly serviceCount: number;
-  private readonly hostPatterns: { pattern: RegExp; node: number }[] = [];
+  private readonly hostPatterns: { pattern: HostnamePattern; node: number }[] = [];
   private readonly hosts = new Map<string, number>();
 
   constructor(config: Pick<TopologyConfig, "services" | "databases">) {
@@ -102,20 +103,10 @@ export class VerifyNodes {
     const known = this.hosts.get(host);
     if (known !== undefined) return known;
     const normal = host.toLowerCase().replace(/\.$/, "");
-    const found = this.hostPatterns.find(({ pattern }) => pattern.test(normal))?.node ?? 0;
+    const found = this.hostPatterns.find(({ pattern }) => hostnameCaptures(pattern, normal) !== undefined)?.node ?? 0;
     if (this.hosts.size < MAX_REMEMBERED_HOSTS) this.hosts.set(host, found);
     return found;
   }
-}
-
-/** `links.{region}.example.com`: each `{placeholder}` stands for one DNS label. */
-function hostnamePattern(hostname: string): RegExp {
-  const source = hostname
-    .toLowerCase()
-    .split(/(\{[a-z]+\})/i)
-    .map((chunk) => (/^\{[a-z]+\}$/i.test(chunk) ? "[^.]+" : chunk.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${source}$`);
 }
 
 function stripPort(host: string): string {

@@ -166,3 +166,19 @@ describe("readTraces", () => {
     expect((await readError([DIR])).message).toBe(`${DIR} is not a file`);
   });
 });
+
+describe("VerifyNodes", () => {
+  it("names the service a span's host matches, and answers at once for a pattern of many placeholders side by side", () => {
+    const nodes = new VerifyNodes({
+      services: [service("links", ["links.{region}.ref.test"]), service("crafted", [`${"{a}".repeat(14)}.ref.test`])],
+      databases: [],
+    });
+    const host = (value: string) => nodes.identify(new Map([["server.address", value]]));
+    expect(host("links.eu-west-1.ref.test:443")).toBe(nodes.service("links"));
+    expect(host("LINKS.eu-west-1.ref.test.")).toBe(nodes.service("links"));
+    expect(host("links.eu-west-1.ref.test.evil")).toBe(0);
+    // A backtracking expression would try every way to cut sixty characters among fourteen placeholders.
+    expect(host(`${"x".repeat(60)}.ref.tes`)).toBe(0);
+    expect(host(`${"x".repeat(60)}.ref.test`)).toBe(nodes.service("crafted"));
+  });
+});
