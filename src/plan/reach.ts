@@ -2,10 +2,10 @@
 // inside a function, method or getter (`get postsPublic() { return require('./posts-public') }`) runs only when
 // that function is used. This follows imports the way a side of the split runs them, and finds the files that
 // mount a side's entrypoints (the chain from its process entry down to them), which the side must keep to start.
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "../analyze/typescript.cjs";
 import type { ImportEdge, ModuleGraph } from "../model.js";
+import { readAnalysedFile } from "../analyze/read.js";
 import { scriptKind } from "./access.js";
 
 /** An import edge that runs only when the named function, method or getter of the importing file is used. */
@@ -183,22 +183,23 @@ export function mountPath(
  * with node, when they are analysed files. Root-relative.
  */
 export function processEntries(root: string, serviceFolder: string, isFile: (file: string) => boolean): string[] {
-  const manifestPath = path.join(root, serviceFolder, "package.json");
-  if (!existsSync(manifestPath)) return [];
+  const read = readAnalysedFile(root, path.posix.join(serviceFolder, "package.json"));
+  if ("error" in read) return [];
   let manifest: { main?: unknown; bin?: unknown; scripts?: { start?: unknown } };
   try {
-    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as typeof manifest;
+    manifest = JSON.parse(read.text) as typeof manifest;
   } catch {
     return [];
   }
+  if (manifest === null || typeof manifest !== "object") return [];
   const named: string[] = [];
   if (typeof manifest.main === "string") named.push(manifest.main);
   if (typeof manifest.bin === "string") named.push(manifest.bin);
   else if (manifest.bin !== null && typeof manifest.bin === "object") named.push(...Object.values(manifest.bin).filter((v): v is string => typeof v === "string"));
   const start = manifest.scripts?.start;
   if (typeof start === "string") {
-    const match = /\bnode\s+(?:--?[\w-]+(?:[= ]\S+)?\s+)*([^\s-][^\s]*)/.exec(start);
-    if (match) named.push(match[1]);
+    const script = nodeScript(start);
+    if (script !== undefined) named.push(script);
   }
   const found = new Set<string>();
   for (const name of named) {
@@ -208,6 +209,32 @@ export function processEntries(root: string, serviceFolder: string, isFile: (fil
     if (hit !== undefined) found.add(hit);
   }
   return [...found].sort();
+}
+
+/** `node [flags] file …` → file; a flag written `--x value` takes the value when a file still follows. */
+const FLAG = /^--?[\w-]+$/;
+const FLAG_WITH_VALUE = /^--?[\w-]+=\S+$/;
+
+/**
+ * The file a start script runs with node: after the first `node` (a word of its own, or the end of one like
+ * `ts-node`) that is followed by flags and a file, the file. Flags are `-x`, `--x`, `--x=value` and `--x value` (one
+ * space between); a bare flag takes the next word as its value when a file still follows, else stands alone. Linear
+ * in the script's length: the script comes from the analysed tree.
+ */
+export function nodeScript(script: string): string | undefined {
+  for (const found of script.matchAll(/\bnode\s+/g)) {
+    const words = [...script.slice(found.index + found[0].length).matchAll(/(\S+)(\s*)/g)].map(([, word, after]) => ({ word, after }));
+    // file[p]: the file a parse of flags from word p on ends at, preferring flags that take values.
+    const file: (string | undefined)[] = new Array(words.length + 2).fill(undefined);
+    for (let p = words.length - 1; p >= 0; p--) {
+      const { word, after } = words[p];
+      if (FLAG_WITH_VALUE.test(word)) file[p] = file[p + 1];
+      else if (FLAG.test(word)) file[p] = (after === " " ? file[p + 2] : undefined) ?? file[p + 1];
+      if (file[p] === undefined && !word.startsWith("-")) file[p] = word;
+    }
+    if (file[0] !== undefined) return file[0];
+  }
+  return undefined;
 }
 
 // ─── One file ───────────────────────────────────────────────────────────────────
