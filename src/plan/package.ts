@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ImportEdge, ServiceManifest } from "../model.js";
+import { readAnalysedFile } from "../analyze/read.js";
 import { compareText } from "../graph/queries.js";
 import type { Partition } from "./partition.js";
 import type { Relocation } from "./steps.js";
@@ -87,10 +88,11 @@ export function sharedPackageOf(
 
 /** "@acme/shop" → "@acme/shop-shared"; without a named package.json, "<service>-shared". */
 function packageName(root: string, folder: string, service: string): string {
-  const file = path.join(root, folder, "package.json");
+  // Read like any file of the analysed tree: a FIFO or a link out of the root is no package.json.
+  const read = readAnalysedFile(root, path.posix.join(folder, "package.json"));
   let name: unknown;
   try {
-    name = (JSON.parse(fs.readFileSync(file, "utf8")) as { name?: unknown }).name;
+    name = "text" in read ? (JSON.parse(read.text) as { name?: unknown } | null)?.name : undefined;
   } catch {
     name = undefined;
   }

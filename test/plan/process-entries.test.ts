@@ -1,6 +1,6 @@
 // The process entries of a service folder come from its package.json, which comes from the analysed tree: the file a
 // start script runs is read the way the plain expression reads it, in time linear in the script, and a package.json
-// that is no regular file is no entry.
+// that is no regular file is no entry, nor a package name.
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
@@ -8,6 +8,9 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nodeScript, processEntries } from "../../src/plan/reach.js";
+import { sharedPackageOf } from "../../src/plan/package.js";
+import type { Partition } from "../../src/plan/partition.js";
+import type { ServiceManifest } from "../../src/model.js";
 
 /** The plain reading: the first `node`, flags with or without values, then the file. Backtracks: short scripts only. */
 const byExpression = (script: string): string | undefined => /\bnode\s+(?:--?[\w-]+(?:[= ]\S+)?\s+)*([^\s-][^\s]*)/.exec(script)?.[1];
@@ -55,5 +58,20 @@ describe("processEntries", () => {
     expect(processEntries(root, "fifo", () => true)).toEqual([]);
     writeFileSync(path.join(root, "svc/package.json"), "null");
     expect(processEntries(root, "svc", () => true)).toEqual([]);
+  });
+});
+
+describe("sharedPackageOf", () => {
+  it("names the package after the monolith's package.json, and a package.json that is no regular file as if there were none", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "topo-lint-shared-"));
+    mkdirSync(path.join(root, "shop"));
+    writeFileSync(path.join(root, "shop/package.json"), JSON.stringify({ name: "@acme/shop" }));
+    mkdirSync(path.join(root, "blocked"));
+    execFileSync("mkfifo", [path.join(root, "blocked/package.json")]);
+    const partition = { move: [], stay: [], shared: [], unreached: [], packagesFromNew: [], packagesFromRest: [] } as unknown as Partition;
+    const packaged = [{ file: "shop/src/db.ts", why: "holds a database connection" }];
+    const monolith = (folder: string) => ({ name: "shop", manifest: `${folder}/topo.service.yaml`, source: [`${folder}/src`] }) as unknown as ServiceManifest;
+    expect(sharedPackageOf(root, monolith("shop"), partition, packaged, new Map())?.name).toBe("@acme/shop-shared");
+    expect(sharedPackageOf(root, monolith("blocked"), partition, packaged, new Map())?.name).toBe("shop-shared");
   });
 });
