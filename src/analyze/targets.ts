@@ -2,7 +2,7 @@
 // database, or an external host — following literals, templates, concatenation, env reads, config wrappers and aliases.
 import ts from "./typescript.cjs";
 import type { CallTarget, Position, ServiceManifest, TopologyConfig, TraceStep } from "../model.js";
-import { hostnameCaptures, hostnamePattern } from "../config/hostnames.js";
+import { hostnameCaptures, hostnamePattern } from "./hostnames.js";
 import { bindingSource, type CodeResolver, type ModuleRef, propertyKey, refPath, skipOuter } from "./recognisers/context.js";
 import type { Recognised } from "./recognisers/index.js";
 

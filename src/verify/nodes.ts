@@ -1,7 +1,7 @@
 // Which service or database a span's attributes point at: a hostname of a service's `address.hostnames`, a host of a
 // database, `peer.service` naming either, or a database span's `db.system` with its host or name.
 import type { TopologyConfig } from "../model.js";
-import { type HostnamePattern, hostnameCaptures, hostnamePattern } from "../config/hostnames.js";
+import { type HostnamePattern, hostnameCaptures, hostnamePattern } from "../analyze/hostnames.js";
 
 export interface VerifyNode {
   name: string;
