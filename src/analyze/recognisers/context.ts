@@ -510,19 +510,13 @@ function bindingDeclarations(binding: ts.BindingName, declaration: ts.Node, decl
   }
 }
 
-/** The declaration for `name` in a binding name (identifier or destructuring pattern). */
+/** The declaration for `name` in a binding name (identifier or destructuring pattern): the first, depth first. */
 function bindingNamed(binding: ts.BindingName, name: string, declaration: ts.Node): ts.Node | undefined {
-  if (ts.isIdentifier(binding)) return binding.text === name ? declaration : undefined;
-  for (const element of binding.elements) {
-    if (ts.isOmittedExpression(element)) continue;
-    if (ts.isIdentifier(element.name)) {
-      if (element.name.text === name) return element;
-    } else {
-      const found = bindingNamed(element.name, name, element);
-      if (found) return found;
-    }
-  }
-  return undefined;
+  let found: ts.Node | undefined;
+  bindingDeclarations(binding, declaration, (declared, at) => {
+    if (found === undefined && declared === name) found = at;
+  });
+  return found;
 }
 
 /** `module.exports.X = v`, `exports.X = v`, `module.exports = { X }` → the value for X. */
