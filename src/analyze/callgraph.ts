@@ -1,6 +1,7 @@
 // The function-level call graph behind hard/soft: which functions a function calls or hands a callback to, and
 // whether each call (or call site) is waited on where it is written.
 import ts from "./typescript.cjs";
+import type { Relevance } from "./relevance.js";
 
 /** A function with a body: the unit the call graph walks. */
 export type FunctionNode =
@@ -84,6 +85,17 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string |
   return undefined;
 }
 
+/** The name a callee or callback is written under: `f`, `x.f`, `x["f"]`, `x[f]`, `this.#f`. */
+export function writtenName(expression: ts.Expression): string | undefined {
+  if (ts.isIdentifier(expression)) return expression.text;
+  if (ts.isPropertyAccessExpression(expression)) return expression.name.text;
+  if (ts.isElementAccessExpression(expression)) {
+    const key = expression.argumentExpression;
+    if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) return key.text;
+  }
+  return undefined;
+}
+
 /** An expression without the parentheses and type assertions around it. */
 export function unwrap(expression: ts.Expression): ts.Expression {
   let current = expression;
@@ -106,7 +118,8 @@ function outermostWrapper(node: ts.Node): ts.Node {
   return current;
 }
 
-function isTransparent(node: ts.Node): boolean {
+/** Whether a node only wraps an expression: parentheses, `as`, `!`, `<T>` or `satisfies`. */
+export function isTransparent(node: ts.Node): boolean {
   return (
     ts.isParenthesizedExpression(node) ||
     ts.isAsExpression(node) ||
@@ -339,6 +352,12 @@ const NO_MEMBERS = new Set<ts.SyntaxKind>([
   ts.SyntaxKind.NeverKeyword,
 ]);
 
+/**
+ * How many values written as names (`const f = g`, `f: x.g`) the call graph follows from a callee's declaration to a
+ * function; imports and exports do not count.
+ */
+export const MAX_VALUE_HOPS = 4;
+
 /** How many declarations `mayBeAnalysed` follows from a receiver before it answers "may". */
 const MAX_HOPS = 16;
 
@@ -357,6 +376,12 @@ export class CallGraph {
     private readonly memberNames: ReadonlySet<string>,
     /** The calls and `new`s a function's body makes itself, in source order (analyze/nodes.ts's `functionCalls`). */
     private readonly callsOf: (fn: FunctionNode) => readonly (ts.CallExpression | ts.NewExpression)[],
+    /**
+     * When given, only the calls of these functions, and of those only callees and callbacks written under these
+     * names, are resolved (analyze/relevance.ts): the edges left out lead to no function that matters to the question
+     * asked.
+     */
+    private readonly relevant?: Relevance,
   ) {}
 
   edges(fn: FunctionNode): CallEdge[] {
@@ -372,15 +397,22 @@ export class CallGraph {
   resolveFunctions(expression: ts.Expression): FunctionNode[] {
     const target = unwrap(expression);
     if (isFunctionNode(target)) return [target];
-    let nameNode: ts.Node = target;
-    if (ts.isPropertyAccessExpression(target)) nameNode = target.name;
-    else if (ts.isElementAccessExpression(target)) nameNode = target.argumentExpression;
+    const nameNode = ts.isPropertyAccessExpression(target) ? target.name : ts.isElementAccessExpression(target) ? target.argumentExpression : target;
     if (!ts.isIdentifier(nameNode) && !ts.isPrivateIdentifier(nameNode) && !ts.isStringLiteralLike(nameNode)) return [];
-    if (nameNode !== target && !this.memberNames.has(nameNode.text)) return [];
-    if (nameNode !== target && !this.mayBeAnalysed((target as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression, 0)) {
-      return [];
-    }
+    if (this.relevant !== undefined && !this.relevant.names.has(nameNode.text)) return [];
+    if (nameNode !== target && !this.mayName(target)) return [];
     return this.functionsOfSymbol(this.checker.getSymbolAtLocation(nameNode), 0);
+  }
+
+  /**
+   * Whether a member written as `x.f` or `x["f"]` may name an analysed function: something analysed declares a
+   * function under `f`, and `x` may come from analysed code (see `mayBeAnalysed`). Other expressions may.
+   */
+  private mayName(written: ts.Expression): boolean {
+    if (!ts.isPropertyAccessExpression(written) && !ts.isElementAccessExpression(written)) return true;
+    const name = ts.isPropertyAccessExpression(written) ? written.name : written.argumentExpression;
+    if (!ts.isIdentifier(name) && !ts.isPrivateIdentifier(name) && !ts.isStringLiteralLike(name)) return true;
+    return this.memberNames.has(name.text) && this.mayBeAnalysed(written.expression, 0);
   }
 
   /** What an import alias stands for (any other symbol stands for itself); null when the checker cannot say. */
@@ -633,7 +665,7 @@ export class CallGraph {
 
   /** The functions behind a symbol, following aliases and simple `const f = g` indirections. */
   functionsOfSymbol(symbol: ts.Symbol | undefined, depth: number): FunctionNode[] {
-    if (symbol === undefined || depth > 4) return [];
+    if (symbol === undefined || depth > MAX_VALUE_HOPS) return [];
     const target = this.aliased(symbol);
     if (target === null) return [];
     symbol = target;
@@ -686,21 +718,26 @@ export class CallGraph {
 
   private collect(fn: FunctionNode): CallEdge[] {
     const edges: CallEdge[] = [];
+    if (this.relevant !== undefined && !this.relevant.functions.has(fn)) return edges;
     // Nested functions are reached as callbacks or through calls.
     for (const call of this.callsOf(fn)) this.collectCall(call, edges);
     return edges;
   }
 
+  /** The functions a call leads to through `written`, its callee or one of its arguments (as a callback). */
+  targets(call: ts.CallExpression | ts.NewExpression, written: ts.Expression): FunctionNode[] {
+    if (isSchedulerCall(call)) return []; // its callbacks start background contexts, not hops
+    if (written !== call.expression) return this.callbacksIn(written);
+    return ts.isNewExpression(call) ? this.constructed(call) : this.resolveFunctions(written);
+  }
+
   private collectCall(call: ts.CallExpression | ts.NewExpression, edges: CallEdge[]): void {
-    if (isSchedulerCall(call)) return; // its callbacks start background contexts, not hops
-    const callees = ts.isNewExpression(call)
-      ? this.functionsOfSymbol(this.checker.getSymbolAtLocation(call.expression), 0)
-      : this.resolveFunctions(call.expression);
+    const callees = this.targets(call, call.expression);
     if (callees.length > 0) {
       const local = localHardness(call, this.softWrappers, this.checker);
       for (const to of callees) edges.push({ to, via: call, local, note: `calls ${functionName(to)}` });
     }
-    const callbacks = (call.arguments ?? []).flatMap((argument) => this.callbacksIn(argument));
+    const callbacks = (call.arguments ?? []).flatMap((argument) => this.targets(call, argument));
     if (callbacks.length === 0) return;
     const local = callbackHardness(call, this.softWrappers, this.checker);
     const name = calleeName(call) ?? "a call";
@@ -709,6 +746,13 @@ export class CallGraph {
         edges.push({ to, via: call, local, note: `runs ${functionName(to)} given to ${name}` });
       }
     }
+  }
+
+  /** The constructor a `new` runs. */
+  private constructed(call: ts.NewExpression): FunctionNode[] {
+    const name = writtenName(unwrap(call.expression));
+    if (this.relevant !== undefined && name !== undefined && !this.relevant.names.has(name)) return [];
+    return this.functionsOfSymbol(this.checker.getSymbolAtLocation(call.expression), 0);
   }
 
   /** Functions an argument hands over: an inline function, a named one, or the methods of an object literal. */

@@ -26,6 +26,8 @@ import { type EnvRead, type ResolvedTarget, TargetResolver, UNKNOWN_REGION, type
 /** What facts need to know about hard and soft (a structural subset of analyze/hardness.ts's HardnessIndex). */
 export interface HardnessView {
   classify(site: ts.Node, service: string): Hardness;
+  /** Told every site `classify` will be asked about, before it is asked (analyze/hardness.ts). */
+  focus?(sites: Iterable<ts.Node>): void;
   storedInto(call: ts.Node): string | undefined;
 }
 
@@ -88,12 +90,16 @@ export function collectFacts(
     group.services.push(service);
     groups.set(key, group);
   }
-  const facts: CodeFact[] = [];
+  const drafts: Draft[] = [];
+  const sites: ts.Node[] = [];
   for (const { files, services } of groups.values()) {
     const resolver = files === undefined ? shared : shared.scoped(files);
     const wiring = new Wiring(resolver, config, recognisers, services.flatMap((service) => attributed.get(service)!));
-    for (const service of services) facts.push(...serviceFacts(service, attributed.get(service)!, modules, hardness, wiring));
+    for (const service of services) drafts.push(...serviceFacts(service, attributed.get(service)!, modules, hardness, wiring, sites));
   }
+  // Every site is known before any is classified: calls that lead to none of them need not be resolved.
+  hardness.focus?.(sites);
+  const facts = drafts.map((draft) => (typeof draft === "function" ? draft() : draft));
   const databases = new TargetResolver(shared, config);
   const prisma = prismaConnections(config, modules, program.packages ?? [], (env: string) => databases.databaseOfEnv(env));
   facts.push(...prisma.filter((fact) => modules.reach.has(fact.service)));
@@ -203,16 +209,23 @@ class Wiring {
   }
 }
 
-/** The facts of one service's code and of the shared code it reaches. */
+/** A fact, or how to make it once the sites whose hardness facts report are all known. */
+type Draft = CodeFact | (() => CodeFact);
+
+/**
+ * The facts of one service's code and of the shared code it reaches; the sites their hardness is asked for are added
+ * to `sites`.
+ */
 function serviceFacts(
   service: string,
   attributed: readonly Attributed[],
   modules: ModuleGraph,
   hardness: HardnessView,
   wiring: Wiring,
-): CodeFact[] {
+  sites: ts.Node[],
+): Draft[] {
   const { resolver, targets } = wiring;
-  const facts: CodeFact[] = [];
+  const facts: Draft[] = [];
   const inService = new Set(attributed.map((entry) => entry.sourceFile));
 
   /**
@@ -314,32 +327,36 @@ function serviceFacts(
 
     for (const call of callsByFile.get(file) ?? []) {
       for (const service of attribution) {
-        const storesInto = hardness.storedInto(call.node);
-        const fact: CallFact = {
-          type: "call",
-          ...base(call.node, service),
-          target: call.target,
-          recogniser: call.recogniser,
-          hardness: hardness.classify(call.node, service.service),
-          ...(storesInto !== undefined ? { storesInto } : {}),
-          resolution: call.resolution,
-        };
-        facts.push(fact);
+        sites.push(call.node);
+        facts.push((): CallFact => {
+          const storesInto = hardness.storedInto(call.node);
+          return {
+            type: "call",
+            ...base(call.node, service),
+            target: call.target,
+            recogniser: call.recogniser,
+            hardness: hardness.classify(call.node, service.service),
+            ...(storesInto !== undefined ? { storesInto } : {}),
+            resolution: call.resolution,
+          };
+        });
       }
     }
 
     const connection = (node: ts.Node, database: string, evidence: string) => {
       const recogniser = drivers.get(node);
       for (const service of attribution) {
-        const fact: ConnectionFact = {
-          type: "connection",
-          ...base(node, service),
-          database,
-          evidence,
-          ...(recogniser !== undefined ? { recogniser } : {}),
-          hardness: hardness.classify(node, service.service),
-        };
-        facts.push(fact);
+        sites.push(node);
+        facts.push(
+          (): ConnectionFact => ({
+            type: "connection",
+            ...base(node, service),
+            database,
+            evidence,
+            ...(recogniser !== undefined ? { recogniser } : {}),
+            hardness: hardness.classify(node, service.service),
+          }),
+        );
       }
     };
     const reference = (node: ts.Node, target: ReferenceFact["target"], evidence: string) => {

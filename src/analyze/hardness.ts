@@ -23,6 +23,7 @@ import {
 } from "./callgraph.js";
 import { fileConventionsFor } from "./conventions/index.js";
 import { fileNodes, functionCalls } from "./nodes.js";
+import { relevance } from "./relevance.js";
 import { type EntryKind, type EntryRoot, detectEntries, exportedFunctions, exportedHandlers } from "./entrypoints.js";
 
 /** What hardness needs from the analysed program (a subset of the source program every analysis shares). */
@@ -32,11 +33,18 @@ export interface HardnessProgram {
   sourceFile(file: string): ts.SourceFile | undefined;
   relative(fileName: string): string;
   position(node: ts.Node): Position;
+  /** The analysed file `specifier` names when imported from `fromFile` (root-relative), or undefined when external. */
+  resolveImport(specifier: string, fromFile: string): string | undefined;
 }
 
 export interface HardnessIndex {
   /** Whether a request of `service` can wait on `site` (a call, `new`, or any node such as an env read). */
   classify(site: ts.Node, service: string): Hardness;
+  /**
+   * Says that `classify` will be asked about these sites and no others: calls that can lead to none of them are then
+   * not resolved (analyze/relevance.ts). The answers for these sites stay the same.
+   */
+  focus(sites: Iterable<ts.Node>): void;
   /** The module-level state ("src/cache.ts#partners") a call's (awaited) result is stored in, if any. */
   storedInto(call: ts.Node): string | undefined;
   /** Whether the service has a health entrypoint, and the module-level state code reachable from it reads. */
@@ -98,6 +106,8 @@ class Hardnesses implements HardnessIndex {
   private readonly checker: ts.TypeChecker;
   private readonly softWrappers: ReadonlySet<string>;
   private readonly graph: CallGraph;
+  /** The call graph `classify` follows: `graph`, or after `focus` one that resolves only calls that can matter. */
+  private reachGraph: CallGraph;
   private readonly entriesOfFile = new Map<string, EntryRoot[]>();
   private readonly reaches = new Map<string, ServiceReach>();
   private readonly analyses = new Map<string, ServiceAnalysis>();
@@ -126,7 +136,23 @@ class Hardnesses implements HardnessIndex {
       const source = program.sourceFile(file);
       if (source !== undefined) for (const name of fileNodes(source).memberNames) memberNames.add(name);
     }
+    this.memberNames = memberNames;
     this.graph = new CallGraph(this.checker, this.softWrappers, memberNames, functionCalls);
+    this.reachGraph = this.graph;
+  }
+
+  private readonly memberNames: ReadonlySet<string>;
+
+  focus(sites: Iterable<ts.Node>): void {
+    const files = this.modules.files.flatMap((file) => this.program.sourceFile(file) ?? []);
+    const relevant = relevance(files, sites, {
+      targets: (call, written) => this.graph.targets(call, written),
+      named: (value) => this.graph.resolveFunctions(value),
+      resolves: (specifier, from) => this.program.resolveImport(specifier, this.program.relative(from.fileName)) !== undefined,
+    });
+    if (relevant === undefined) return;
+    this.reachGraph = new CallGraph(this.checker, this.softWrappers, this.memberNames, functionCalls, relevant);
+    this.reaches.clear();
   }
 
   classify(site: ts.Node, service: string): Hardness {
@@ -201,11 +227,11 @@ class Hardnesses implements HardnessIndex {
     if (reach !== undefined) return reach;
     const roots = this.requestRoots(service);
     const follows = this.within(service, () => true);
-    const hard = explore(roots, this.graph, this.within(service, (edge) => edge.local.kind === "hard"));
+    const hard = explore(roots, this.reachGraph, this.within(service, (edge) => edge.local.kind === "hard"));
     const soft = new Map<FunctionNode, Arrival>();
     const queue: FunctionNode[] = [];
     for (const [fn, arrival] of hard) {
-      for (const edge of this.graph.edges(fn)) {
+      for (const edge of this.reachGraph.edges(fn)) {
         if (edge.local.kind !== "soft" || hard.has(edge.to) || soft.has(edge.to) || !follows(edge)) continue;
         soft.set(edge.to, { root: arrival.root, from: fn, edge, softReason: edge.local.reason });
         queue.push(edge.to);
@@ -214,7 +240,7 @@ class Hardnesses implements HardnessIndex {
     for (let i = 0; i < queue.length; i++) {
       const fn = queue[i];
       const arrival = soft.get(fn)!;
-      for (const edge of this.graph.edges(fn)) {
+      for (const edge of this.reachGraph.edges(fn)) {
         if (hard.has(edge.to) || soft.has(edge.to) || !follows(edge)) continue;
         soft.set(edge.to, { root: arrival.root, from: fn, edge, softReason: arrival.softReason });
         queue.push(edge.to);
@@ -244,7 +270,7 @@ class Hardnesses implements HardnessIndex {
 
   private background(service: string, reach: ServiceReach): Map<FunctionNode, Arrival> {
     if (reach.background === undefined) {
-      reach.background = explore(this.backgroundRoots(service), this.graph, this.within(service, () => true));
+      reach.background = explore(this.backgroundRoots(service), this.reachGraph, this.within(service, () => true));
     }
     return reach.background;
   }

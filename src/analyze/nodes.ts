@@ -20,6 +20,11 @@ export interface FileNodes {
    */
   memberNames: Set<string>;
   /**
+   * Declarations of a name as another name (see `aliasOf`): what the call graph's lookups follow from a name to a
+   * function goes through these (analyze/relevance.ts).
+   */
+  aliases: ts.Node[];
+  /**
    * Where facts may be read, in source order, outside types and import/export declarations: property and element
    * accesses, destructured names and calls (environment reads), strings, templates and `+` (addresses, regions).
    */
@@ -126,6 +131,84 @@ function declaredName(node: ts.Node): string | undefined {
   return undefined;
 }
 
+/** A declaration of one name as another: `declared` stands for what `referenced` names. */
+export interface Alias {
+  declared: string;
+  referenced: string;
+  /** What the value is written as, when the alias is a value: `b` of `const a = b`, `x.b` of `a: x.b`. */
+  value?: ts.Identifier | ts.PropertyAccessExpression;
+}
+
+/**
+ * The name a node declares as another name, if it does: `const a = b`, `a: x.b`, `x.a = b`, `export { b as a }`,
+ * `import { b as a }`, `import a from` ("default"), `import a = require()` ("export="), `export default b`.
+ */
+export function aliasOf(node: ts.Node): Alias | undefined {
+  let declared: string | undefined;
+  let value: ts.Expression | undefined;
+  let referenced: string | undefined;
+  switch (node.kind) {
+    case ts.SyntaxKind.ExportSpecifier:
+    case ts.SyntaxKind.ImportSpecifier: {
+      const specifier = node as ts.ExportSpecifier | ts.ImportSpecifier;
+      declared = textOfName(specifier.name);
+      referenced = textOfName(specifier.propertyName);
+      break;
+    }
+    case ts.SyntaxKind.ImportClause:
+      declared = textOfName((node as ts.ImportClause).name);
+      referenced = "default";
+      break;
+    case ts.SyntaxKind.ImportEqualsDeclaration:
+      declared = textOfName((node as ts.ImportEqualsDeclaration).name);
+      referenced = "export=";
+      break;
+    case ts.SyntaxKind.ExportAssignment:
+      declared = (node as ts.ExportAssignment).isExportEquals ? "export=" : "default";
+      value = (node as ts.ExportAssignment).expression;
+      break;
+    case ts.SyntaxKind.PropertyDeclaration:
+    case ts.SyntaxKind.PropertyAssignment:
+    case ts.SyntaxKind.VariableDeclaration: {
+      const holder = node as ts.PropertyDeclaration | ts.PropertyAssignment | ts.VariableDeclaration;
+      declared = textOfName(holder.name);
+      value = holder.initializer;
+      break;
+    }
+    case ts.SyntaxKind.BinaryExpression: {
+      const { left, operatorToken, right } = node as ts.BinaryExpression;
+      if (operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+      if (ts.isPropertyAccessExpression(left)) declared = left.name.text;
+      else if (ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)) declared = left.argumentExpression.text;
+      value = right;
+      break;
+    }
+    default:
+      return undefined;
+  }
+  if (value === undefined) {
+    return declared === undefined || referenced === undefined || declared === referenced ? undefined : { declared, referenced };
+  }
+  const expression = unwrap(value);
+  if (ts.isIdentifier(expression)) referenced = expression.text;
+  else if (ts.isPropertyAccessExpression(expression)) referenced = textOfName(expression.name);
+  else return undefined;
+  if (declared === undefined || referenced === undefined || declared === referenced) return undefined;
+  return { declared, referenced, value: expression };
+}
+
+const ALIAS_KINDS = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.ExportSpecifier,
+  ts.SyntaxKind.ImportSpecifier,
+  ts.SyntaxKind.ImportClause,
+  ts.SyntaxKind.ImportEqualsDeclaration,
+  ts.SyntaxKind.ExportAssignment,
+  ts.SyntaxKind.PropertyDeclaration,
+  ts.SyntaxKind.PropertyAssignment,
+  ts.SyntaxKind.VariableDeclaration,
+  ts.SyntaxKind.BinaryExpression,
+]);
+
 const gathered = new WeakMap<ts.SourceFile, FileNodes>();
 
 /**
@@ -136,6 +219,7 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
   const calls: CallLike[] = [];
   const entryCandidates: ts.Node[] = [source];
   const memberNames = new Set<string>(["default"]);
+  const aliases: ts.Node[] = [];
   const values: ts.Node[] = [];
   const nodes: ts.Node[] = [source];
   const depths: number[] = [0];
@@ -155,6 +239,7 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
     if (!typeOnly && VALUE_KINDS.has(node.kind)) values.push(node);
     const declared = declaredName(node);
     if (declared !== undefined) memberNames.add(declared);
+    if (ALIAS_KINDS.has(node.kind) && aliasOf(node) !== undefined) aliases.push(node);
     node.forEachChild(collect);
     // Pushed last child first, so the first child is walked next: source order.
     for (let i = children.length - 1; i >= 0; i--) {
@@ -164,7 +249,7 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
     }
     children.length = 0;
   }
-  const found = { calls, entryCandidates, memberNames, values };
+  const found = { calls, entryCandidates, memberNames, aliases, values };
   gathered.set(source, found);
   return found;
 }
@@ -181,9 +266,11 @@ export function fileNodes(source: ts.SourceFile): FileNodes {
 /** Per file, the calls and `new`s each function makes itself (not those of the functions nested in it). */
 const callsByFunction = new WeakMap<ts.SourceFile, Map<FunctionNode, CallLike[]>>();
 
-/** The calls and `new`s of a function's body, nested functions' left out, in source order. */
-export function functionCalls(fn: FunctionNode): readonly CallLike[] {
-  const source = fn.getSourceFile();
+/**
+ * The file's calls and `new`s by the function they are written in (nested functions' apart), in source order:
+ * parameter defaults and decorators count with the function. Calls at the module's top level are left out.
+ */
+export function callsByOwner(source: ts.SourceFile): ReadonlyMap<FunctionNode, readonly CallLike[]> {
   let byFunction = callsByFunction.get(source);
   if (byFunction === undefined) {
     byFunction = new Map();
@@ -196,8 +283,13 @@ export function functionCalls(fn: FunctionNode): readonly CallLike[] {
     }
     callsByFunction.set(source, byFunction);
   }
+  return byFunction;
+}
+
+/** The calls and `new`s of a function's body, nested functions' left out, in source order. */
+export function functionCalls(fn: FunctionNode): readonly CallLike[] {
   const body = fn.body;
-  const calls = byFunction.get(fn);
+  const calls = callsByOwner(fn.getSourceFile()).get(fn);
   if (body === undefined || calls === undefined) return [];
   // A function's own calls outside its body (default values of parameters, decorators) are not made by the body.
   return calls.filter((call) => call.pos >= body.pos && call.end <= body.end);
