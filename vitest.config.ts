@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import ProcessesFirst from "./test/setup/sequencer.js";
 
 export default defineConfig({
   // .cts too: src/analyze/typescript.cts loads the compiler through require.
@@ -15,6 +16,7 @@ export default defineConfig({
     // so one worker more than there are cores keeps them all busy; vitest's default, one fewer, leaves a 2-core
     // machine half idle.
     maxWorkers: availableParallelism() + 1,
+    sequence: { sequencer: ProcessesFirst },
     // Test files in a worker share one module registry: each file importing the compiler and the analyzer afresh
     // cost a quarter of the suite's time. Files that change process-wide state (the environment) put it back.
     isolate: false,

@@ -12,7 +12,11 @@ export { init, renderInitResult, type InitResult } from "./init/index.js";
 export { exportGraph } from "./export/index.js";
 export { blastRadius } from "./graph/blast.js";
 export { explain } from "./graph/explain.js";
-export { plan, planRoot, planJson, planMarkdown } from "./plan/index.js";
+// Not through plan/index.js, which also exports the code changer (ts-morph): importing the library does not load it.
+export { plan } from "./plan/plan.js";
+export { planRoot } from "./plan/root.js";
+export { planJson } from "./plan/json.js";
+export { planMarkdown } from "./plan/markdown.js";
 export { analyze, readInfrastructure, loadTopology, check, type LoadOptions, type CheckOptions, type Topology, type CheckRun } from "./topology.js";
 export { verifyTraces, verifyExitCode, type VerifyTopology } from "./verify/index.js";
 export { verifyJson } from "./report/verify-json.js";

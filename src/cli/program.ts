@@ -221,8 +221,11 @@ export function createProgram(): Command {
     .option("--commit", "with --apply: one git commit per applied step")
   )
     .action(async (root: string, options: PlanFlags & CacheFlags) => {
+      if (options.apply !== true && (options.through !== undefined || options.commit === true)) {
+        throw new UserError("--through and --commit go with --apply");
+      }
       const lib = await library();
-      const { planRoot, planJson, planMarkdown, applyRoot, applyText } = await import("../plan/index.js");
+      const { planRoot, applyRoot } = await import("../plan/root.js");
       const planOptions = {
         service: options.service,
         extract: options.extract,
@@ -232,13 +235,13 @@ export function createProgram(): Command {
         modules: options.modules,
       };
       if (options.apply !== true) {
-        if (options.through !== undefined || options.commit === true) throw new UserError("--through and --commit go with --apply");
         const plan = await planRoot(root, { ...planOptions, ...cacheOptions(options, lib.terminalProgress) });
-        emit(options.format === "json" ? planJson(plan) : planMarkdown(plan), options.output);
+        const text = options.format === "json" ? (await import("../plan/json.js")).planJson(plan) : (await import("../plan/markdown.js")).planMarkdown(plan);
+        emit(text, options.output);
         return;
       }
       const result = await applyRoot(root, planOptions, { through: options.through, commit: options.commit === true });
-      emit(applyText(result), options.output);
+      emit((await import("../plan/apply.js")).applyText(result), options.output);
       if (!result.ok) process.exitCode = 1;
     });
 

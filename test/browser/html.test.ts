@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportGraph } from "../../src/export/index.js";
 import { findings, fixtureGraph, hostileFindings, hostileGraph, HOSTILE_SERVICE } from "../export/topology-fixture.js";
@@ -75,23 +75,33 @@ describe.runIf(runBrowser)("html in chromium", () => {
     if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
   });
 
+  // One tab for the whole file: each test loads its own page into it, a fresh document with nothing left of the last.
+  // Opening a tab costs Chromium more than three times what loading a page into an open one does.
+  let tab: Page | undefined;
+  /** What the page loaded last asked for and complained about: reset by every open(). */
+  let seen = { requests: [] as string[], errors: [] as string[], dialogs: [] as string[] };
+
+  async function newTab(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on("request", (request) => seen.requests.push(request.url()));
+    page.on("console", (message) => {
+      if (message.type() === "error") seen.errors.push(message.text());
+    });
+    page.on("pageerror", (error) => seen.errors.push(error.message));
+    page.on("dialog", (dialog) => {
+      seen.dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    return page;
+  }
+
   async function open(name: string, html: string) {
     const file = join(folder, name);
     writeFileSync(file, html);
     const url = pathToFileURL(file).href;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const requests: string[] = [];
-    const errors: string[] = [];
-    const dialogs: string[] = [];
-    page.on("request", (request) => requests.push(request.url()));
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("dialog", (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    const page = (tab ??= await newTab());
+    seen = { requests: [], errors: [], dialogs: [] };
+    const { requests, errors, dialogs } = seen;
     await page.goto(url);
     await page.waitForFunction(() => (globalThis as unknown as { __topo?: unknown }).__topo !== undefined, null, {
       timeout: 10_000,
@@ -127,7 +137,6 @@ describe.runIf(runBrowser)("html in chromium", () => {
 
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
-    await page.close();
   });
 
   it("filters to violations only", async () => {
@@ -135,7 +144,6 @@ describe.runIf(runBrowser)("html in chromium", () => {
     await page.locator("#violations-only").check();
     const nodes = await page.evaluate(() => [...(globalThis as unknown as { __topo: Topo }).__topo.nodes]);
     expect(nodes).toEqual(["billing", "eu-west-1", "links", "orphan-db", "reports", "search"]);
-    await page.close();
   });
 
   it("runs nothing a hostile name or path carries", async () => {
@@ -150,7 +158,6 @@ describe.runIf(runBrowser)("html in chromium", () => {
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
-    await page.close();
   });
 
   /** Each area's box and the nodes whose drawn position lies inside it. */
@@ -203,7 +210,6 @@ describe.runIf(runBrowser)("html in chromium", () => {
     expect(styles["connection:search->search-db"]).toBe("hard");
     expect(new Set(Object.values(styles))).toEqual(new Set(["violation", "hard", "soft"]));
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it("names every node of a violation fixture's page from the built CLI", async () => {
@@ -217,7 +223,6 @@ describe.runIf(runBrowser)("html in chromium", () => {
       });
       expect(topo.labels, fixture).toEqual(topo.nodes);
       expect(errors).toEqual([]);
-      await page.close();
     }
   });
 
@@ -257,7 +262,6 @@ describe.runIf(runBrowser)("html in chromium", () => {
     await page.screenshot({ path: join(SCREENSHOTS, "topology-diff.png") });
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
-    await page.close();
   });
 
   /** Whether a PNG is red at each of the given points (the overlay's #d00000, antialiased or not). */
@@ -353,6 +357,5 @@ describe.runIf(runBrowser)("html in chromium", () => {
     expect(share).toBeLessThan(0.85);
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);
-    await page.close();
   });
 });

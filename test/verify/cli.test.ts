@@ -11,13 +11,16 @@ import type { VerifiedEdge } from "../../src/model.js";
 const FIXTURE = path.join(REPO, "fixtures/verify");
 const REFERENCE = path.join(REPO, "fixtures/reference");
 const EXPECTED = readFileSync(path.join(FIXTURE, "expected.json"), "utf8");
+// What differs between these runs is the traces; the analysis of the reference services is the same, so the runs share
+// one analysis cache (outside the repository) and only the first analyses.
+const CACHE = ["--cache-dir", mkdtempSync(path.join(tmpdir(), "topo-lint-verify-cache-"))];
 
 /** An edge of `verify --format json`. */
 type Edge = VerifiedEdge;
 
 describe("topo-lint verify", () => {
   it.each(["otlp.json", "otlp.jsonl", "jaeger.json"])("reports the fixture's edges from %s as expected.json has them", (name) => {
-    const result = runCli(["verify", REFERENCE, "--traces", path.join(FIXTURE, name), "--format", "json", "--no-cache"]);
+    const result = runCli(["verify", REFERENCE, "--traces", path.join(FIXTURE, name), "--format", "json", ...CACHE]);
     expect(result.stdout).toBe(EXPECTED);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/warning: service "router" is in no manifest; its 2 span\(s\) are left out\n$/);
@@ -45,7 +48,7 @@ describe("topo-lint verify", () => {
   });
 
   it("prints text and markdown reports, missed edges first, with the recall", () => {
-    const text = runCli(["verify", REFERENCE, "--traces", path.join(FIXTURE, "otlp.jsonl"), "--no-cache"]);
+    const text = runCli(["verify", REFERENCE, "--traces", path.join(FIXTURE, "otlp.jsonl"), ...CACHE]);
     expect(text.status).toBe(1);
     const lines = text.stdout.split("\n");
     expect(lines[0]).toBe("topo-lint verify: 1 trace file, 10 spans read, 8 of services in the manifests");
@@ -58,7 +61,7 @@ describe("topo-lint verify", () => {
     expect(text.stdout).toContain("e.g. trace 4bf92f3577b34da6a3ce929d0e0e4736 span 00f067aa0ba902b9 at services/links/src/routes.ts:57");
     expect(lines.at(-2)).toBe("3 observed edges: 1 confirmed, 1 missed, 1 hardness mismatch; 1 static edge unobserved; recall 0.6667");
 
-    const markdown = runCli(["verify", REFERENCE, "--traces", path.join(FIXTURE, "jaeger.json"), "--format", "markdown", "--no-cache"]);
+    const markdown = runCli(["verify", REFERENCE, "--traces", path.join(FIXTURE, "jaeger.json"), "--format", "markdown", ...CACHE]);
     expect(markdown.stdout).toContain("| ❌ missed | `links` | `config` | call | — | 1 | 1 |");
     expect(markdown.stdout).toContain("- `router`: 2 spans");
   });
@@ -73,7 +76,7 @@ describe("topo-lint verify", () => {
       writeFileSync(file, `${line}\n`);
       return file;
     });
-    const result = runCli(["verify", REFERENCE, "--traces", ...files, "--format", "json", "--no-cache"]);
+    const result = runCli(["verify", REFERENCE, "--traces", ...files, "--format", "json", ...CACHE]);
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as { summary: Record<string, number> };
     expect(report.summary).toEqual({ observed: 1, confirmed: 1, missed: 0, mismatched: 0, unobserved: 2, recall: 1 });
@@ -83,23 +86,23 @@ describe("topo-lint verify", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "topo-lint-verify-"));
     const truncated = path.join(dir, "cut.json");
     writeFileSync(truncated, readFileSync(path.join(FIXTURE, "otlp.json"), "utf8").slice(0, 1500));
-    const result = runCli(["verify", REFERENCE, "--traces", truncated, "--no-cache"]);
+    const result = runCli(["verify", REFERENCE, "--traces", truncated, ...CACHE]);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(new RegExp(`^topo-lint: ${truncated.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: unreadable traces: the JSON ends early inside resourceSpans`));
     expect(result.stderr).not.toMatch(/\n\s+at /);
     // graph --traces reads the traces as verify does, and fails the same way.
-    const graph = runCli(["graph", REFERENCE, "--format", "html", "--traces", truncated, "--no-cache"]);
+    const graph = runCli(["graph", REFERENCE, "--format", "html", "--traces", truncated, ...CACHE]);
     expect(graph.status).toBe(2);
     expect(graph.stdout).toBe("");
     expect(graph.stderr).toBe(result.stderr);
-    const missing = runCli(["verify", REFERENCE, "--no-cache"]);
+    const missing = runCli(["verify", REFERENCE, ...CACHE]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("required option '--traces <file...>' not specified");
   });
 
   it("takes --traces on graph with --format html only, before analysing anything", () => {
-    const dot = runCli(["graph", REFERENCE, "--format", "dot", "--traces", path.join(FIXTURE, "otlp.json"), "--no-cache"]);
+    const dot = runCli(["graph", REFERENCE, "--format", "dot", "--traces", path.join(FIXTURE, "otlp.json"), ...CACHE]);
     expect(dot.status).toBe(2);
     expect(dot.stdout).toBe("");
     expect(dot.stderr).toBe(
