@@ -77,15 +77,15 @@ function className(node: ts.Node): string {
 /** The name a call is made through: `fetch`, `get` for `this.partners.get(...)`, `Worker` for `new Worker(...)`. */
 export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
   const callee = unwrap(call.expression);
-  if (ts.isIdentifier(callee)) return callee.text;
-  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
-  if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
-    return callee.argumentExpression.text;
-  }
-  return undefined;
+  // `x[f](…)` calls whatever `f` holds, not a member named "f".
+  if (ts.isElementAccessExpression(callee) && !ts.isStringLiteralLike(callee.argumentExpression)) return undefined;
+  return writtenName(callee);
 }
 
-/** The name a callee or callback is written under: `f`, `x.f`, `x["f"]`, `x[f]`, `this.#f`. */
+/**
+ * The name a callee or callback is written under: `f`, `x.f`, `x["f"]`, `x[f]`, `this.#f`. `x[f]` gives "f", the name
+ * the call graph looks up to see what it holds.
+ */
 export function writtenName(expression: ts.Expression): string | undefined {
   if (ts.isIdentifier(expression)) return expression.text;
   if (ts.isPropertyAccessExpression(expression)) return expression.name.text;

@@ -105,6 +105,8 @@ export function buildHardnessIndex(
 class Hardnesses implements HardnessIndex {
   private readonly checker: ts.TypeChecker;
   private readonly softWrappers: ReadonlySet<string>;
+  /** The names the analysed files declare functions and values under (FileNodes.memberNames). */
+  private readonly memberNames: ReadonlySet<string>;
   private readonly graph: CallGraph;
   /** The call graph `classify` follows: `graph`, or after `focus` one that resolves only calls that can matter. */
   private reachGraph: CallGraph;
@@ -140,8 +142,6 @@ class Hardnesses implements HardnessIndex {
     this.graph = new CallGraph(this.checker, this.softWrappers, memberNames, functionCalls);
     this.reachGraph = this.graph;
   }
-
-  private readonly memberNames: ReadonlySet<string>;
 
   focus(sites: Iterable<ts.Node>): void {
     const files = this.modules.files.flatMap((file) => this.program.sourceFile(file) ?? []);

@@ -23,7 +23,7 @@ export interface FileNodes {
    * Declarations of a name as another name (see `aliasOf`): what the call graph's lookups follow from a name to a
    * function goes through these (analyze/relevance.ts).
    */
-  aliases: ts.Node[];
+  aliases: [ts.Node, Alias][];
   /**
    * Where facts may be read, in source order, outside types and import/export declarations: property and element
    * accesses, destructured names and calls (environment reads), strings, templates and `+` (addresses, regions).
@@ -219,7 +219,7 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
   const calls: CallLike[] = [];
   const entryCandidates: ts.Node[] = [source];
   const memberNames = new Set<string>(["default"]);
-  const aliases: ts.Node[] = [];
+  const aliases: [ts.Node, Alias][] = [];
   const values: ts.Node[] = [];
   const nodes: ts.Node[] = [source];
   const depths: number[] = [0];
@@ -239,7 +239,8 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
     if (!typeOnly && VALUE_KINDS.has(node.kind)) values.push(node);
     const declared = declaredName(node);
     if (declared !== undefined) memberNames.add(declared);
-    if (ALIAS_KINDS.has(node.kind) && aliasOf(node) !== undefined) aliases.push(node);
+    const alias = ALIAS_KINDS.has(node.kind) ? aliasOf(node) : undefined;
+    if (alias !== undefined) aliases.push([node, alias]);
     node.forEachChild(collect);
     // Pushed last child first, so the first child is walked next: source order.
     for (let i = children.length - 1; i >= 0; i--) {

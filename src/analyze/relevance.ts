@@ -16,7 +16,7 @@
 // are reached only from the function they are written in.
 import ts from "./typescript.cjs";
 import { type FunctionNode, MAX_VALUE_HOPS, enclosingFunction, isFunctionNode, isTransparent, unwrap, writtenName } from "./callgraph.js";
-import { type Alias, type CallLike, aliasOf, callsByOwner, fileNodes } from "./nodes.js";
+import { type Alias, type CallLike, callsByOwner, fileNodes } from "./nodes.js";
 
 /** What relevance asks of the program and its call graph. */
 export interface RelevanceProgram {
@@ -100,11 +100,10 @@ export function relevance(files: readonly ts.SourceFile[], sites: Iterable<ts.No
         }
       }
     }
-    for (const node of fileNodes(file).aliases) {
-      const alias = aliasOf(node);
+    for (const [node, alias] of fileNodes(file).aliases) {
       // An import from a module the program does not hold names nothing analysed.
       const module = moduleOf(node);
-      if (alias === undefined || (module !== undefined && !program.resolves(module, file))) continue;
+      if (module !== undefined && !program.resolves(module, file)) continue;
       listed(aliases, alias.referenced).push([node, alias]);
     }
   }

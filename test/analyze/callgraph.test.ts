@@ -1,7 +1,7 @@
 // Member calls on receivers that come from packages the program does not hold are answered without the type checker,
 // and the answer is the checker's own: nothing. Receivers built from analysed code are still resolved.
 import { describe, expect, it } from "vitest";
-import ts from "typescript";
+import ts from "../../src/analyze/typescript.cjs";
 import { CallGraph, type FunctionNode } from "../../src/analyze/callgraph.js";
 import { functionCalls } from "../../src/analyze/nodes.js";
 

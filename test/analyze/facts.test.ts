@@ -2,7 +2,7 @@
 // (with the import chain), imports across services, connections at the read site, and suppression comments.
 import fs from "node:fs";
 import path from "node:path";
-import ts from "typescript";
+import ts from "../../src/analyze/typescript.cjs";
 import { afterAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { sortFacts } from "../../src/analyze/order.js";

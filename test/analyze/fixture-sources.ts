@@ -2,7 +2,7 @@
 // or a table with a plain walk of every file.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import ts from "typescript";
+import ts from "../../src/analyze/typescript.cjs";
 
 export const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
 

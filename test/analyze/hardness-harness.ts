@@ -1,7 +1,7 @@
 // Runs the hardness index over a fixture and reports, per fetch call site, its hardness and the state it fills.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import ts from "../../src/analyze/typescript.cjs";
 import { loadConfig } from "../../src/config/index.js";
 import { buildHardnessIndex } from "../../src/analyze/hardness.js";
 import { buildModuleGraph } from "../../src/analyze/modules.js";

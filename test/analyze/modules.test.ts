@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import ts from "typescript";
+import ts from "../../src/analyze/typescript.cjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildModuleGraph } from "../../src/analyze/modules.js";
 import { createSourceProgram, type SourceProgram } from "../../src/analyze/program.js";

@@ -2,7 +2,7 @@
 // the tree finds. Checked on a sample with the edge cases written out, and against a plain recursive walk on every
 // source file of the fixtures.
 import { describe, expect, it } from "vitest";
-import ts from "typescript";
+import ts from "../../src/analyze/typescript.cjs";
 import { fixtureSources, parse } from "./fixture-sources.js";
 import { type FunctionNode, isFunctionNode } from "../../src/analyze/callgraph.js";
 import { fileNodes, functionCalls, isTypeOnly } from "../../src/analyze/nodes.js";

@@ -5,7 +5,7 @@
 // call written under it to the site's function.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import ts from "typescript";
+import ts from "../../src/analyze/typescript.cjs";
 import { CallGraph, type CallEdge, type FunctionNode, enclosingFunction, isFunctionNode, unwrap, writtenName } from "../../src/analyze/callgraph.js";
 import { callsByOwner, fileNodes, functionCalls } from "../../src/analyze/nodes.js";
 import { type Relevance, type RelevanceProgram, relevance } from "../../src/analyze/relevance.js";

@@ -1,7 +1,7 @@
 // A name resolves to the first declaration of it in the nearest enclosing scope that declares it: the per-scope
 // tables must answer exactly what a scan of each scope's declarations, outwards, does.
 import { describe, expect, it } from "vitest";
-import ts from "typescript";
+import ts from "../../src/analyze/typescript.cjs";
 import { fixtureSources, parse } from "./fixture-sources.js";
 import { CodeResolver } from "../../src/analyze/recognisers/context.js";
 

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import ts from "typescript";
+import ts from "../../src/analyze/typescript.cjs";
 import { beforeAll, describe, expect, test } from "vitest";
 import { check, loadTopology } from "../../src/index.js";
 import { loadRules } from "../../src/check/registry.js";
