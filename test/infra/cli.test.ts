@@ -45,7 +45,7 @@ describe("topo-lint with Terraform", () => {
   });
 
   it("exports regions with their CIDRs, peerings and DNS edges in graph --format json", () => {
-    const result = runCli(["graph", "fixtures/reference", "--format", "json"]);
+    const result = runCli(["graph", "fixtures/reference", "--format", "json", "--no-cache"]);
     expect(result.status).toBe(0);
     const graph = JSON.parse(result.stdout) as {
       nodes: { key: string; attributes: { kind: string; cidrs?: string[] } }[];
@@ -65,12 +65,13 @@ describe("topo-lint with Terraform", () => {
   });
 
   it("blast --node names the regional services DNS does not drain from a failed region", () => {
-    const result = runCli(["blast", "fixtures/violations/routed-by-health", "--node", "af-south-1", "--format", "json"]);
+    // --no-cache: the fixture is in the repository, where a test writes nothing.
+    const result = runCli(["blast", "fixtures/violations/routed-by-health", "--node", "af-south-1", "--format", "json", "--no-cache"]);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       failures: [{ node: "af-south-1", kind: "region", down: [], degraded: ["links", "search"], undrained: ["links", "search"] }],
     });
-    const text = runCli(["blast", "fixtures/violations/routed-by-health", "--node", "eu-west-1"]);
+    const text = runCli(["blast", "fixtures/violations/routed-by-health", "--node", "eu-west-1", "--no-cache"]);
     expect(text.stdout).toContain("  undrained: none");
   });
 });
