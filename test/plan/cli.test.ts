@@ -1,7 +1,10 @@
 // `topo-lint plan` run the way a user runs it: the built CLI writes the golden reports, and every mistake in its
 // arguments exits 2 with a message that says what to change.
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
 import { REPO, copyFixture, runCli } from "../cli/run-cli.js";
 
@@ -19,6 +22,29 @@ describe("topo-lint plan", () => {
     expect([json.status, json.stderr]).toEqual([0, ""]);
     expect(json.stdout).toBe(golden("monolith.json"));
     expect(runCli(["plan", root, ...SPLIT, "--format", "json"]).stdout).toBe(json.stdout);
+  });
+
+  test("loads the code changer (ts-morph) only for --apply; importing the library never loads it", () => {
+    // A preloaded hook that names every module whose path holds "ts-morph" as Node loads it.
+    const hook = path.join(mkdtempSync(path.join(tmpdir(), "topo-lint-hook-")), "hook.cjs");
+    writeFileSync(
+      hook,
+      'const M = require("node:module"); const load = M._load;\n' +
+        'M._load = function (request, ...rest) { if (/ts-morph/.test(request)) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };\n',
+    );
+    const env = { NODE_OPTIONS: `--require ${hook}` };
+    // Not a git checkout: --apply stops with exit 2 at the clean-tree check, after loading what applies the steps.
+    const apply = runCli(["plan", copyFixture("fixtures/monolith"), ...SPLIT, "--apply"], { env });
+    expect(apply.status).toBe(2);
+    expect(apply.stderr).toMatch(/^loaded .*ts-morph/m); // the hook works
+    const planned = runCli(["plan", path.join(REPO, "fixtures/monolith"), ...SPLIT, "--no-cache"], { env });
+    expect([planned.status, planned.stderr]).toEqual([0, ""]);
+    const library = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", `await import(${JSON.stringify(pathToFileURL(path.join(REPO, "dist/src/index.js")).href)});`],
+      { env: { ...process.env, ...env }, encoding: "utf8" },
+    );
+    expect([library.status, library.stderr]).toEqual([0, ""]);
   });
 
   const mistakes: [string, string[], string][] = [
