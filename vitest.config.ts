@@ -7,8 +7,9 @@ export default defineConfig({
   oxc: { include: /\.(?:[cm]?ts|[jt]sx)$/ },
   test: {
     include: ["test/**/*.test.ts"],
-    // Builds dist/ once before any test file: the CLI tests run the built CLI, the HTML export inlines the viewer.
-    globalSetup: ["test/setup/build-dist.ts"],
+    // Builds dist/ once before any test file (the CLI tests run the built CLI, the HTML export inlines the viewer), and
+    // sets the environment the test files and the processes they start inherit.
+    globalSetup: ["test/setup/build-dist.ts", "test/setup/environment.ts"],
     // The JSON report lets CI print one plain closing line ("N passed, N failed").
     reporters: ["default", "json"],
     outputFile: { json: "test-output/vitest.json" },
