@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyFixture, runCli } from "../cli/run-cli.js";
+import { copyFixture, reportingLoads, runCli } from "../cli/run-cli.js";
 
 
 const FIXTURE = "fixtures/violations/soft-calls-to-home";
@@ -32,14 +32,7 @@ describe("check and the analysis cache", () => {
 
   it("a run answered from the cache never loads the TypeScript compiler", () => {
     const root = copyFixture(FIXTURE);
-    // A preloaded hook that names every module whose path holds "typescript" as Node loads it.
-    const hook = path.join(mkdtempSync(path.join(tmpdir(), "topo-lint-hook-")), "hook.cjs");
-    writeFileSync(
-      hook,
-      'const M = require("node:module"); const load = M._load;\n' +
-        'M._load = function (request, ...rest) { if (/typescript/.test(request)) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };\n',
-    );
-    const env = { NODE_OPTIONS: `--require ${hook}` };
+    const env = reportingLoads(/typescript/);
     const miss = runCli(["check", root, "--format", "json"], { env });
     expect(miss.stderr).toMatch(/^loaded .*typescript/m); // the hook works: an analysis loads it
     const hit = runCli(["check", root, "--format", "json"], { env });

@@ -1,7 +1,7 @@
 // Runs the built CLI the way a user does, in a temporary copy of a fixture. dist/ is built once per test run, before
 // any test file, by test/setup/build-dist.ts (vitest globalSetup).
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,4 +28,18 @@ export function copyFixture(fixture: string): string {
   const target = mkdtempSync(path.join(tmpdir(), "topo-lint-"));
   cpSync(path.join(REPO, fixture), target, { recursive: true });
   return target;
+}
+
+/**
+ * An environment whose Node processes write `loaded <request>` on stderr for every module they load whose request
+ * matches `pattern` (a hook preloaded through NODE_OPTIONS).
+ */
+export function reportingLoads(pattern: RegExp): { NODE_OPTIONS: string } {
+  const hook = path.join(mkdtempSync(path.join(tmpdir(), "topo-lint-hook-")), "hook.cjs");
+  writeFileSync(
+    hook,
+    `const M = require("node:module"); const load = M._load; const pattern = ${pattern};\n` +
+      "M._load = function (request, ...rest) { if (pattern.test(request)) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };\n",
+  );
+  return { NODE_OPTIONS: `--require ${hook}` };
 }

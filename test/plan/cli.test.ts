@@ -1,12 +1,11 @@
 // `topo-lint plan` run the way a user runs it: the built CLI writes the golden reports, and every mistake in its
 // arguments exits 2 with a message that says what to change.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-import { REPO, copyFixture, runCli } from "../cli/run-cli.js";
+import { REPO, copyFixture, reportingLoads, runCli } from "../cli/run-cli.js";
 
 const SPLIT = ["--service", "shop", "--extract", "services/shop/src/links/**", "--into", "links"];
 const golden = (name: string): string => readFileSync(path.join(REPO, "test/plan/golden", name), "utf8");
@@ -25,14 +24,7 @@ describe("topo-lint plan", () => {
   });
 
   test("loads the code changer (ts-morph) only for --apply; importing the library never loads it", () => {
-    // A preloaded hook that names every module whose path holds "ts-morph" as Node loads it.
-    const hook = path.join(mkdtempSync(path.join(tmpdir(), "topo-lint-hook-")), "hook.cjs");
-    writeFileSync(
-      hook,
-      'const M = require("node:module"); const load = M._load;\n' +
-        'M._load = function (request, ...rest) { if (/ts-morph/.test(request)) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };\n',
-    );
-    const env = { NODE_OPTIONS: `--require ${hook}` };
+    const env = reportingLoads(/ts-morph/);
     // Not a git checkout: --apply stops with exit 2 at the clean-tree check, after loading what applies the steps.
     const apply = runCli(["plan", copyFixture("fixtures/monolith"), ...SPLIT, "--apply"], { env });
     expect(apply.status).toBe(2);
