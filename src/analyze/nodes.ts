@@ -106,7 +106,8 @@ function mayBeFunction(value: ts.Expression | undefined): boolean {
   );
 }
 
-function textOfName(name: ts.Node | undefined): string | undefined {
+/** The text of a declaration's name when it is written as one (an identifier, `#f`, a string or a number). */
+export function textOfName(name: ts.Node | undefined): string | undefined {
   if (name === undefined) return undefined;
   if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
   return undefined;

@@ -16,7 +16,7 @@
 // are reached only from the function they are written in.
 import ts from "./typescript.cjs";
 import { type FunctionNode, MAX_VALUE_HOPS, enclosingFunction, isFunctionNode, isTransparent, unwrap, writtenName } from "./callgraph.js";
-import { type Alias, type CallLike, callsByOwner, fileNodes } from "./nodes.js";
+import { type Alias, type CallLike, callsByOwner, fileNodes, textOfName } from "./nodes.js";
 
 /** What relevance asks of the program and its call graph. */
 export interface RelevanceProgram {
@@ -180,7 +180,7 @@ function moduleOf(node: ts.Node): string | undefined {
 function holdersOf(fn: FunctionNode): [ts.Node, string][] {
   const found: [ts.Node, string][] = [];
   const declared: ts.Node = ts.isConstructorDeclaration(fn) ? fn.parent : fn;
-  const own = nameText((declared as ts.NamedDeclaration).name);
+  const own = textOfName((declared as ts.NamedDeclaration).name);
   if (own !== undefined) found.push([declared, own]);
   const modifiers = ts.canHaveModifiers(declared) ? ts.getModifiers(declared) : undefined;
   if (modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword)) found.push([declared, "default"]);
@@ -189,7 +189,7 @@ function holdersOf(fn: FunctionNode): [ts.Node, string][] {
   const holder = value.parent;
   if (holder === undefined) return found;
   if ((ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && holder.initializer === value) {
-    const name = nameText(holder.name);
+    const name = textOfName(holder.name);
     if (name !== undefined) found.push([holder, name]);
   } else if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && holder.right === value) {
     const left = holder.left;
@@ -199,10 +199,4 @@ function holdersOf(fn: FunctionNode): [ts.Node, string][] {
     found.push([holder, "default"]);
   }
   return found;
-}
-
-function nameText(name: ts.Node | undefined): string | undefined {
-  if (name === undefined) return undefined;
-  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
-  return undefined;
 }
