@@ -214,7 +214,8 @@ const gathered = new WeakMap<ts.SourceFile, FileNodes>();
 
 /**
  * Walks a file once, without recursion: its nodes of interest, or the first node nested deeper than `maxDepth`
- * (then nothing is kept).
+ * (then nothing is kept). The walk also links every node it passes, JSDoc included, to its parent, as the parser's
+ * `setParentNodes` would in a walk of its own: files are parsed without it.
  */
 export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes | { tooDeep: ts.Node } {
   const calls: CallLike[] = [];
@@ -227,7 +228,9 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
   /** Whether the node is inside (or is) a type or an import/export declaration. */
   const inTypes: boolean[] = [false];
   const children: ts.Node[] = [];
+  let parent: ts.Node = source;
   const collect = (child: ts.Node): void => {
+    (child as { parent: ts.Node }).parent = parent;
     children.push(child);
   };
   while (nodes.length > 0) {
@@ -242,7 +245,9 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
     if (declared !== undefined) memberNames.add(declared);
     const alias = ALIAS_KINDS.has(node.kind) ? aliasOf(node) : undefined;
     if (alias !== undefined) aliases.push([node, alias]);
+    parent = node;
     node.forEachChild(collect);
+    linkJSDoc(node);
     // Pushed last child first, so the first child is walked next: source order.
     for (let i = children.length - 1; i >= 0; i--) {
       nodes.push(children[i]);
@@ -254,6 +259,16 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
   const found = { calls, entryCandidates, memberNames, aliases, values };
   gathered.set(source, found);
   return found;
+}
+
+/** TypeScript's own linking of a node's JSDoc comments (which `forEachChild` does not visit) to their parents. */
+function linkJSDoc(node: ts.Node): void {
+  const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc;
+  if (docs === undefined) return;
+  for (const doc of docs) {
+    (doc as { parent: ts.Node }).parent = node;
+    (ts as unknown as { setParentRecursive(node: ts.Node, incremental: boolean): void }).setParentRecursive(doc, false);
+  }
 }
 
 /** The gathered nodes of a parsed file (gathered now if its parse did not). */

@@ -225,7 +225,8 @@ function parseFile(file: string, fileName: string, text: string): ts.SourceFile 
         // JSDoc carries types in JavaScript files only; skipping it in TypeScript files is what tsc does, and faster.
         jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
       },
-      true,
+      // Parents are linked by the walk below, which visits every node anyway: the parser would take a walk of its own.
+      false,
       kind,
     );
   } catch (error) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import ts from "../../src/analyze/typescript.cjs";
 import { fixtureSources, parse } from "./fixture-sources.js";
 import { type FunctionNode, isFunctionNode } from "../../src/analyze/callgraph.js";
-import { fileNodes, functionCalls, isTypeOnly } from "../../src/analyze/nodes.js";
+import { fileNodes, functionCalls, gatherNodes, isTypeOnly } from "../../src/analyze/nodes.js";
 
 /** Every function node of a file, in source order. */
 function functionsOf(source: ts.SourceFile): FunctionNode[] {
@@ -154,5 +154,60 @@ const { DATABASE_URL } = process.env;
       expect(fileNodes(source).values, file).toEqual(expected);
     }
     expect(values).toBeGreaterThan(3000);
+  });
+});
+
+describe("parents", () => {
+  /** Every node in walk order, each JSDoc comment before the node's children, with its parent's index (-1 for the file). */
+  function parentIndexes(source: ts.SourceFile): number[] {
+    const order = new Map<ts.Node, number>();
+    const nodes: ts.Node[] = [];
+    const visit = (node: ts.Node): void => {
+      order.set(node, nodes.length);
+      nodes.push(node);
+      for (const doc of (node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? []) visit(doc);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return nodes.map((node) => (node === source ? -1 : (order.get(node.parent) ?? -2)));
+  }
+
+  /** Parsed as the analysis parses, without the parser's own linking of parents, then walked by the gathering walk. */
+  function gathered(fileName: string, text: string): ts.SourceFile {
+    const kind = /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JSX : ts.ScriptKind.TSX;
+    const options = { languageVersion: ts.ScriptTarget.ESNext, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors };
+    const source = ts.createSourceFile(fileName, text, options, false, kind);
+    expect("tooDeep" in gatherNodes(source, 400)).toBe(false);
+    return source;
+  }
+
+  function linkedAsByTheParser(fileName: string, text: string): void {
+    const kind = /\.[cm]?jsx?$/.test(fileName) ? ts.ScriptKind.JSX : ts.ScriptKind.TSX;
+    const options = { languageVersion: ts.ScriptTarget.ESNext, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors };
+    const expected = parentIndexes(ts.createSourceFile(fileName, text, options, true, kind));
+    const actual = parentIndexes(gathered(fileName, text));
+    expect(actual.length).toBe(expected.length);
+    expect(actual).toEqual(expected);
+  }
+
+  it("are linked by the gathering walk, JSDoc included, as the parser would link them", () => {
+    const js = [
+      `/** @param {import("./types").Order} order {@link send} */`,
+      `export function send(order) { return fetch(process.env.API + "/orders", { body: JSON.stringify(order) }); }`,
+      `/** @type {(x: number) => number} */ const twice = (x) => x * 2;`,
+    ].join("\n");
+    const typed = [`/** Sends it. @see {@link https://example.com} */`, `export const send = async (id: string) => (await fetch(\`/a/\${id}\`)).json();`].join("\n");
+    // Both samples hold JSDoc nodes (in TypeScript only comments with @see or @link are parsed), so their parents count.
+    const hasDocs = (source: ts.SourceFile): boolean => source.statements.some((statement) => ((statement as { jsDoc?: unknown[] }).jsDoc ?? []).length > 0);
+    expect(hasDocs(gathered("a.js", js))).toBe(true);
+    expect(hasDocs(gathered("b.ts", typed))).toBe(true);
+    linkedAsByTheParser("a.js", js);
+    linkedAsByTheParser("b.ts", typed);
+  });
+
+  it("are linked as the parser would link them, on every fixture file", () => {
+    const files = fixtureSources();
+    expect(files.length).toBeGreaterThan(50);
+    for (const { file, source } of files) linkedAsByTheParser(file, source.text);
   });
 });
