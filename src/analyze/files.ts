@@ -88,7 +88,8 @@ export function listSourceFilesWithDiagnostics(config: TopologyConfig): SourceLi
       return;
     }
     entries.sort((a, b) => comparePaths(a.name, b.name));
-    const own = readGitignore(root, folder, warn);
+    // Only a folder that lists a .gitignore has one to read: most have none, and asking each costs a system call.
+    const own = entries.some((entry) => entry.name === ".gitignore") ? readGitignore(root, folder, warn) : undefined;
     const active = own ? [...scopes, own] : scopes;
     for (const entry of entries) {
       const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
