@@ -22,20 +22,13 @@ import {
   unwrap,
 } from "./callgraph.js";
 import { fileConventionsFor } from "./conventions/index.js";
+import type { SourceProgram } from "./program.js";
 import { fileNodes, functionCalls } from "./nodes.js";
 import { relevance } from "./relevance.js";
 import { type EntryKind, type EntryRoot, detectEntries, exportedFunctions, exportedHandlers } from "./entrypoints.js";
 
-/** What hardness needs from the analysed program (a subset of the source program every analysis shares). */
-export interface HardnessProgram {
-  program: ts.Program;
-  checker(): ts.TypeChecker;
-  sourceFile(file: string): ts.SourceFile | undefined;
-  relative(fileName: string): string;
-  position(node: ts.Node): Position;
-  /** The analysed file `specifier` names when imported from `fromFile` (root-relative), or undefined when external. */
-  resolveImport(specifier: string, fromFile: string): string | undefined;
-}
+/** What hardness needs from the analysed program: a part of the source program every analysis shares. */
+export type HardnessProgram = Pick<SourceProgram, "program" | "checker" | "sourceFile" | "relative" | "position" | "resolveImport">;
 
 export interface HardnessIndex {
   /** Whether a request of `service` can wait on `site` (a call, `new`, or any node such as an env read). */

@@ -125,10 +125,15 @@ function declaredName(node: ts.Node): string | undefined {
   }
   // `exports.f = …`, `this.handler = …`, `obj["f"] = …`
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && mayBeFunction(node.right)) {
-    const left = node.left;
-    if (ts.isPropertyAccessExpression(left)) return left.name.text;
-    if (ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)) return left.argumentExpression.text;
+    return assignedName(node.left);
   }
+  return undefined;
+}
+
+/** The member name an assignment writes to: `f` of `x.f = …` and of `x["f"] = …`. */
+export function assignedName(target: ts.Expression): string | undefined {
+  if (ts.isPropertyAccessExpression(target)) return target.name.text;
+  if (ts.isElementAccessExpression(target) && ts.isStringLiteralLike(target.argumentExpression)) return target.argumentExpression.text;
   return undefined;
 }
 
@@ -179,8 +184,7 @@ export function aliasOf(node: ts.Node): Alias | undefined {
     case ts.SyntaxKind.BinaryExpression: {
       const { left, operatorToken, right } = node as ts.BinaryExpression;
       if (operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
-      if (ts.isPropertyAccessExpression(left)) declared = left.name.text;
-      else if (ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)) declared = left.argumentExpression.text;
+      declared = assignedName(left);
       value = right;
       break;
     }

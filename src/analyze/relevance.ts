@@ -16,7 +16,7 @@
 // are reached only from the function they are written in.
 import ts from "./typescript.cjs";
 import { type FunctionNode, MAX_VALUE_HOPS, enclosingFunction, isFunctionNode, isTransparent, unwrap, writtenName } from "./callgraph.js";
-import { type Alias, type CallLike, callsByOwner, fileNodes, textOfName } from "./nodes.js";
+import { type Alias, type CallLike, assignedName, callsByOwner, fileNodes, textOfName } from "./nodes.js";
 
 /** What relevance asks of the program and its call graph. */
 export interface RelevanceProgram {
@@ -192,9 +192,8 @@ function holdersOf(fn: FunctionNode): [ts.Node, string][] {
     const name = textOfName(holder.name);
     if (name !== undefined) found.push([holder, name]);
   } else if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && holder.right === value) {
-    const left = holder.left;
-    if (ts.isPropertyAccessExpression(left)) found.push([holder, left.name.text]);
-    else if (ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)) found.push([holder, left.argumentExpression.text]);
+    const name = assignedName(holder.left);
+    if (name !== undefined) found.push([holder, name]);
   } else if (ts.isExportAssignment(holder)) {
     found.push([holder, "default"]);
   }

@@ -1,6 +1,7 @@
 // What recognisers and target resolution see of the code: import bindings per file, declarations found by scope,
 // and what an expression denotes in terms of an imported module (`api.get` → axios `create().get`).
 import ts from "../typescript.cjs";
+import { unwrap } from "../callgraph.js";
 
 /** The part of a source program that resolution needs (a structural subset of analyze/program.ts's SourceProgram). */
 export interface ProgramView {
@@ -328,21 +329,9 @@ export class CodeResolver {
 
 /** Parentheses, `as`, `!`, `satisfies` and `await` do not change what a value denotes. */
 export function skipOuter(expression: ts.Expression): ts.Expression {
-  let node = expression;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(node) ||
-      ts.isAsExpression(node) ||
-      ts.isNonNullExpression(node) ||
-      ts.isSatisfiesExpression(node) ||
-      ts.isTypeAssertionExpression(node) ||
-      ts.isAwaitExpression(node)
-    ) {
-      node = node.expression;
-    } else {
-      return node;
-    }
-  }
+  let node = unwrap(expression);
+  while (ts.isAwaitExpression(node)) node = unwrap(node.expression);
+  return node;
 }
 
 /** `require("x")` → "x". */
