@@ -9,7 +9,7 @@ import { reporters, type Format } from "../report/index.js";
 import type { ReportInput } from "../report/report.js";
 import { writeBaseline } from "../check/baseline.js";
 import { appendStepSummary, outputPath, writeOutputs } from "../check/output.js";
-import { checkVerifyOptions, exportGraph, type ExportFormat } from "../export/index.js";
+import type { ExportFormat } from "../export/index.js";
 import { renderBlast } from "../graph/blast-report.js";
 import { explain, explainText } from "../graph/explain.js";
 import type { AnalysisProgress } from "../analyze/index.js";
@@ -71,6 +71,8 @@ export function createProgram(): Command {
     .action(async (root: string, options: GraphFlags) => {
       if (options.base !== undefined && options.format !== "html") throw new UserError("--base works with --format html only", { hint: "for the other formats, topo-lint diff reports the changes" });
       if (options.base !== undefined && options.level !== "service") throw new UserError("--base works with --level service only");
+      // The exporters (and the layout they bring) are loaded for this command only.
+      const { checkVerifyOptions, exportGraph } = await import("../export/index.js");
       if (options.traces !== undefined) checkVerifyOptions(options.format, options.level);
       const lib = await library();
       const load = { configFile: options.config, ...cacheOptions(options, lib.terminalProgress) };
