@@ -7,14 +7,14 @@ import type { TopologyConfig } from "../model.js";
 import type { AnalysisProgress, AnalyzeOptions, SourceAnalysis } from "../analyze/index.js";
 import type { Concurrency } from "../analyze/threads.js";
 import type { Diagnostic } from "../model.js";
-import { analysisInputs, analysisKey, FileHashes, readHash, textHash } from "./key.js";
+import { type AnalysisInputs, analysisInputs, analysisKey, FileHashes, readHash, textHash } from "./key.js";
 import { cacheSecret } from "./secret.js";
 import { escapeTerminal } from "../report/escape.js";
 import { isInside, readAnalysedFile } from "../analyze/read.js";
 import { hasParts, keptServices, mergeParts } from "../analyze/parts.js";
 import { deserializeAnalysis, serializeAnalysis, type StoredAnalysis } from "./serialize.js";
 import { findEntry, writeEntry } from "./store.js";
-import { nowNs, readStatIndex, writeStatIndex } from "./stats.js";
+import { nowNs, readStatIndex, sameFolders, writeStatIndex } from "./stats.js";
 
 export { terminalProgress, progressLine } from "./progress.js";
 export { analysisKey } from "./key.js";
@@ -66,8 +66,7 @@ async function analyze(config: TopologyConfig, options: AnalyzeOptions): Promise
 export async function analyzeCached(config: TopologyConfig, options: CacheOptions = {}): Promise<CachedAnalysis> {
   const progress = options.onProgress;
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`topo-lint: warning: ${escapeTerminal(message)}\n`));
-  const inputs = analysisInputs(config);
-  const fresh = async (): Promise<SourceAnalysis> =>
+  const fresh = async (inputs: AnalysisInputs = analysisInputs(config)): Promise<SourceAnalysis> =>
     withDiagnostics(await analyze(config, { files: inputs.files, onProgress: progress, concurrency: options.concurrency }), inputs.diagnostics);
   if (options.cache === false) return { analysis: await fresh(), cache: "off" };
 
@@ -82,9 +81,12 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
     warn(`the analysis cache is off: ${unusable}`);
     return { analysis: await fresh(), cache: "off" };
   }
+  // The index of the last run: the hashes of the files and the listings of the folders whose metadata it knew.
+  const index = readStatIndex(dir, config.root, secret.secret);
+  const inputs = analysisInputs(config, index.folders);
   const { key: base } = analysisKey(config, inputs, options.rootIdentity);
   // An entry made for this base holds while every file its analysis read still hashes the same.
-  const hashes = new FileHashes(config.root, readStatIndex(dir, config.root, secret.secret));
+  const hashes = new FileHashes(config.root, index.files);
   const known = new Map<string, string>();
   const hashOf = (file: string): string => {
     let hash = known.get(file);
@@ -100,8 +102,10 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
   // Failing to store the index costs the next run its hashing, nothing more. A revision written out of git lives in
   // a new temporary folder each run: its file times never match again.
   const keepIndex = (): void => {
-    const { index, changed } = hashes.statIndex(inputs.files);
-    if (changed && options.rootIdentity === undefined) writeStatIndex(dir, config.root, index, secret.secret);
+    const { index: files, changed } = hashes.statIndex(inputs.files);
+    if ((changed || !sameFolders(index.folders, inputs.folders)) && options.rootIdentity === undefined) {
+      writeStatIndex(dir, config.root, { files, folders: inputs.folders }, secret.secret);
+    }
   };
   if (stored !== undefined) {
     progress?.({ phase: "loading", done: 0, total: inputs.files.length });

@@ -5,9 +5,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic, TopologyConfig } from "../model.js";
-import { comparePaths, CRUISER_CONFIG_NAMES, listSourceFilesWithDiagnostics, walkEntries } from "../analyze/files.js";
+import { comparePaths, CRUISER_CONFIG_NAMES, type ListedFolder, listTree } from "../analyze/files.js";
 import { isMissing, readAnalysedFile, type ReadResult } from "../analyze/read.js";
-import { SETTLED_NS, type StatIndex, statOf } from "./stats.js";
+import { nowNs, SETTLED_NS, type StatIndex, statOf } from "./stats.js";
 
 /** Bumped whenever the stored form of an analysis changes shape. */
 export const CACHE_SCHEMA = 2;
@@ -60,6 +60,8 @@ export interface AnalysisInputs {
   steering: HashedFile[];
   /** One warning per folder, source file or steering file that cannot be read safely. */
   diagnostics: Diagnostic[];
+  /** What to remember of the folders the listing read: those that last changed before it began (see `listTree`). */
+  folders: Map<string, ListedFolder>;
 }
 
 /**
@@ -67,13 +69,19 @@ export interface AnalysisInputs {
  * it gives (an unreadable folder, a package.json that is a link to a device, a FIFO named tsconfig.json) are part
  * of every run's report.
  */
-export function analysisInputs(config: TopologyConfig): AnalysisInputs {
+export function analysisInputs(config: TopologyConfig, memory?: ReadonlyMap<string, ListedFolder>): AnalysisInputs {
   const root = path.resolve(config.root);
-  const listing = listSourceFilesWithDiagnostics(config);
+  const started = nowNs();
+  // Steering files are found in the same walk; `.gitignore` and `exclude` do not apply to them, because the
+  // workspace and Prisma lookups of the analysis do not apply them either.
+  const listing = listTree(config, { steering: isSteeringFile, memory });
+  // A folder changed this soon before the walk may change again within the same timestamp tick: not remembered.
+  const folders = new Map<string, ListedFolder>();
+  for (const [folder, { listed, changed }] of listing.folders) if (changed < started - SETTLED_NS) folders.set(folder, listed);
   const diagnostics = [...listing.diagnostics];
   const steering: HashedFile[] = [];
   const seen = new Set<string>();
-  const queue = steeringFiles(root);
+  const queue = [...listing.steering];
   // Files reached through `extends` are tsconfigs whatever their names, and their own `extends` are followed too.
   const extended = new Set<string>();
   while (queue.length > 0) {
@@ -101,7 +109,7 @@ export function analysisInputs(config: TopologyConfig): AnalysisInputs {
     }
   }
   steering.sort((a, b) => comparePaths(a.file, b.file));
-  return { files: listing.files, steering, diagnostics };
+  return { files: listing.files, steering, diagnostics, folders };
 }
 
 /**
@@ -291,19 +299,6 @@ function stripJsonComments(text: string): string {
     }
   }
   return out.replace(/,(\s*[}\]])/g, "$1");
-}
-
-/**
- * Every steering file under the root, outside the always-excluded folders. `.gitignore` and `exclude` are not
- * applied: the workspace and Prisma lookups of the analysis do not apply them either, so neither may the key.
- * Entries that are not plain files (a link, a FIFO) are listed too, so reading them can say what is wrong.
- */
-function steeringFiles(root: string): string[] {
-  const found: string[] = [];
-  walkEntries(root, (relative, entry) => {
-    if (isSteeringFile(entry.name)) found.push(relative);
-  });
-  return found.sort(comparePaths);
 }
 
 /** topo-lint's version, from its package.json (beside the sources or one level above the build). */

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { ListedFolder } from "../analyze/files.js";
 import { readEntry, writeEntry } from "./store.js";
 
 /** Root-relative file → "size:mtimeNs:ctimeNs:ino:dev" and the hash its text had then. */
@@ -36,12 +37,29 @@ function rootKey(root: string): string {
   return indexKey(real);
 }
 
-/** The index stored for `root` in `dir`, or an empty one when there is none or it cannot be trusted. */
-export function readStatIndex(dir: string, root: string, secret: Buffer): StatIndex {
+/** Root-relative folder → what the listing read in it (analyze/files.ts's `listTree`), under which metadata. */
+export type FolderIndex = Map<string, ListedFolder>;
+
+/** What a root's index holds: the files' hashes and the folders' listings. */
+export interface StoredIndex {
+  files: StatIndex;
+  folders: FolderIndex;
+}
+
+/**
+ * The index stored for `root` in `dir`, or an empty one when there is none or it cannot be trusted. A part of it
+ * not in the shape this version writes is left out whole.
+ */
+export function readStatIndex(dir: string, root: string, secret: Buffer): StoredIndex {
   const stored = readEntry(dir, rootKey(root), secret);
+  if (stored === null || typeof stored !== "object") return { files: new Map(), folders: new Map() };
+  return { files: filesOf((stored as { files?: unknown }).files), folders: foldersOf((stored as { folders?: unknown }).folders) };
+}
+
+function filesOf(rows: unknown): StatIndex {
   const index: StatIndex = new Map();
-  if (stored === null || typeof stored !== "object" || !Array.isArray((stored as { files?: unknown }).files)) return index;
-  for (const row of (stored as { files: unknown[] }).files) {
+  if (!Array.isArray(rows)) return index;
+  for (const row of rows) {
     if (!Array.isArray(row) || row.length !== 3 || !row.every((part) => typeof part === "string")) return new Map();
     const [file, stat, hash] = row as [string, string, string];
     index.set(file, { stat, hash });
@@ -49,10 +67,48 @@ export function readStatIndex(dir: string, root: string, secret: Buffer): StatIn
   return index;
 }
 
+const ENTRY_KINDS = new Set<unknown>(["s", "x", "d", "i", "t"]);
+
+function foldersOf(rows: unknown): FolderIndex {
+  const index: FolderIndex = new Map();
+  if (!Array.isArray(rows)) return index;
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length !== 5) return new Map();
+    const [folder, stat, rules, gitignore, entries] = row as unknown[];
+    const wellFormed =
+      typeof folder === "string" &&
+      typeof stat === "string" &&
+      typeof rules === "string" &&
+      typeof gitignore === "boolean" &&
+      Array.isArray(entries) &&
+      entries.every((entry) => Array.isArray(entry) && entry.length === 2 && ENTRY_KINDS.has(entry[0]) && isEntryName(entry[1]));
+    if (!wellFormed) return new Map();
+    index.set(folder, { stat, rules, gitignore, entries: entries as ListedFolder["entries"] });
+  }
+  return index;
+}
+
+/** A name a folder can hold: never empty, `.`, `..` or a path. */
+function isEntryName(name: unknown): boolean {
+  return typeof name === "string" && name !== "" && name !== "." && name !== ".." && !name.includes("/") && !name.includes("\\") && !name.includes("\0");
+}
+
 /** Stores the index for `root`; false when the folder cannot be written (the next run just hashes again). */
-export function writeStatIndex(dir: string, root: string, index: StatIndex, secret: Buffer): boolean {
-  const files = [...index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, { stat, hash }]) => [file, stat, hash]);
-  return writeEntry(dir, rootKey(root), { files }, secret);
+export function writeStatIndex(dir: string, root: string, index: StoredIndex, secret: Buffer): boolean {
+  const byName = <T>([a]: [string, T], [b]: [string, T]): number => (a < b ? -1 : a > b ? 1 : 0);
+  const files = [...index.files].sort(byName).map(([file, { stat, hash }]) => [file, stat, hash]);
+  const folders = [...index.folders].sort(byName).map(([folder, { stat, rules, gitignore, entries }]) => [folder, stat, rules, gitignore, entries]);
+  return writeEntry(dir, rootKey(root), { files, folders }, secret);
+}
+
+/** Whether two folder indexes hold the same listings. */
+export function sameFolders(a: FolderIndex, b: FolderIndex): boolean {
+  if (a.size !== b.size) return false;
+  for (const [folder, listed] of a) {
+    const other = b.get(folder);
+    if (other === undefined || other.stat !== listed.stat || other.rules !== listed.rules) return false;
+  }
+  return true;
 }
 
 /**

@@ -3,7 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listSourceFiles } from "../../src/analyze/files.js";
+import { execFileSync } from "node:child_process";
+import fc from "fast-check";
+import { type ListedFolder, listSourceFiles, listTree, type TreeListing } from "../../src/analyze/files.js";
 import type { TopologyConfig } from "../../src/model.js";
 
 function configFor(root: string, exclude: string[]): TopologyConfig {
@@ -122,5 +124,87 @@ describe("listSourceFiles", () => {
     fs.symlinkSync(path.join(root, "src"), path.join(root, "src-again"), "dir");
     fs.symlinkSync(root, path.join(root, "src/loop"), "dir");
     expect(listSourceFiles(configFor(root, []))).toEqual(["src/real.ts"]);
+  });
+});
+
+describe("listTree with the memory of an earlier walk", () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "topo-lint-tree-"));
+  });
+  afterEach(() => {
+    fs.chmodSync(root, 0o755);
+    for (const folder of ["a", "a/b", "c"]) if (fs.existsSync(path.join(root, folder))) fs.chmodSync(path.join(root, folder), 0o755);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const steering = (name: string): boolean => name === "package.json" || name.startsWith("tsconfig");
+  const memoryOf = (listing: TreeListing): Map<string, ListedFolder> => new Map([...listing.folders].map(([folder, { listed }]) => [folder, listed]));
+  /** What a walk reports: everything but what it read. */
+  const reported = ({ files, steering: found, diagnostics }: TreeListing) => ({ files, steering: found, diagnostics });
+
+  it("uses a remembered folder while its metadata and rules are the same, and reads it again when they are not", () => {
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(path.join(root, "src/a.ts"), "");
+    const config = configFor(root, []);
+    const first = listTree(config, { steering });
+    expect(first.files).toEqual(["src/a.ts"]);
+    // A remembered entry that is not on disk shows the memory was used: the walk lists it, and the check of each
+    // listed file's readability says it is not there.
+    const forged = memoryOf(first);
+    const src = forged.get("src")!;
+    forged.set("src", { ...src, entries: [...src.entries, ["s", "ghost.ts"]] });
+    const remembered = listTree(config, { steering, memory: forged });
+    expect(remembered.files).toEqual(["src/a.ts"]);
+    expect(remembered.diagnostics.map((diagnostic) => diagnostic.message)).toEqual(["source file src/ghost.ts cannot be read (ENOENT); it was not analysed"]);
+    // Other rules (an exclude) or other metadata (a new entry) mean reading the folder again.
+    expect(reported(listTree(configFor(root, ["src/b.ts"]), { steering, memory: forged }))).toEqual(reported(listTree(configFor(root, ["src/b.ts"]), { steering })));
+    fs.writeFileSync(path.join(root, "src/b.ts"), "");
+    expect(reported(listTree(config, { steering, memory: forged }))).toEqual({ files: ["src/a.ts", "src/b.ts"], steering: [], diagnostics: [] });
+  });
+
+  it("lists what a fresh walk lists, after any sequence of changes to the tree, its .gitignore files and the excludes", () => {
+    // Entries are drawn from a small set of names, so that changes meet: a .gitignore that starts to ignore a folder
+    // holding a package.json, an edit in place that leaves the folder's metadata as it was, a file that turns into
+    // a FIFO or stops being readable.
+    const folders = ["", "a", "a/b", "c"];
+    const names = ["x.ts", "y.js", "z.d.ts", "package.json", "tsconfig.json", "w.tsx"];
+    const patterns = ["x.ts", "b/", "*.js", "!y.js", "c", "a/b/", "w.*", "#", "/x.ts"];
+    const change = fc.oneof(
+      fc.record({ kind: fc.constant("write" as const), folder: fc.constantFrom(...folders), name: fc.constantFrom(...names) }),
+      fc.record({ kind: fc.constant("remove" as const), folder: fc.constantFrom(...folders), name: fc.constantFrom(...names) }),
+      fc.record({ kind: fc.constant("ignore" as const), folder: fc.constantFrom(...folders), lines: fc.array(fc.constantFrom(...patterns), { maxLength: 3 }) }),
+      fc.record({ kind: fc.constant("unignore" as const), folder: fc.constantFrom(...folders) }),
+      fc.record({ kind: fc.constant("fifo" as const), folder: fc.constantFrom(...folders), name: fc.constantFrom(...names) }),
+      fc.record({ kind: fc.constant("lock" as const), folder: fc.constantFrom(...folders), name: fc.constantFrom(...names) }),
+      fc.record({ kind: fc.constant("lockFolder" as const), folder: fc.constantFrom("a", "a/b", "c") }),
+      fc.record({ kind: fc.constant("exclude" as const), globs: fc.array(fc.constantFrom("c/**", "a/x.ts", "**/*.js"), { maxLength: 2 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(change, { minLength: 1, maxLength: 12 }), (changes) => {
+        fs.rmSync(root, { recursive: true, force: true });
+        fs.mkdirSync(root);
+        let exclude: string[] = [];
+        let memory = memoryOf(listTree(configFor(root, exclude), { steering }));
+        for (const step of changes) {
+          const folder = "folder" in step ? path.join(root, step.folder) : root;
+          if (step.kind !== "exclude" && step.kind !== "lockFolder") fs.mkdirSync(folder, { recursive: true });
+          const file = "name" in step ? path.join(folder, step.name) : path.join(folder, ".gitignore");
+          if (step.kind === "write" || step.kind === "remove" || step.kind === "fifo" || step.kind === "unignore") fs.rmSync(file, { force: true });
+          if (step.kind === "write") fs.writeFileSync(file, "export {};\n");
+          else if (step.kind === "fifo") execFileSync("mkfifo", [file]);
+          else if (step.kind === "ignore") fs.writeFileSync(file, step.lines.join("\n")); // in place when it exists
+          else if (step.kind === "lock" && fs.existsSync(file)) fs.chmodSync(file, 0o000);
+          else if (step.kind === "lockFolder" && fs.existsSync(folder)) fs.chmodSync(folder, 0o000);
+          else if (step.kind === "exclude") exclude = step.globs;
+          const config = configFor(root, exclude);
+          const remembered = listTree(config, { steering, memory });
+          expect(reported(remembered)).toEqual(reported(listTree(config, { steering })));
+          memory = memoryOf(remembered);
+          for (const locked of ["a", "a/b", "c"]) if (fs.existsSync(path.join(root, locked))) fs.chmodSync(path.join(root, locked), 0o755);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -10,6 +10,7 @@ import { check } from "../../src/index.js";
 import { FileHashes } from "../../src/cache/key.js";
 import { cacheSecret } from "../../src/cache/secret.js";
 import { readStatIndex, statOf } from "../../src/cache/stats.js";
+import { writeEntry } from "../../src/cache/store.js";
 import { freshCacheHomeForEachTest } from "./cache-home.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
@@ -20,7 +21,7 @@ const SERVER = "services/links/src/server.ts";
 const copies: string[] = [];
 
 beforeAll(async () => {
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 8; i++) {
     const root = mkdtempSync(path.join(tmpdir(), "topo-lint-stats-"));
     cpSync(path.join(REPO, FIXTURE), root, { recursive: true });
     copies.push(root);
@@ -117,6 +118,39 @@ describe("file-metadata index", () => {
     expect(after).toBe(await findings(root));
   });
 
+  it("remembers the folders it listed: a file added to one is listed and analysed as without the cache", async () => {
+    const root = await settledCopy();
+    const cacheDir = path.join(root, ".cache-under-test");
+    await findings(root, cacheDir);
+    const secret = cacheSecret(root);
+    if (!("secret" in secret)) throw new Error(secret.error);
+    const folders = readStatIndex(cacheDir, root, secret.secret).folders;
+    expect(folders.get("services/links/src")?.entries).toEqual([["s", "server.ts"]]);
+    const added = path.join(root, "services/links/src/extra.ts");
+    writeFileSync(added, readFileSync(path.join(root, SERVER), "utf8").replace("getLink", "getExtra"));
+    const after = await findings(root, cacheDir);
+    expect(after).toContain("services/links/src/extra.ts");
+    expect(after).toBe(await findings(root));
+  });
+
+  it("an index whose folder part is not in this version's shape keeps its file hashes and forgets every folder", async () => {
+    const root = await settledCopy();
+    const cacheDir = path.join(root, ".cache-under-test");
+    await findings(root, cacheDir);
+    const secret = cacheSecret(root);
+    if (!("secret" in secret)) throw new Error(secret.error);
+    const before = readStatIndex(cacheDir, root, secret.secret);
+    expect(before.folders.size).toBeGreaterThan(0);
+    // Written with the secret, as only topo-lint can: an entry named "../x" is no name a folder holds.
+    const folders = [...before.folders].map(([folder, { stat, rules, gitignore, entries }]) => [folder, stat, rules, gitignore, entries]);
+    (folders[0][4] as unknown[]).push(["s", "../outside.ts"]);
+    const files = [...before.files].map(([file, { stat, hash }]) => [file, stat, hash]);
+    expect(writeEntry(cacheDir, path.basename(indexFile(cacheDir), ".json"), { files, folders }, secret.secret)).toBe(true);
+    const after = readStatIndex(cacheDir, root, secret.secret);
+    expect(after.folders.size).toBe(0);
+    expect(after.files).toEqual(before.files);
+  });
+
   it("an index whose payload was altered is ignored", async () => {
     const root = await settledCopy();
     const cacheDir = path.join(root, ".cache-under-test");
@@ -131,9 +165,9 @@ describe("file-metadata index", () => {
     writeFileSync(file, `${JSON.stringify(header)}\n${payload}`);
     const secret = cacheSecret(root);
     if (!("secret" in secret)) throw new Error(secret.error);
-    expect(readStatIndex(cacheDir, root, secret.secret).size).toBe(0);
+    expect(readStatIndex(cacheDir, root, secret.secret).files.size).toBe(0);
     const untouched = text.slice(0, text.indexOf("\n") + 1) + text.slice(text.indexOf("\n") + 1);
     writeFileSync(file, untouched);
-    expect(readStatIndex(cacheDir, root, secret.secret).size).toBeGreaterThan(0);
+    expect(readStatIndex(cacheDir, root, secret.secret).files.size).toBeGreaterThan(0);
   });
 });
