@@ -1,4 +1,5 @@
-// Lists the source files of the analysed root: what every later stage parses, and nothing it must not.
+// Lists the source files of the analysed root (what every later stage parses, and nothing it must not) and the files
+// that steer module resolution, remembering what it read of each folder so that the next walk reads only what changed.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";

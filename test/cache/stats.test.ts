@@ -40,6 +40,13 @@ async function findings(root: string, cacheDir?: string): Promise<string> {
   return JSON.stringify(run.result.findings);
 }
 
+/** The cache secret the runs on `root` use (made on first use). */
+function secretOf(root: string): Buffer {
+  const secret = cacheSecret(root);
+  if (!("secret" in secret)) throw new Error(secret.error);
+  return secret.secret;
+}
+
 function indexFile(cacheDir: string): string {
   const [name] = readdirSync(cacheDir).filter((entry) => entry.startsWith("stats-"));
   return path.join(cacheDir, name);
@@ -122,9 +129,7 @@ describe("file-metadata index", () => {
     const root = await settledCopy();
     const cacheDir = path.join(root, ".cache-under-test");
     await findings(root, cacheDir);
-    const secret = cacheSecret(root);
-    if (!("secret" in secret)) throw new Error(secret.error);
-    const folders = readStatIndex(cacheDir, root, secret.secret).folders;
+    const folders = readStatIndex(cacheDir, root, secretOf(root)).folders;
     expect(folders.get("services/links/src")?.entries).toEqual([["s", "server.ts"]]);
     const added = path.join(root, "services/links/src/extra.ts");
     writeFileSync(added, readFileSync(path.join(root, SERVER), "utf8").replace("getLink", "getExtra"));
@@ -137,16 +142,14 @@ describe("file-metadata index", () => {
     const root = await settledCopy();
     const cacheDir = path.join(root, ".cache-under-test");
     await findings(root, cacheDir);
-    const secret = cacheSecret(root);
-    if (!("secret" in secret)) throw new Error(secret.error);
-    const before = readStatIndex(cacheDir, root, secret.secret);
+    const before = readStatIndex(cacheDir, root, secretOf(root));
     expect(before.folders.size).toBeGreaterThan(0);
     // Written with the secret, as only topo-lint can: an entry named "../x" is no name a folder holds.
     const folders = [...before.folders].map(([folder, { stat, rules, gitignore, entries }]) => [folder, stat, rules, gitignore, entries]);
     (folders[0][4] as unknown[]).push(["s", "../outside.ts"]);
     const files = [...before.files].map(([file, { stat, hash }]) => [file, stat, hash]);
-    expect(writeEntry(cacheDir, path.basename(indexFile(cacheDir), ".json"), { files, folders }, secret.secret)).toBe(true);
-    const after = readStatIndex(cacheDir, root, secret.secret);
+    expect(writeEntry(cacheDir, path.basename(indexFile(cacheDir), ".json"), { files, folders }, secretOf(root))).toBe(true);
+    const after = readStatIndex(cacheDir, root, secretOf(root));
     expect(after.folders.size).toBe(0);
     expect(after.files).toEqual(before.files);
   });
@@ -163,11 +166,9 @@ describe("file-metadata index", () => {
     header.sha1 = createHash("sha1").update(payload, "utf8").digest("hex");
     header.length = payload.length;
     writeFileSync(file, `${JSON.stringify(header)}\n${payload}`);
-    const secret = cacheSecret(root);
-    if (!("secret" in secret)) throw new Error(secret.error);
-    expect(readStatIndex(cacheDir, root, secret.secret).files.size).toBe(0);
+    expect(readStatIndex(cacheDir, root, secretOf(root)).files.size).toBe(0);
     const untouched = text.slice(0, text.indexOf("\n") + 1) + text.slice(text.indexOf("\n") + 1);
     writeFileSync(file, untouched);
-    expect(readStatIndex(cacheDir, root, secret.secret).files.size).toBeGreaterThan(0);
+    expect(readStatIndex(cacheDir, root, secretOf(root)).files.size).toBeGreaterThan(0);
   });
 });
