@@ -98,7 +98,10 @@ export interface ListedFolder {
 export interface TreeListing extends SourceListing {
   /** The steering files `options.steering` accepts, root-relative and sorted. */
   steering: string[];
-  /** Every folder read, by root-relative path ("" the root), and when it last changed (nanoseconds). */
+  /**
+   * Every folder read, by root-relative path ("" the root), and when it last changed (nanoseconds); empty unless
+   * `options.memory` was given (an empty memory for a first walk).
+   */
   folders: Map<string, { listed: ListedFolder; changed: bigint }>;
 }
 
@@ -163,8 +166,9 @@ export function listTree(config: TopologyConfig, options: TreeOptions = {}): Tre
 
   const walk = (folder: string, scopes: IgnoreScope[], above: string, steeringOnly: boolean): void => {
     const absolute = folder === "" ? root : path.join(root, folder);
-    // Taken before reading: a change while the folder is read leaves newer times than the ones remembered.
-    const stat = folderStat(absolute);
+    // Taken before reading (a change while the folder is read leaves newer times than the ones remembered), and only
+    // for a walk that remembers.
+    const stat = options.memory !== undefined ? folderStat(absolute) : undefined;
     let known = memory.get(folder);
     if (known !== undefined && known.stat !== stat?.stat) known = undefined;
     let entries: fs.Dirent[] | undefined;

@@ -147,7 +147,7 @@ describe("listTree with the memory of an earlier walk", () => {
     fs.mkdirSync(path.join(root, "src"));
     fs.writeFileSync(path.join(root, "src/a.ts"), "");
     const config = configFor(root, []);
-    const first = listTree(config, { steering });
+    const first = listTree(config, { steering, memory: new Map() });
     expect(first.files).toEqual(["src/a.ts"]);
     // A remembered entry that is not on disk shows the memory was used: the walk lists it, and the check of each
     // listed file's readability says it is not there.
@@ -185,7 +185,7 @@ describe("listTree with the memory of an earlier walk", () => {
         fs.rmSync(root, { recursive: true, force: true });
         fs.mkdirSync(root);
         let exclude: string[] = [];
-        let memory = memoryOf(listTree(configFor(root, exclude), { steering }));
+        let memory = memoryOf(listTree(configFor(root, exclude), { steering, memory: new Map() }));
         for (const step of changes) {
           const folder = "folder" in step ? path.join(root, step.folder) : root;
           if (step.kind !== "exclude" && step.kind !== "lockFolder") fs.mkdirSync(folder, { recursive: true });
