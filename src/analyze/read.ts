@@ -29,6 +29,8 @@ export interface ReadOptions {
   within?: string;
   /** Default MAX_TEXT_BYTES. */
   maxBytes?: number;
+  /** When set, reading stops at the first byte of this value: the text up to and including it (all of it when none). */
+  until?: number;
 }
 
 /** `readAnalysedFile` for an absolute path; `within` optional, for files the user named themselves (`--config`). */
@@ -66,7 +68,8 @@ export function readRegularFile(absolute: string, options: ReadOptions = {}): Re
     if (stat.size > maxBytes) return { error: `is larger than ${describeBytes(maxBytes)} (${describeBytes(stat.size)})` };
     // The size may be stale or wrong (a file still growing): read until the end, at most one byte past the cap.
     const capacity = maxBytes + 1;
-    let buffer = Buffer.allocUnsafe(Math.min(capacity, stat.size + 1));
+    // A read that may stop early starts small: the head it wants is usually a fraction of the file.
+    let buffer = Buffer.allocUnsafe(Math.min(capacity, stat.size + 1, options.until === undefined ? Infinity : 64 * 1024));
     let total = 0;
     for (;;) {
       if (total === buffer.length) {
@@ -78,6 +81,13 @@ export function readRegularFile(absolute: string, options: ReadOptions = {}): Re
       const read = fs.readSync(fd, buffer, total, buffer.length - total, null);
       if (read === 0) break;
       total += read;
+      if (options.until !== undefined) {
+        const at = buffer.subarray(0, total).indexOf(options.until, total - read);
+        if (at >= 0) {
+          total = at + 1;
+          break;
+        }
+      }
     }
     if (total > maxBytes) return { error: `is larger than ${describeBytes(maxBytes)}` };
     return { text: buffer.toString("utf8", 0, total) };

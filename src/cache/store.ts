@@ -8,6 +8,7 @@ import { readRegularFile } from "../analyze/read.js";
 import { CACHE_SCHEMA, TOOL_VERSION } from "./key.js";
 
 const FORMAT = "topo-lint-analysis-cache";
+const NEWLINE = 0x0a;
 const ENTRY = /^[0-9a-f]{64}\.json$/;
 /** Temporary files of analyses and of the file-metadata indexes (`stats-<hex>.json`, one per root, never pruned). */
 const TEMPORARY = /^(?:stats-)?[0-9a-f]{64}\.json\.[0-9a-z-]+\.tmp$/;
@@ -84,9 +85,10 @@ export function findEntry(
   } catch {
     return undefined;
   }
-  const candidates: { name: string; used: number; text: string; header: Partial<Header> }[] = [];
+  const candidates: { name: string; used: number; head: string; header: Partial<Header> }[] = [];
   for (const name of names) {
-    const read = readRegularFile(path.join(dir, name), { maxBytes: MAX_ENTRY_BYTES });
+    // Only the header line: the payload of an entry that is not chosen is never read.
+    const read = readRegularFile(path.join(dir, name), { maxBytes: MAX_ENTRY_BYTES, until: NEWLINE });
     if ("error" in read) continue;
     const header = headerOf(read.text);
     if (header?.base !== base || !Array.isArray(header.inputs)) continue;
@@ -96,15 +98,18 @@ export function findEntry(
     } catch {
       continue;
     }
-    candidates.push({ name, used, text: read.text, header });
+    candidates.push({ name, used, head: read.text, header });
   }
   candidates.sort((a, b) => b.used - a.used || (a.name < b.name ? -1 : 1));
   const wellFormed = candidates.filter(({ header }) =>
     header.inputs!.every((row) => Array.isArray(row) && row.length === 2 && row.every((part) => typeof part === "string")),
   );
-  const open = ({ name, text, header }: (typeof candidates)[number], held: boolean) => {
+  const open = ({ name, head, header }: (typeof candidates)[number], held: boolean) => {
     const key = name.slice(0, -".json".length);
-    const value = validated(text, key, secret);
+    const read = readRegularFile(path.join(dir, name), { maxBytes: MAX_ENTRY_BYTES });
+    // Replaced since its header was read: the inputs judged were another entry's.
+    if ("error" in read || !read.text.startsWith(head)) return undefined;
+    const value = validated(read.text, key, secret);
     return value === undefined ? undefined : { key, value: value.value, inputs: header.inputs!, held };
   };
   for (const candidate of wellFormed) {

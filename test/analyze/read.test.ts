@@ -57,6 +57,18 @@ describe("readAnalysedFile", () => {
     expect(readAnalysedFile(dir, "pipe.ts")).toEqual({ error: "is not a regular file (a FIFO)" });
   });
 
+  it("stops at the first byte given as `until`, and reads all of a file without one", () => {
+    const dir = root();
+    // Past 64 KiB, the first buffer of a read that may stop early, so that the read grows before it finds the byte.
+    const head = `${"h".repeat(100 * 1024)}\n`;
+    writeFileSync(path.join(dir, "entry.json"), `${head}${"p".repeat(300 * 1024)}\nmore`);
+    expect(readRegularFile(path.join(dir, "entry.json"), { until: 0x0a })).toEqual({ text: head });
+    writeFileSync(path.join(dir, "short.json"), "no newline");
+    expect(readRegularFile(path.join(dir, "short.json"), { until: 0x0a })).toEqual({ text: "no newline" });
+    execFileSync("mkfifo", [path.join(dir, "pipe.json")]);
+    expect(readRegularFile(path.join(dir, "pipe.json"), { until: 0x0a })).toEqual({ error: "is not a regular file (a FIFO)" });
+  });
+
   it("refuses a file over the cap, and reads one at it", () => {
     const dir = root();
     writeFileSync(path.join(dir, "at.ts"), "x".repeat(1000));
