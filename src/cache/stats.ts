@@ -88,9 +88,9 @@ function foldersOf(rows: unknown): FolderIndex {
   return index;
 }
 
-/** A name a folder can hold: never empty, `.`, `..` or a path. */
+/** A name a folder can hold: never empty, `.`, `..`, a path or a NUL (a backslash is part of a name on POSIX). */
 function isEntryName(name: unknown): boolean {
-  return typeof name === "string" && name !== "" && name !== "." && name !== ".." && !name.includes("/") && !name.includes("\\") && !name.includes("\0");
+  return typeof name === "string" && name !== "" && name !== "." && name !== ".." && !name.includes("/") && !name.includes("\0");
 }
 
 /** Stores the index for `root`; false when the folder cannot be written (the next run just hashes again). */

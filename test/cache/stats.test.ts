@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { check } from "../../src/index.js";
 import { FileHashes } from "../../src/cache/key.js";
 import { cacheSecret } from "../../src/cache/secret.js";
-import { readStatIndex, statOf } from "../../src/cache/stats.js";
+import { readStatIndex, statOf, writeStatIndex } from "../../src/cache/stats.js";
+import type { ListedFolder } from "../../src/analyze/files.js";
 import { writeEntry } from "../../src/cache/store.js";
 import { freshCacheHomeForEachTest } from "./cache-home.js";
 
@@ -152,6 +153,14 @@ describe("file-metadata index", () => {
     const after = readStatIndex(cacheDir, root, secretOf(root));
     expect(after.folders.size).toBe(0);
     expect(after.files).toEqual(before.files);
+  });
+
+  it("keeps a folder whose entry names hold a backslash, as POSIX names may", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "topo-lint-stats-"));
+    const cacheDir = path.join(root, ".cache-under-test");
+    const folders = new Map([["src", { stat: "1:2:3:4", rules: "r", gitignore: false, entries: [["s", "a\\b.ts"]] as ListedFolder["entries"] }]]);
+    expect(writeStatIndex(cacheDir, root, { files: new Map(), folders }, secretOf(root))).toBe(true);
+    expect(readStatIndex(cacheDir, root, secretOf(root)).folders).toEqual(folders);
   });
 
   it("an index whose payload was altered is ignored", async () => {
