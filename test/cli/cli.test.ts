@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyFixture, runCli } from "./run-cli.js";
+import { REPO, copyFixture, reportingLoads, runCli } from "./run-cli.js";
 
 
 describe("topo-lint check, run as a user runs it", () => {
@@ -121,5 +121,17 @@ describe("topo-lint check, run as a user runs it", () => {
     const again = runCli(["init", root]);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain("kept  topo-lint.config.yaml (exists; --force overwrites it)");
+  });
+});
+
+describe("what a command loads", () => {
+  it("check leaves the graph exporters' layout unloaded; graph --format html loads it", () => {
+    const env = reportingLoads(/graphology-layout-forceatlas2/);
+    const root = path.join(REPO, "fixtures/reference");
+    const html = runCli(["graph", root, "--format", "html", "--no-cache", "--output", path.join(mkdtempSync(path.join(tmpdir(), "topo-lint-html-")), "g.html")], { env });
+    expect(html.status).toBe(0);
+    expect(html.stderr).toMatch(/^loaded .*graphology-layout-forceatlas2/m); // the hook works
+    const checked = runCli(["check", root, "--no-cache", "--format", "json"], { env });
+    expect([checked.status, checked.stderr]).toEqual([0, ""]);
   });
 });
