@@ -400,19 +400,12 @@ export class CallGraph {
     const nameNode = ts.isPropertyAccessExpression(target) ? target.name : ts.isElementAccessExpression(target) ? target.argumentExpression : target;
     if (!ts.isIdentifier(nameNode) && !ts.isPrivateIdentifier(nameNode) && !ts.isStringLiteralLike(nameNode)) return [];
     if (this.relevant !== undefined && !this.relevant.names.has(nameNode.text)) return [];
-    if (nameNode !== target && !this.mayName(target)) return [];
+    // A member `x.f` or `x["f"]` may name an analysed function only when something analysed declares one under `f`
+    // and `x` may come from analysed code (see `mayBeAnalysed`).
+    if (nameNode !== target && !(this.memberNames.has(nameNode.text) && this.mayBeAnalysed((target as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression, 0))) {
+      return [];
+    }
     return this.functionsOfSymbol(this.checker.getSymbolAtLocation(nameNode), 0);
-  }
-
-  /**
-   * Whether a member written as `x.f` or `x["f"]` may name an analysed function: something analysed declares a
-   * function under `f`, and `x` may come from analysed code (see `mayBeAnalysed`). Other expressions may.
-   */
-  private mayName(written: ts.Expression): boolean {
-    if (!ts.isPropertyAccessExpression(written) && !ts.isElementAccessExpression(written)) return true;
-    const name = ts.isPropertyAccessExpression(written) ? written.name : written.argumentExpression;
-    if (!ts.isIdentifier(name) && !ts.isPrivateIdentifier(name) && !ts.isStringLiteralLike(name)) return true;
-    return this.memberNames.has(name.text) && this.mayBeAnalysed(written.expression, 0);
   }
 
   /** What an import alias stands for (any other symbol stands for itself); null when the checker cannot say. */
