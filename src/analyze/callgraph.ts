@@ -1,6 +1,7 @@
 // The function-level call graph behind hard/soft: which functions a function calls or hands a callback to, and
 // whether each call (or call site) is waited on where it is written.
 import ts from "./typescript.cjs";
+import { MemberResolver } from "./members.js";
 import type { Relevance } from "./relevance.js";
 
 /** A function with a body: the unit the call graph walks. */
@@ -364,11 +365,12 @@ const MAX_HOPS = 16;
 /** Builds the call edges of functions on demand and remembers them: only functions something reaches are read. */
 export class CallGraph {
   private readonly edgesOf = new Map<FunctionNode, CallEdge[]>();
+  /** Member accesses are answered from declarations: asking the checker computes the receiver's type. */
+  private readonly members: MemberResolver;
 
   /**
    * @param memberNames every name the analysed files declare something under (analyze/nodes.ts): a member access
-   * whose name is not among them cannot resolve to an analysed function, so the type checker is not asked — asking
-   * computes the type of the receiver (`res.json()`, `db.select().from(t)`), most of what call edges cost.
+   * whose name is not among them cannot resolve to an analysed function, so its receiver is not looked into.
    */
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -382,7 +384,9 @@ export class CallGraph {
      * asked.
      */
     private readonly relevant?: Relevance,
-  ) {}
+  ) {
+    this.members = new MemberResolver(checker);
+  }
 
   edges(fn: FunctionNode): CallEdge[] {
     let edges = this.edgesOf.get(fn);
@@ -405,7 +409,17 @@ export class CallGraph {
     if (nameNode !== target && !(this.memberNames.has(nameNode.text) && this.mayBeAnalysed((target as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression, 0))) {
       return [];
     }
-    return this.functionsOfSymbol(this.checker.getSymbolAtLocation(nameNode), 0);
+    if (nameNode === target) return this.functionsOfSymbol(this.checker.getSymbolAtLocation(nameNode), 0);
+    return this.functionsOfMember(target as ts.PropertyAccessExpression | ts.ElementAccessExpression, 0);
+  }
+
+  /** The functions behind a member access, as its receiver's declarations give it (analyze/members.ts). */
+  private functionsOfMember(access: ts.PropertyAccessExpression | ts.ElementAccessExpression, depth: number): FunctionNode[] {
+    const found: FunctionNode[] = [];
+    for (const symbol of this.members.members(access)) {
+      for (const fn of this.functionsOfSymbol(symbol, depth)) if (!found.includes(fn)) found.push(fn);
+    }
+    return found;
   }
 
   /** What an import alias stands for (any other symbol stands for itself); null when the checker cannot say. */
@@ -421,9 +435,8 @@ export class CallGraph {
   /**
    * Whether a receiver's type may come from analysed code. It cannot when the receiver derives from something the
    * program does not hold — an import of a package that is not analysed, or a global (the program has no standard
-   * library): the checker's answer there is `any`, whose members name nothing, and computing it (the contextual
-   * type of a handler's parameter, every argument of a builder chain) is most of what a member call costs. A
-   * receiver that derives from a call or a property takes its root's answer; anything else may.
+   * library): the checker's answer there is `any`, whose members name nothing. A receiver that derives from a call or
+   * a property takes its root's answer; anything else may.
    */
   private mayBeAnalysed(expression: ts.Expression, hops: number): boolean {
     // Down the chain to its root: `db.select().from(t).where(…)` is rooted at `db`.
@@ -703,8 +716,9 @@ export class CallGraph {
     if (isFunctionNode(expression)) return [expression];
     if (ts.isIdentifier(expression) || ts.isPropertyAccessExpression(expression)) {
       const name = ts.isIdentifier(expression) ? expression : expression.name;
-      if (name !== expression && !this.memberNames.has(name.text)) return [];
-      return this.functionsOfSymbol(this.checker.getSymbolAtLocation(name), depth + 1);
+      if (name === expression) return this.functionsOfSymbol(this.checker.getSymbolAtLocation(name), depth + 1);
+      if (!this.memberNames.has(name.text)) return [];
+      return this.functionsOfMember(expression as ts.PropertyAccessExpression, depth + 1);
     }
     return [];
   }
