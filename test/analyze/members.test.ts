@@ -6,27 +6,7 @@ import { describe, expect, it } from "vitest";
 import ts from "../../src/analyze/typescript.cjs";
 import { MemberResolver } from "../../src/analyze/members.js";
 import { fixtureSources, parse } from "./fixture-sources.js";
-
-const OPTIONS: ts.CompilerOptions = {
-  allowJs: true,
-  noLib: true,
-  types: [],
-  noEmit: true,
-  jsx: ts.JsxEmit.Preserve,
-  target: ts.ScriptTarget.ESNext,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-};
-
-function programOf(files: ReadonlyMap<string, ts.SourceFile>): ts.Program {
-  const host = ts.createCompilerHost(OPTIONS);
-  host.getSourceFile = (file) => files.get(file);
-  host.fileExists = (file) => files.has(file);
-  host.readFile = (file) => files.get(file)?.text;
-  host.directoryExists = (folder) => [...files.keys()].some((file) => file.startsWith(`${folder}/`));
-  host.getCurrentDirectory = () => "/";
-  return ts.createProgram([...files.keys()], OPTIONS, host);
-}
+import { programOf } from "./memory-program.js";
 
 type Access = ts.PropertyAccessExpression | ts.ElementAccessExpression;
 

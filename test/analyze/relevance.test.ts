@@ -10,28 +10,7 @@ import { CallGraph, type CallEdge, type FunctionNode, enclosingFunction, isFunct
 import { callsByOwner, fileNodes, functionCalls } from "../../src/analyze/nodes.js";
 import { type Relevance, type RelevanceProgram, relevance } from "../../src/analyze/relevance.js";
 import { fixtureSources } from "./fixture-sources.js";
-
-const OPTIONS: ts.CompilerOptions = {
-  allowJs: true,
-  noLib: true,
-  types: [],
-  noEmit: true,
-  jsx: ts.JsxEmit.Preserve,
-  target: ts.ScriptTarget.ESNext,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-};
-
-/** A program of the given files (path → text), with topo-lint's options: no standard library, no packages. */
-function programOf(files: ReadonlyMap<string, ts.SourceFile>): ts.Program {
-  const host = ts.createCompilerHost(OPTIONS);
-  host.getSourceFile = (file) => files.get(file);
-  host.fileExists = (file) => files.has(file);
-  host.readFile = (file) => files.get(file)?.text;
-  host.directoryExists = (folder) => [...files.keys()].some((file) => file.startsWith(`${folder}/`));
-  host.getCurrentDirectory = () => "/";
-  return ts.createProgram([...files.keys()], OPTIONS, host);
-}
+import { programOf } from "./memory-program.js";
 
 function scriptKindOf(file: string): ts.ScriptKind {
   return /\.[cm]?jsx?$/.test(file) ? ts.ScriptKind.JSX : ts.ScriptKind.TSX;

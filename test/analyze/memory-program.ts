@@ -1,0 +1,25 @@
+// A TypeScript program over files held in memory, with topo-lint's compiler options that matter to resolution: no
+// standard library, no packages, JavaScript allowed. For tests that compare an answer with the type checker's.
+import ts from "../../src/analyze/typescript.cjs";
+
+export const OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  noLib: true,
+  types: [],
+  noEmit: true,
+  jsx: ts.JsxEmit.Preserve,
+  target: ts.ScriptTarget.ESNext,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+};
+
+/** A program of the given files (absolute path → parsed file). */
+export function programOf(files: ReadonlyMap<string, ts.SourceFile>): ts.Program {
+  const host = ts.createCompilerHost(OPTIONS);
+  host.getSourceFile = (file) => files.get(file);
+  host.fileExists = (file) => files.has(file);
+  host.readFile = (file) => files.get(file)?.text;
+  host.directoryExists = (folder) => [...files.keys()].some((file) => file.startsWith(`${folder}/`));
+  host.getCurrentDirectory = () => "/";
+  return ts.createProgram([...files.keys()], OPTIONS, host);
+}
