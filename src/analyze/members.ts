@@ -6,7 +6,11 @@
 // the whole program.
 import ts from "./typescript.cjs";
 
-/** A place members are looked up: a class's instances, a symbol's static members (exports), or its members. */
+/**
+ * What a value may be: an instance of a class, what a symbol exports (a class's statics, a module, an enum), what a
+ * symbol declares as members (an interface, a type literal, an object literal), a promise (no members), a function,
+ * or a value of an intersection.
+ */
 type Shape =
   | { kind: "instance"; symbol: ts.Symbol }
   | { kind: "exports"; symbol: ts.Symbol }
@@ -25,7 +29,8 @@ const NONE: Bindings = new Map();
 const MAX_DEPTH = 24;
 
 export class MemberResolver {
-  private readonly shapesOfSymbols = new Map<ts.Symbol, readonly Shape[] | undefined>();
+  /** The symbols whose shapes are being found (a cycle knows nothing). */
+  private readonly inProgress = new Set<ts.Symbol>();
 
   constructor(private readonly checker: ts.TypeChecker) {}
 
@@ -105,10 +110,8 @@ export class MemberResolver {
     const declaration = symbol.declarations?.find(ts.isClassLike);
     const base = declaration?.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
     if (base === undefined) return undefined;
-    const shapes = this.shapesOfExpression(base.expression, depth + 1);
-    const classes = shapes?.filter((candidate) => candidate.kind === "exports" && candidate.symbol.flags & ts.SymbolFlags.Class);
-    if (classes === undefined || classes.length !== shapes?.length) return undefined;
-    return this.memberOf(classes.map((candidate) => shape((candidate as { symbol: ts.Symbol }).symbol)), name, depth + 1);
+    const classes = classesOf(this.shapesOfExpression(base.expression, depth + 1));
+    return classes === undefined ? undefined : this.memberOf(classes.map(shape), name, depth + 1);
   }
 
   /** The shapes a value may have; undefined when declarations do not say. */
@@ -148,9 +151,7 @@ export class MemberResolver {
       return members === undefined ? undefined : this.union(members.map((member) => this.shapesOfSymbol(member, depth + 1)));
     }
     if (ts.isNewExpression(expression)) {
-      const shapes = this.shapesOfExpression(expression.expression, depth + 1);
-      if (shapes === undefined || !shapes.every((shape) => shape.kind === "exports" && shape.symbol.flags & ts.SymbolFlags.Class)) return undefined;
-      return shapes.map((shape) => ({ kind: "instance", symbol: (shape as { symbol: ts.Symbol }).symbol }));
+      return instancesOf(classesOf(this.shapesOfExpression(expression.expression, depth + 1)));
     }
     if (ts.isCallExpression(expression)) return this.shapesOfCall(expression, depth);
     if (ts.isAwaitExpression(expression)) {
@@ -158,10 +159,10 @@ export class MemberResolver {
       return shapes?.flatMap((shape) => (shape.kind === "promise" ? [] : [shape]));
     }
     if (ts.isArrowFunction(expression) || ts.isFunctionExpression(expression)) {
-      return [{ kind: "function", fn: expression, symbol: (expression as { symbol?: ts.Symbol }).symbol }];
+      return [{ kind: "function", fn: expression, symbol: boundSymbol(expression) }];
     }
     if (ts.isObjectLiteralExpression(expression) || ts.isClassExpression(expression)) {
-      const symbol = (expression as { symbol?: ts.Symbol }).symbol;
+      const symbol = boundSymbol(expression);
       if (symbol === undefined) return undefined;
       return [ts.isClassExpression(expression) ? { kind: "exports", symbol } : { kind: "members", symbol }];
     }
@@ -224,9 +225,7 @@ export class MemberResolver {
         return this.discriminated(symbol, member.name.text, (known) => (known === value) === (equal === holds), depth + 1);
       }
       if (operator === ts.SyntaxKind.InstanceOfKeyword && holds && this.names(expression.left, symbol)) {
-        const classes = this.shapesOfExpression(expression.right, depth + 1);
-        if (classes === undefined || !classes.every((shape) => shape.kind === "exports" && shape.symbol.flags & ts.SymbolFlags.Class)) return undefined;
-        return classes.map((shape) => ({ kind: "instance", symbol: (shape as { symbol: ts.Symbol }).symbol }));
+        return instancesOf(classesOf(this.shapesOfExpression(expression.right, depth + 1)));
       }
       return undefined;
     }
@@ -280,7 +279,7 @@ export class MemberResolver {
     if (current === undefined || ts.isSourceFile(current)) return undefined;
     const holder = current.parent;
     if (holder !== undefined && ts.isClassLike(holder)) {
-      const symbol = (holder as { symbol?: ts.Symbol }).symbol;
+      const symbol = boundSymbol(holder);
       if (symbol === undefined) return undefined;
       const isStatic = ts.canHaveModifiers(current) && ts.getModifiers(current)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword);
       return [{ kind: isStatic ? "exports" : "instance", symbol }];
@@ -302,6 +301,11 @@ export class MemberResolver {
     }
     const callees = this.shapesOfExpression(call.expression, depth + 1);
     if (callees === undefined) return undefined;
+    return this.returnsOf(callees, call, depth + 1);
+  }
+
+  /** What calling a value returns, when every shape it may have is a function. */
+  private returnsOf(callees: readonly Shape[], call: ts.CallExpression | undefined, depth: number): readonly Shape[] | undefined {
     return this.union(callees.map((callee) => (callee.kind === "function" ? this.returnShapes(callee.fn, call, depth + 1) : undefined)));
   }
 
@@ -336,10 +340,9 @@ export class MemberResolver {
     const parameters = fn.typeParameters ?? [];
     if (parameters.length === 0) return NONE;
     const bound = new Map<ts.Symbol, readonly Shape[]>();
-    const symbolOf = (parameter: ts.TypeParameterDeclaration) => (parameter as { symbol?: ts.Symbol }).symbol;
     if (call.typeArguments !== undefined) {
       parameters.forEach((parameter, index) => {
-        const symbol = symbolOf(parameter);
+        const symbol = boundSymbol(parameter);
         const argument = call.typeArguments?.[index];
         const shapes = argument === undefined ? undefined : this.shapesOfType(argument, NONE, depth + 1);
         if (symbol !== undefined && shapes !== undefined) bound.set(symbol, shapes);
@@ -349,7 +352,7 @@ export class MemberResolver {
     const typeParameter = (type: ts.TypeNode | undefined): ts.Symbol | undefined => {
       if (type === undefined || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
       const symbol = parameters.find((parameter) => parameter.name.text === (type.typeName as ts.Identifier).text);
-      return symbol === undefined ? undefined : symbolOf(symbol);
+      return symbol === undefined ? undefined : boundSymbol(symbol);
     };
     fn.parameters.forEach((parameter, index) => {
       const argument = call.arguments[index];
@@ -365,18 +368,25 @@ export class MemberResolver {
       const returned = typeParameter(type.type);
       if (returned === undefined || bound.has(returned)) return;
       const callbacks = this.shapesOfExpression(argument, depth + 1);
-      const shapes = callbacks === undefined ? undefined : this.union(callbacks.map((callback) => (callback.kind === "function" ? this.returnShapes(callback.fn, undefined, depth + 1) : undefined)));
+      const shapes = callbacks === undefined ? undefined : this.returnsOf(callbacks, undefined, depth + 1);
       if (shapes !== undefined) bound.set(returned, shapes);
     });
     return bound;
   }
 
+  /**
+   * A symbol's shapes. Nothing is remembered between questions: an answer cut short by a cycle (the symbol asked again
+   * while its own answer is being found) or by the depth limit depends on where the question started, and a
+   * remembered one would make the answer for a receiver depend on what was asked before it.
+   */
   private shapesOfSymbol(symbol: ts.Symbol, depth: number): readonly Shape[] | undefined {
-    if (this.shapesOfSymbols.has(symbol)) return this.shapesOfSymbols.get(symbol);
-    this.shapesOfSymbols.set(symbol, undefined); // a cycle knows nothing
-    const shapes = this.shapesOfSymbolAfresh(symbol, depth);
-    this.shapesOfSymbols.set(symbol, shapes);
-    return shapes;
+    if (this.inProgress.has(symbol) || depth > MAX_DEPTH) return undefined;
+    this.inProgress.add(symbol);
+    try {
+      return this.shapesOfSymbolAfresh(symbol, depth);
+    } finally {
+      this.inProgress.delete(symbol);
+    }
   }
 
   private shapesOfSymbolAfresh(symbol: ts.Symbol, depth: number): readonly Shape[] | undefined {
@@ -429,7 +439,7 @@ export class MemberResolver {
       return this.shapesOfExpression(parent.right, depth + 1);
     }
     if (ts.isMethodSignature(declaration) || ts.isFunctionLike(declaration)) {
-      return [{ kind: "function", fn: declaration, symbol: (declaration as { symbol?: ts.Symbol }).symbol }];
+      return [{ kind: "function", fn: declaration, symbol: boundSymbol(declaration) }];
     }
     return undefined;
   }
@@ -487,7 +497,7 @@ export class MemberResolver {
     if (depth > MAX_DEPTH) return undefined;
     if (ts.isParenthesizedTypeNode(type)) return this.shapesOfType(type.type, bindings, depth + 1);
     if (ts.isTypeLiteralNode(type)) {
-      const symbol = (type as { symbol?: ts.Symbol }).symbol;
+      const symbol = boundSymbol(type);
       return symbol === undefined ? undefined : [{ kind: "members", symbol }];
     }
     if (ts.isFunctionTypeNode(type)) return [{ kind: "function", fn: type }];
@@ -547,6 +557,26 @@ export class MemberResolver {
       return undefined;
     }
   }
+}
+
+/** The symbol the binder gave a declaration (a class, an object or type literal, a function, a type parameter). */
+function boundSymbol(node: ts.Node): ts.Symbol | undefined {
+  return (node as { symbol?: ts.Symbol }).symbol;
+}
+
+/** The classes a value is, when it is nothing but classes (`C`, `cond ? A : B`). */
+function classesOf(shapes: readonly Shape[] | undefined): ts.Symbol[] | undefined {
+  if (shapes === undefined || shapes.length === 0) return undefined;
+  const classes: ts.Symbol[] = [];
+  for (const shape of shapes) {
+    if (shape.kind !== "exports" || !(shape.symbol.flags & ts.SymbolFlags.Class)) return undefined;
+    classes.push(shape.symbol);
+  }
+  return classes;
+}
+
+function instancesOf(classes: readonly ts.Symbol[] | undefined): Shape[] | undefined {
+  return classes?.map((symbol) => ({ kind: "instance", symbol }));
 }
 
 function sameShape(a: Shape, b: Shape): boolean {

@@ -3,6 +3,7 @@
 // declarations it finds are the checker's — same set, nothing more, nothing less — except where the checker narrows
 // by control flow, which declarations alone cannot see.
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import ts from "../../src/analyze/typescript.cjs";
 import { MemberResolver } from "../../src/analyze/members.js";
 import { fixtureSources, parse } from "./fixture-sources.js";
@@ -47,6 +48,10 @@ function disagreements(program: ts.Program, accesses: readonly Access[]): string
     if (theirs.join() !== mine.join()) found.push(`${where(access as unknown as ts.Declaration)} ${access.getText()}: checker [${theirs}] resolver [${mine}]`);
   }
   return found;
+}
+
+function answerOf(resolver: MemberResolver, access: Access): string[] {
+  return [...new Set(resolver.members(access).flatMap((symbol) => symbol.declarations ?? []))].map(where).sort();
 }
 
 const SAMPLES: Record<string, string> = {
@@ -178,6 +183,17 @@ describe("member accesses answered from declarations", () => {
       expect(byText.get(text), text).toBeGreaterThan(0);
     }
     for (const text of ['anything.get', 'outside.get', 'load().then']) expect(byText.get(text), text).toBe(0);
+  });
+
+  it("give each access the same answer whatever was asked before it", () => {
+    const alone = accesses.map((access) => answerOf(new MemberResolver(program.getTypeChecker()), access));
+    fc.assert(
+      fc.property(fc.shuffledSubarray([...accesses.keys()], { minLength: 1 }), (order) => {
+        const resolver = new MemberResolver(program.getTypeChecker());
+        for (const index of order) expect(answerOf(resolver, accesses[index])).toEqual(alone[index]);
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it("follow the guards a value stands under as the checker does: instanceof, type predicates, discriminants", () => {
