@@ -24,13 +24,17 @@ export async function filesMatching(root: string, glob: string): Promise<string[
   if (!scan.isGlob) return (await isPresentNonFolder(path.join(root, glob))) ? [glob] : [];
   const matches = picomatch(glob);
   const found: string[] = [];
-  await walk(root, scan.base === "." ? "" : scan.base, (file) => {
+  // A glob without `**` (or braces and extglobs, which may hold a `/`) matches paths of as many segments as it has:
+  // folders deeper than that are not read (`apps/*/topo.service.yaml` reads `apps` and its folders, nothing below).
+  const depth = /\*\*|[{(]/.test(scan.glob) ? Infinity : scan.glob.split("/").length - 1;
+  await walk(root, scan.base === "." ? "" : scan.base, depth, (file) => {
     if (matches(file)) found.push(file);
   });
   return found.sort();
 }
 
-async function walk(root: string, folder: string, visit: (file: string) => void): Promise<void> {
+/** Visits the files under `folder`, and those of its folders down to `depth` levels below it. */
+async function walk(root: string, folder: string, depth: number, visit: (file: string) => void): Promise<void> {
   let entries;
   try {
     entries = await fs.readdir(path.join(root, folder), { withFileTypes: true });
@@ -44,7 +48,7 @@ async function walk(root: string, folder: string, visit: (file: string) => void)
     // entry a glob matches (a linked file, a FIFO) is listed, so that reading it says what is wrong with it
     // instead of the manifest vanishing.
     if (entry.isDirectory()) {
-      if (!NEVER_SEARCHED.has(entry.name)) await walk(root, relative, visit);
+      if (depth > 0 && !NEVER_SEARCHED.has(entry.name)) await walk(root, relative, depth - 1, visit);
     } else {
       visit(relative);
     }
