@@ -2,6 +2,7 @@
 // whether each call (or call site) is waited on where it is written.
 import ts from "./typescript.cjs";
 import { MemberResolver } from "./members.js";
+import type { Names } from "./names.js";
 import type { Relevance } from "./relevance.js";
 
 /** A function with a body: the unit the call graph walks. */
@@ -144,19 +145,19 @@ export function isSchedulerCall(call: ts.CallExpression | ts.NewExpression): boo
  * statement, a soft wrapper, an annotation or a swallowing try/catch with a timeout make it soft; anything that
  * flows into an await, a return, a variable or an argument is hard (when in doubt: hard).
  */
-export function localHardness(site: ts.Node, softWrappers: ReadonlySet<string>, checker: ts.TypeChecker): LocalHardness {
+export function localHardness(site: ts.Node, softWrappers: ReadonlySet<string>, names: Names): LocalHardness {
   const annotation = softAnnotation(site);
   if (annotation !== undefined) return { kind: "soft", reason: `annotated topo-lint-soft: ${annotation}` };
   const call = isCallLike(site) ? site : callAround(site);
   if (call === undefined) return HARD;
-  return valueFlow(call, call, [], softWrappers, checker);
+  return valueFlow(call, call, [], softWrappers, names);
 }
 
 /** How a callback handed to `call` runs: soft in a soft wrapper, otherwise as waited on as `call` itself. */
 export function callbackHardness(
   call: ts.CallExpression | ts.NewExpression,
   softWrappers: ReadonlySet<string>,
-  checker: ts.TypeChecker,
+  names: Names,
 ): LocalHardness {
   const name = calleeName(call);
   if (name !== undefined && softWrappers.has(name)) return { kind: "soft", reason: `inside ${name}` };
@@ -164,7 +165,7 @@ export function callbackHardness(
   if (annotation !== undefined) return { kind: "soft", reason: `annotated topo-lint-soft: ${annotation}` };
   // A `.then(cb)` continuation is part of the chain it is attached to.
   const chain = name !== undefined && PROMISE_CHAIN.has(name) && ts.isPropertyAccessExpression(call.expression) ? [name] : [];
-  return valueFlow(call, call, chain, softWrappers, checker);
+  return valueFlow(call, call, chain, softWrappers, names);
 }
 
 /** The innermost call, in the same function, whose arguments hold a non-call site (an env read, a literal). */
@@ -182,7 +183,7 @@ function valueFlow(
   site: ts.CallExpression | ts.NewExpression,
   chain: string[],
   softWrappers: ReadonlySet<string>,
-  checker: ts.TypeChecker,
+  names: Names,
 ): LocalHardness {
   let node: ts.Node = start;
   for (;;) {
@@ -222,7 +223,7 @@ function valueFlow(
       continue;
     }
     if (ts.isAwaitExpression(parent)) {
-      return swallowedWithTimeout(parent, site, checker) ? { kind: "soft", reason: "try/catch with timeout" } : HARD;
+      return swallowedWithTimeout(parent, site, names) ? { kind: "soft", reason: "try/catch with timeout" } : HARD;
     }
     if (ts.isVoidExpression(parent)) return { kind: "soft", reason: "fire-and-forget (void)" };
     if (ts.isExpressionStatement(parent)) {
@@ -272,9 +273,9 @@ function enclosingStatement(node: ts.Node): ts.Statement | undefined {
 function swallowedWithTimeout(
   awaited: ts.AwaitExpression,
   site: ts.CallExpression | ts.NewExpression,
-  checker: ts.TypeChecker,
+  names: Names,
 ): boolean {
-  if (!carriesTimeout(site, checker)) return false;
+  if (!carriesTimeout(site, names)) return false;
   let child: ts.Node = awaited;
   for (let current = awaited.parent; current && !isFunctionNode(current); child = current, current = current.parent) {
     if (ts.isTryStatement(current) && current.tryBlock === child && current.catchClause) {
@@ -296,9 +297,9 @@ function rethrows(block: ts.Block): boolean {
 }
 
 /** A `signal` or `timeout` option, or `AbortSignal.timeout(...)`, among the call's arguments. */
-function carriesTimeout(call: ts.CallExpression | ts.NewExpression, checker: ts.TypeChecker): boolean {
+function carriesTimeout(call: ts.CallExpression | ts.NewExpression, names: Names): boolean {
   return (call.arguments ?? []).some((argument) => {
-    const options = optionsObject(argument, checker);
+    const options = optionsObject(argument, names);
     if (options?.properties.some((property) => ["signal", "timeout"].includes(propertyName(property) ?? ""))) return true;
     let found = false;
     const visit = (node: ts.Node): void => {
@@ -319,11 +320,11 @@ function carriesTimeout(call: ts.CallExpression | ts.NewExpression, checker: ts.
 }
 
 /** An object literal argument, written in place or held by a `const` declared with it. */
-function optionsObject(argument: ts.Expression, checker: ts.TypeChecker): ts.ObjectLiteralExpression | undefined {
+function optionsObject(argument: ts.Expression, names: Names): ts.ObjectLiteralExpression | undefined {
   const expression = unwrap(argument);
   if (ts.isObjectLiteralExpression(expression)) return expression;
   if (!ts.isIdentifier(expression)) return undefined;
-  const declaration = checker.getSymbolAtLocation(expression)?.valueDeclaration;
+  const declaration = names.symbolAt(expression)?.valueDeclaration;
   if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
     const initializer = unwrap(declaration.initializer);
     if (ts.isObjectLiteralExpression(initializer)) return initializer;
@@ -365,7 +366,7 @@ const MAX_HOPS = 16;
 /** Builds the call edges of functions on demand and remembers them: only functions something reaches are read. */
 export class CallGraph {
   private readonly edgesOf = new Map<FunctionNode, CallEdge[]>();
-  /** Member accesses are answered from declarations: asking the checker computes the receiver's type. */
+  /** Member accesses are answered from declarations (analyze/members.ts). */
   private readonly members: MemberResolver;
 
   /**
@@ -373,7 +374,7 @@ export class CallGraph {
    * whose name is not among them cannot resolve to an analysed function, so its receiver is not looked into.
    */
   constructor(
-    private readonly checker: ts.TypeChecker,
+    private readonly names: Names,
     private readonly softWrappers: ReadonlySet<string>,
     private readonly memberNames: ReadonlySet<string>,
     /** The calls and `new`s a function's body makes itself, in source order (analyze/nodes.ts's `functionCalls`). */
@@ -385,7 +386,7 @@ export class CallGraph {
      */
     private readonly relevant?: Relevance,
   ) {
-    this.members = new MemberResolver(checker);
+    this.members = new MemberResolver(names);
   }
 
   edges(fn: FunctionNode): CallEdge[] {
@@ -409,7 +410,7 @@ export class CallGraph {
     if (nameNode !== target && !(this.memberNames.has(nameNode.text) && this.mayBeAnalysed((target as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression, 0))) {
       return [];
     }
-    if (nameNode === target) return this.functionsOfSymbol(this.checker.getSymbolAtLocation(nameNode), 0);
+    if (nameNode === target) return this.functionsOfSymbol(this.names.symbolAt(nameNode), 0);
     return this.functionsOfMember(target as ts.PropertyAccessExpression | ts.ElementAccessExpression, 0);
   }
 
@@ -422,14 +423,9 @@ export class CallGraph {
     return found;
   }
 
-  /** What an import alias stands for (any other symbol stands for itself); null when the checker cannot say. */
-  private aliased(symbol: ts.Symbol): ts.Symbol | null {
-    if (!(symbol.flags & ts.SymbolFlags.Alias)) return symbol;
-    try {
-      return this.checker.getAliasedSymbol(symbol);
-    } catch {
-      return null;
-    }
+  /** What an import alias stands for (any other symbol stands for itself); undefined when it leads out of the analysis. */
+  private aliased(symbol: ts.Symbol): ts.Symbol | undefined {
+    return this.names.aliased(symbol);
   }
 
   /**
@@ -463,7 +459,7 @@ export class CallGraph {
       return this.mayBeAnalysed(receiver.whenTrue, hops) || this.mayBeAnalysed(receiver.whenFalse, hops);
     }
     if (!ts.isIdentifier(receiver)) return true;
-    const symbol = this.checker.getSymbolAtLocation(receiver);
+    const symbol = this.names.symbolAt(receiver);
     if (symbol !== undefined && !(symbol.flags & ts.SymbolFlags.Alias) && symbol.declarations?.length === 1 && ts.isBindingElement(symbol.declarations[0])) {
       const declared = this.declaredType(receiver, hops);
       if (declared !== undefined) return this.typeMayBeAnalysed(declared, hops + 1);
@@ -483,9 +479,8 @@ export class CallGraph {
   private symbolMayBeAnalysed(symbol: ts.Symbol, depth: number): boolean {
     if (symbol.flags & ts.SymbolFlags.Alias) {
       const target = this.aliased(symbol);
-      if (target === null) return true;
-      // An import of a module the program does not hold resolves to nothing.
-      if ((target.declarations?.length ?? 0) === 0) return false;
+      // An import of a module the analysis does not hold resolves to nothing.
+      if (target === undefined || (target.declarations?.length ?? 0) === 0) return false;
       if (target === symbol || depth > MAX_HOPS) return true;
       return this.symbolMayBeAnalysed(target, depth + 1);
     }
@@ -556,10 +551,10 @@ export class CallGraph {
    */
   private declaredCallbackParameter(call: ts.CallExpression, argument: number, parameter: number): ts.TypeNode | undefined {
     if (!ts.isIdentifier(call.expression)) return undefined;
-    let symbol = this.checker.getSymbolAtLocation(call.expression);
+    let symbol = this.names.symbolAt(call.expression);
     if (symbol !== undefined) {
       const target = this.aliased(symbol);
-      if (target === null) return undefined;
+      if (target === undefined) return undefined;
       symbol = target;
     }
     const declarations = symbol?.declarations ?? [];
@@ -577,10 +572,10 @@ export class CallGraph {
     if (depth > MAX_HOPS) return undefined;
     const node = unwrap(expression);
     if (ts.isIdentifier(node)) {
-      let symbol = this.checker.getSymbolAtLocation(node);
+      let symbol = this.names.symbolAt(node);
       if (symbol !== undefined) {
         const target = this.aliased(symbol);
-        if (target === null) return undefined;
+        if (target === undefined) return undefined;
         symbol = target;
       }
       const declarations = symbol?.declarations ?? [];
@@ -608,10 +603,10 @@ export class CallGraph {
     let members: readonly ts.TypeElement[] | undefined;
     if (ts.isTypeLiteralNode(type)) members = type.members;
     else if (ts.isTypeReferenceNode(type) && type.typeArguments === undefined) {
-      let symbol = this.checker.getSymbolAtLocation(ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right);
+      let symbol = this.names.symbolAt(ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right);
       if (symbol !== undefined) {
         const target = this.aliased(symbol);
-        if (target === null) return undefined;
+        if (target === undefined) return undefined;
         symbol = target;
       }
       const declarations = symbol?.declarations ?? [];
@@ -656,10 +651,10 @@ export class CallGraph {
     if (!ts.isTypeReferenceNode(type)) return true;
     let name: ts.EntityName = type.typeName;
     while (ts.isQualifiedName(name)) name = name.left;
-    let symbol = this.checker.getSymbolAtLocation(name);
+    let symbol = this.names.symbolAt(name);
     if (symbol === undefined) return false;
     const target = this.aliased(symbol);
-    if (target === null) return true;
+    if (target === undefined) return false;
     symbol = target;
     const declarations = symbol.declarations ?? [];
     if (declarations.length === 0) return false;
@@ -673,7 +668,7 @@ export class CallGraph {
   functionsOfSymbol(symbol: ts.Symbol | undefined, depth: number): FunctionNode[] {
     if (symbol === undefined || depth > MAX_VALUE_HOPS) return [];
     const target = this.aliased(symbol);
-    if (target === null) return [];
+    if (target === undefined) return [];
     symbol = target;
     const found: FunctionNode[] = [];
     for (const declaration of symbol.declarations ?? []) {
@@ -689,7 +684,7 @@ export class CallGraph {
       return constructor && isFunctionNode(constructor) ? [constructor] : [];
     }
     if (ts.isShorthandPropertyAssignment(declaration)) {
-      return this.functionsOfSymbol(this.checker.getShorthandAssignmentValueSymbol(declaration), depth + 1);
+      return this.functionsOfSymbol(this.names.shorthandValue(declaration), depth + 1);
     }
     if (
       (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) &&
@@ -716,7 +711,7 @@ export class CallGraph {
     if (isFunctionNode(expression)) return [expression];
     if (ts.isIdentifier(expression) || ts.isPropertyAccessExpression(expression)) {
       const name = ts.isIdentifier(expression) ? expression : expression.name;
-      if (name === expression) return this.functionsOfSymbol(this.checker.getSymbolAtLocation(name), depth + 1);
+      if (name === expression) return this.functionsOfSymbol(this.names.symbolAt(name), depth + 1);
       if (!this.memberNames.has(name.text)) return [];
       return this.functionsOfMember(expression as ts.PropertyAccessExpression, depth + 1);
     }
@@ -741,12 +736,12 @@ export class CallGraph {
   private collectCall(call: ts.CallExpression | ts.NewExpression, edges: CallEdge[]): void {
     const callees = this.targets(call, call.expression);
     if (callees.length > 0) {
-      const local = localHardness(call, this.softWrappers, this.checker);
+      const local = localHardness(call, this.softWrappers, this.names);
       for (const to of callees) edges.push({ to, via: call, local, note: `calls ${functionName(to)}` });
     }
     const callbacks = (call.arguments ?? []).flatMap((argument) => this.targets(call, argument));
     if (callbacks.length === 0) return;
-    const local = callbackHardness(call, this.softWrappers, this.checker);
+    const local = callbackHardness(call, this.softWrappers, this.names);
     const name = calleeName(call) ?? "a call";
     for (const to of callbacks) {
       if (!edges.some((edge) => edge.to === to && edge.via === call)) {
@@ -759,7 +754,7 @@ export class CallGraph {
   private constructed(call: ts.NewExpression): FunctionNode[] {
     const name = writtenName(unwrap(call.expression));
     if (this.relevant !== undefined && name !== undefined && !this.relevant.names.has(name)) return [];
-    return this.functionsOfSymbol(this.checker.getSymbolAtLocation(call.expression), 0);
+    return this.functionsOfSymbol(this.names.symbolAt(call.expression), 0);
   }
 
   /** Functions an argument hands over: an inline function, a named one, or the methods of an object literal. */

@@ -2,6 +2,7 @@
 // `entrypoints.requests`/`health` files) and background contexts (timers, schedulers, queue workers). The shapes of
 // conventions/ (tRPC procedures, fastify plugins, consumers, "use server", …) are looked for in the same walk.
 import ts from "./typescript.cjs";
+import type { Names } from "./names.js";
 import type { Position } from "../model.js";
 import { type CallGraph, type FunctionNode, calleeName, isFunctionNode, isSchedulerCall, unwrap } from "./callgraph.js";
 import { type ShapeContext, shapesFor } from "./conventions/index.js";
@@ -43,12 +44,12 @@ const NEST_BACKGROUND = new Set(["Cron", "Interval", "Timeout", "OnEvent", "Proc
  * Request handlers and background contexts registered in a file, found from its syntax: the calls and decorators
  * that hand a function to a framework. The same for every service that reaches the file.
  */
-export function detectEntries(file: ts.SourceFile, graph: CallGraph, checker: ts.TypeChecker, where: (node: ts.Node) => Position): EntryRoot[] {
+export function detectEntries(file: ts.SourceFile, graph: CallGraph, names: Names, where: (node: ts.Node) => Position): EntryRoot[] {
   const roots: EntryRoot[] = [];
   const add = (fns: readonly FunctionNode[], kind: EntryKind, at: ts.Node, note: string, label: string): void => {
     for (const fn of fns) roots.push({ fn, kind, at, note, label });
   };
-  const isApp = (receiver: ts.Expression): boolean => isAppReceiver(receiver, checker);
+  const isApp = (receiver: ts.Expression): boolean => isAppReceiver(receiver, names);
   const addRoute = (call: ts.CallExpression, accepts: (receiver: ts.Expression) => boolean): boolean => {
     const route = routeOf(call, accepts);
     if (route === undefined) return false;
@@ -59,12 +60,12 @@ export function detectEntries(file: ts.SourceFile, graph: CallGraph, checker: ts
   // What conventions (src/analyze/conventions) see: the same graph, and the same ways to report an entry.
   const context: ShapeContext = {
     graph,
-    checker,
+    names,
     request: (fns, node, label) => add(fns, "request", node, `request handler ${label}`, label),
     background: (fns, node, what) => add(fns, "background", node, `background ${what}`, `${what} at ${at(where(node))}`),
     isApp,
     route: addRoute,
-    exportsOf: (source) => exportedHandlers(source, graph, checker),
+    exportsOf: (source) => exportedHandlers(source, graph, names),
   };
   for (const node of fileNodes(file).entryCandidates) {
     for (const shape of shapesFor(node.kind)) shape.detect(node, context);
@@ -193,13 +194,12 @@ function pathText(node: ts.Expression): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function isAppReceiver(receiver: ts.Expression, checker: ts.TypeChecker): boolean {
+function isAppReceiver(receiver: ts.Expression, names: Names): boolean {
   if (ts.isPropertyAccessExpression(receiver)) return APP_NAME.test(receiver.name.text);
   if (!ts.isIdentifier(receiver)) return false;
   if (APP_NAME.test(receiver.text)) return true;
-  let symbol = checker.getSymbolAtLocation(receiver);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  const declaration = symbol?.valueDeclaration;
+  const symbol = names.symbolAt(receiver);
+  const declaration = symbol === undefined ? undefined : names.aliased(symbol)?.valueDeclaration;
   if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
   const initializer = unwrap(declaration.initializer);
   return (ts.isCallExpression(initializer) || ts.isNewExpression(initializer)) && APP_FACTORIES.has(calleeName(initializer) ?? "");
@@ -263,16 +263,16 @@ function joinPath(prefix: string, path: string): string {
  * The functions a module exports: exported functions and `const f = () => …`, CommonJS `exports.f`, the methods of
  * exported classes and of exported object literals. Sorted by exported name.
  */
-export function exportedFunctions(file: ts.SourceFile, graph: CallGraph, checker: ts.TypeChecker): ExportedFunction[] {
-  // A CommonJS file (`exports.f = …`) is no ES module to the checker, but the binder gives it a symbol all the same.
-  const moduleSymbol = checker.getSymbolAtLocation(file) ?? (file as ts.SourceFile & { symbol?: ts.Symbol }).symbol;
+export function exportedFunctions(file: ts.SourceFile, graph: CallGraph, names: Names): ExportedFunction[] {
+  // An ES module or a CommonJS file (`exports.f = …`): the binder gives either a symbol.
+  const moduleSymbol = names.symbolOf(file);
   if (moduleSymbol === undefined) return [];
   const found: ExportedFunction[] = [];
-  const exports = [...checker.getExportsOfModule(moduleSymbol)].sort((a, b) => compare(a.name, b.name));
+  const exports = [...names.exportsOf(moduleSymbol)].sort((a, b) => compare(a.name, b.name));
   for (const exported of exports) {
-    let symbol = exported;
-    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    const name = exported.name === "default" ? "default" : exported.name;
+    const symbol = names.aliased(exported);
+    if (symbol === undefined) continue;
+    const name = exported.name;
     for (const declaration of symbol.declarations ?? []) {
       const at = ts.getNameOfDeclaration(declaration) ?? declaration;
       if (ts.isClassLike(declaration)) {
@@ -310,16 +310,14 @@ export function exportedFunctions(file: ts.SourceFile, graph: CallGraph, checker
  * value is a call (`export default defineEventHandler(fn)`, `export const GET = withAuth(fn)`), the functions
  * handed to that call.
  */
-export function exportedHandlers(file: ts.SourceFile, graph: CallGraph, checker: ts.TypeChecker): ExportedFunction[] {
-  const found = exportedFunctions(file, graph, checker);
-  const moduleSymbol = checker.getSymbolAtLocation(file);
+export function exportedHandlers(file: ts.SourceFile, graph: CallGraph, names: Names): ExportedFunction[] {
+  const found = exportedFunctions(file, graph, names);
+  const moduleSymbol = names.symbolAt(file);
   if (moduleSymbol === undefined) return found;
   const named = new Set(found.map((exported) => exported.name.split(".")[0]));
-  for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+  for (const exported of names.exportsOf(moduleSymbol)) {
     if (named.has(exported.name)) continue;
-    let symbol = exported;
-    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    for (const declaration of symbol.declarations ?? []) {
+    for (const declaration of names.aliased(exported)?.declarations ?? []) {
       let value: ts.Expression | undefined;
       if (ts.isExportAssignment(declaration)) value = declaration.expression;
       else if (ts.isVariableDeclaration(declaration)) value = declaration.initializer;

@@ -1,6 +1,7 @@
 // Decides whether a request can wait on a place in the code (hard) or not (soft), with the path that shows it, and
 // which module-level state calls fill and health checks read.
 import picomatch from "picomatch";
+import type { Names } from "./names.js";
 import ts from "./typescript.cjs";
 import type {
   Hardness,
@@ -28,7 +29,7 @@ import { relevance } from "./relevance.js";
 import { type EntryKind, type EntryRoot, detectEntries, exportedFunctions, exportedHandlers } from "./entrypoints.js";
 
 /** What hardness needs from the analysed program: a part of the source program every analysis shares. */
-export type HardnessProgram = Pick<SourceProgram, "program" | "checker" | "sourceFile" | "relative" | "position" | "resolveImport">;
+export type HardnessProgram = Pick<SourceProgram, "names" | "sourceFile" | "relative" | "position" | "resolveImport">;
 
 export interface HardnessIndex {
   /** Whether a request of `service` can wait on `site` (a call, `new`, or any node such as an env read). */
@@ -96,7 +97,7 @@ export function buildHardnessIndex(
 }
 
 class Hardnesses implements HardnessIndex {
-  private readonly checker: ts.TypeChecker;
+  private readonly names: Names;
   private readonly softWrappers: ReadonlySet<string>;
   /** The names the analysed files declare functions and values under (FileNodes.memberNames). */
   private readonly memberNames: ReadonlySet<string>;
@@ -124,7 +125,7 @@ class Hardnesses implements HardnessIndex {
     private readonly modules: ModuleGraph,
     private readonly scopes?: ReadonlyMap<string, ReadonlySet<string>>,
   ) {
-    this.checker = program.checker();
+    this.names = program.names();
     this.softWrappers = new Set(config.softWrappers);
     const memberNames = new Set<string>();
     for (const file of modules.files) {
@@ -132,7 +133,7 @@ class Hardnesses implements HardnessIndex {
       if (source !== undefined) for (const name of fileNodes(source).memberNames) memberNames.add(name);
     }
     this.memberNames = memberNames;
-    this.graph = new CallGraph(this.checker, this.softWrappers, memberNames, functionCalls);
+    this.graph = new CallGraph(this.names, this.softWrappers, memberNames, functionCalls);
     this.reachGraph = this.graph;
   }
 
@@ -144,12 +145,12 @@ class Hardnesses implements HardnessIndex {
       resolves: (specifier, from) => this.program.resolveImport(specifier, this.program.relative(from.fileName)) !== undefined,
     });
     if (relevant === undefined) return;
-    this.reachGraph = new CallGraph(this.checker, this.softWrappers, this.memberNames, functionCalls, relevant);
+    this.reachGraph = new CallGraph(this.names, this.softWrappers, this.memberNames, functionCalls, relevant);
     this.reaches.clear();
   }
 
   classify(site: ts.Node, service: string): Hardness {
-    const local = localHardness(site, this.softWrappers, this.checker);
+    const local = localHardness(site, this.softWrappers, this.names);
     const fn = enclosingFunction(site);
     if (fn === undefined) return { kind: "soft", reason: "runs at start-up (module top level)", trace: [] };
     const reach = this.reach(service);
@@ -306,7 +307,7 @@ class Hardnesses implements HardnessIndex {
       if (matches.length === 0) continue;
       const source = this.program.sourceFile(file);
       if (source === undefined) continue;
-      const exports = exportedHandlers(source, this.graph, this.checker);
+      const exports = exportedHandlers(source, this.graph, this.names);
       const seen = new Set<string>();
       for (const { convention, relative } of matches) {
         if (convention.accepts !== undefined && !convention.accepts(source)) continue;
@@ -336,7 +337,7 @@ class Hardnesses implements HardnessIndex {
     let entries = this.entriesOfFile.get(file);
     if (entries === undefined) {
       const source = this.program.sourceFile(file);
-      entries = source ? detectEntries(source, this.graph, this.checker, (node) => this.program.position(node)) : [];
+      entries = source ? detectEntries(source, this.graph, this.names, (node) => this.program.position(node)) : [];
       this.entriesOfFile.set(file, entries);
     }
     return entries;
@@ -365,7 +366,7 @@ class Hardnesses implements HardnessIndex {
         if (!underABase(file) || !matches(file) || (scope !== undefined && !scope.has(file))) continue;
         const source = this.program.sourceFile(file);
         if (source === undefined) continue;
-        for (const exported of exportedFunctions(source, this.graph, this.checker)) {
+        for (const exported of exportedFunctions(source, this.graph, this.names)) {
           roots.push(this.exportRoot(kind, exported.name, exported.fn, exported.at));
         }
       }
@@ -496,12 +497,12 @@ class Hardnesses implements HardnessIndex {
     };
     collect(name);
     for (const identifier of identifiers) {
-      const symbol = this.checker.getSymbolAtLocation(identifier);
+      const symbol = this.names.symbolAt(identifier);
       if (symbol === undefined || seen.has(symbol)) continue;
       seen.add(symbol);
       const visit = (node: ts.Node): void => {
         if (ts.isIdentifier(node) && node !== identifier && node.text === identifier.text) {
-          if (this.checker.getSymbolAtLocation(node) === symbol) work.push(node);
+          if (this.names.symbolAt(node) === symbol) work.push(node);
         }
         ts.forEachChild(node, visit);
       };
@@ -520,22 +521,14 @@ class Hardnesses implements HardnessIndex {
     if (!ts.isIdentifier(root)) return undefined;
     const symbol =
       root.parent && ts.isShorthandPropertyAssignment(root.parent) && root.parent.name === root
-        ? this.checker.getShorthandAssignmentValueSymbol(root.parent)
-        : this.checker.getSymbolAtLocation(root);
+        ? this.names.shorthandValue(root.parent)
+        : this.names.symbolAt(root);
     return symbol ? this.moduleBinding(symbol) : undefined;
   }
 
   private moduleBinding(symbol: ts.Symbol): string | undefined {
     if (this.bindings.has(symbol)) return this.bindings.get(symbol);
-    let target = symbol;
-    if (target.flags & ts.SymbolFlags.Alias) {
-      try {
-        target = this.checker.getAliasedSymbol(target);
-      } catch {
-        target = symbol;
-      }
-    }
-    const declaration = target.valueDeclaration;
+    const declaration = this.names.aliased(symbol)?.valueDeclaration;
     let binding: string | undefined;
     if (
       declaration &&

@@ -5,6 +5,7 @@
 // what a member access cost when the checker answered it (computing the receiver's type), and what ties the answer to
 // the whole program.
 import ts from "./typescript.cjs";
+import type { Names } from "./names.js";
 
 /**
  * What a value may be: an instance of a class, what a symbol exports (a class's statics, a module, an enum), what a
@@ -32,7 +33,7 @@ export class MemberResolver {
   /** The symbols whose shapes are being found (a cycle knows nothing). */
   private readonly inProgress = new Set<ts.Symbol>();
 
-  constructor(private readonly checker: ts.TypeChecker) {}
+  constructor(private readonly names: Names) {}
 
   /** The symbols `x.f` (or `x["f"]`) may name; empty when the shape of `x` is not known from declarations. */
   members(access: ts.PropertyAccessExpression | ts.ElementAccessExpression): ts.Symbol[] {
@@ -73,7 +74,7 @@ export class MemberResolver {
           const shapes = this.shapesOfSymbol(exportEquals, depth + 1);
           return shapes === undefined ? undefined : this.memberOf(shapes, name, depth + 1);
         }
-        const exported = this.checker.getExportsOfModule(symbol).find((candidate) => candidate.escapedName === key);
+        const exported = this.names.exportsOf(symbol).find((candidate) => candidate.escapedName === key);
         return exported === undefined ? undefined : [exported];
       }
       const own = symbol.exports?.get(key);
@@ -139,7 +140,7 @@ export class MemberResolver {
       return undefined;
     }
     if (ts.isIdentifier(expression)) {
-      const symbol = this.checker.getSymbolAtLocation(expression);
+      const symbol = this.names.symbolAt(expression);
       if (symbol === undefined) return undefined;
       return this.narrowed(expression, symbol, depth + 1) ?? this.shapesOfSymbol(symbol, depth + 1);
     }
@@ -159,10 +160,10 @@ export class MemberResolver {
       return shapes?.flatMap((shape) => (shape.kind === "promise" ? [] : [shape]));
     }
     if (ts.isArrowFunction(expression) || ts.isFunctionExpression(expression)) {
-      return [{ kind: "function", fn: expression, symbol: boundSymbol(expression) }];
+      return [{ kind: "function", fn: expression, symbol: this.boundSymbol(expression) }];
     }
     if (ts.isObjectLiteralExpression(expression) || ts.isClassExpression(expression)) {
-      const symbol = boundSymbol(expression);
+      const symbol = this.boundSymbol(expression);
       if (symbol === undefined) return undefined;
       return [ts.isClassExpression(expression) ? { kind: "exports", symbol } : { kind: "members", symbol }];
     }
@@ -221,17 +222,17 @@ export class MemberResolver {
       if (equal || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken) {
         const [member, literal] = ts.isPropertyAccessExpression(expression.left) ? [expression.left, expression.right] : [expression.right, expression.left];
         const value = literalValue(literal);
-        if (!ts.isPropertyAccessExpression(member) || value === NOT_LITERAL || !this.names(member.expression, symbol)) return undefined;
+        if (!ts.isPropertyAccessExpression(member) || value === NOT_LITERAL || !this.isNameOf(member.expression, symbol)) return undefined;
         return this.discriminated(symbol, member.name.text, (known) => (known === value) === (equal === holds), depth + 1);
       }
-      if (operator === ts.SyntaxKind.InstanceOfKeyword && holds && this.names(expression.left, symbol)) {
+      if (operator === ts.SyntaxKind.InstanceOfKeyword && holds && this.isNameOf(expression.left, symbol)) {
         return instancesOf(classesOf(this.shapesOfExpression(expression.right, depth + 1)));
       }
       return undefined;
     }
     // `if (x.ok)`: the alternatives whose `ok` may be truthy. (Where it fails, anything may be null without strict
     // null checks, so the checker keeps every alternative.)
-    if (ts.isPropertyAccessExpression(expression) && holds && this.names(expression.expression, symbol)) {
+    if (ts.isPropertyAccessExpression(expression) && holds && this.isNameOf(expression.expression, symbol)) {
       return this.discriminated(symbol, expression.name.text, (known) => Boolean(known), depth + 1);
     }
     if (ts.isCallExpression(expression) && holds) {
@@ -243,7 +244,7 @@ export class MemberResolver {
       if (!ts.isIdentifier(parameterName)) return undefined;
       const index = callees[0].fn.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === parameterName.text);
       const argument = expression.arguments[index];
-      return argument !== undefined && this.names(argument, symbol) ? this.shapesOfType(predicate.type, NONE, depth + 1) : undefined;
+      return argument !== undefined && this.isNameOf(argument, symbol) ? this.shapesOfType(predicate.type, NONE, depth + 1) : undefined;
     }
     return undefined;
   }
@@ -267,9 +268,9 @@ export class MemberResolver {
   }
 
   /** Whether `expression` is a name of `symbol`. */
-  private names(expression: ts.Expression, symbol: ts.Symbol): boolean {
+  private isNameOf(expression: ts.Expression, symbol: ts.Symbol): boolean {
     const node = ts.isParenthesizedExpression(expression) ? expression.expression : expression;
-    return ts.isIdentifier(node) && this.checker.getSymbolAtLocation(node) === symbol;
+    return ts.isIdentifier(node) && this.names.symbolAt(node) === symbol;
   }
 
   /** What `this` stands for in a class: an instance (the class's statics in a static member). */
@@ -279,7 +280,7 @@ export class MemberResolver {
     if (current === undefined || ts.isSourceFile(current)) return undefined;
     const holder = current.parent;
     if (holder !== undefined && ts.isClassLike(holder)) {
-      const symbol = boundSymbol(holder);
+      const symbol = this.boundSymbol(holder);
       if (symbol === undefined) return undefined;
       const isStatic = ts.canHaveModifiers(current) && ts.getModifiers(current)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword);
       return [{ kind: isStatic ? "exports" : "instance", symbol }];
@@ -294,7 +295,7 @@ export class MemberResolver {
     const [specifier] = call.arguments;
     if (ts.isIdentifier(call.expression) && call.expression.text === "require" && call.arguments.length === 1 && ts.isStringLiteralLike(specifier)) {
       // The checker answers with what a module assigns to `module.exports`, when it does.
-      const module = this.checker.getSymbolAtLocation(specifier);
+      const module = this.names.symbolAt(specifier);
       if (module === undefined) return undefined;
       const isModule = module.flags & ts.SymbolFlags.ValueModule && module.valueDeclaration !== undefined && ts.isSourceFile(module.valueDeclaration);
       return isModule ? [{ kind: "exports", symbol: module }] : this.shapesOfSymbol(module, depth + 1);
@@ -342,7 +343,7 @@ export class MemberResolver {
     const bound = new Map<ts.Symbol, readonly Shape[]>();
     if (call.typeArguments !== undefined) {
       parameters.forEach((parameter, index) => {
-        const symbol = boundSymbol(parameter);
+        const symbol = this.boundSymbol(parameter);
         const argument = call.typeArguments?.[index];
         const shapes = argument === undefined ? undefined : this.shapesOfType(argument, NONE, depth + 1);
         if (symbol !== undefined && shapes !== undefined) bound.set(symbol, shapes);
@@ -352,7 +353,7 @@ export class MemberResolver {
     const typeParameter = (type: ts.TypeNode | undefined): ts.Symbol | undefined => {
       if (type === undefined || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
       const symbol = parameters.find((parameter) => parameter.name.text === (type.typeName as ts.Identifier).text);
-      return symbol === undefined ? undefined : boundSymbol(symbol);
+      return symbol === undefined ? undefined : this.boundSymbol(symbol);
     };
     fn.parameters.forEach((parameter, index) => {
       const argument = call.arguments[index];
@@ -427,7 +428,7 @@ export class MemberResolver {
     }
     if (ts.isPropertyAssignment(declaration)) return this.shapesOfExpression(declaration.initializer, depth + 1);
     if (ts.isShorthandPropertyAssignment(declaration)) {
-      const value = this.checker.getShorthandAssignmentValueSymbol(declaration);
+      const value = this.names.shorthandValue(declaration);
       return value === undefined ? undefined : this.shapesOfSymbol(value, depth + 1);
     }
     if (ts.isGetAccessorDeclaration(declaration)) return this.returnShapes(declaration, undefined, depth + 1);
@@ -439,7 +440,7 @@ export class MemberResolver {
       return this.shapesOfExpression(parent.right, depth + 1);
     }
     if (ts.isMethodSignature(declaration) || ts.isFunctionLike(declaration)) {
-      return [{ kind: "function", fn: declaration, symbol: boundSymbol(declaration) }];
+      return [{ kind: "function", fn: declaration, symbol: this.boundSymbol(declaration) }];
     }
     return undefined;
   }
@@ -497,7 +498,7 @@ export class MemberResolver {
     if (depth > MAX_DEPTH) return undefined;
     if (ts.isParenthesizedTypeNode(type)) return this.shapesOfType(type.type, bindings, depth + 1);
     if (ts.isTypeLiteralNode(type)) {
-      const symbol = boundSymbol(type);
+      const symbol = this.boundSymbol(type);
       return symbol === undefined ? undefined : [{ kind: "members", symbol }];
     }
     if (ts.isFunctionTypeNode(type)) return [{ kind: "function", fn: type }];
@@ -519,9 +520,15 @@ export class MemberResolver {
 
   /** What a type name (`Service`, `ns.Client`) describes: a class's instances, an interface, an alias's type. */
   private shapesOfTypeName(name: ts.EntityName | ts.Expression, bindings: Bindings, depth: number, value = false): readonly Shape[] | undefined {
+    if (value && ts.isQualifiedName(name)) {
+      // `typeof a.b`: the member `b` of the value `a`.
+      const receiver = this.shapesOfTypeName(name.left, bindings, depth + 1, true);
+      const members = receiver === undefined ? undefined : this.memberOf(receiver, name.right.text, depth + 1);
+      return members === undefined ? undefined : this.union(members.map((member) => this.shapesOfSymbol(member, depth + 1)));
+    }
     const node = ts.isQualifiedName(name) ? name.right : ts.isPropertyAccessExpression(name) ? name.name : name;
     if (!ts.isIdentifier(node)) return undefined;
-    const symbol = this.checker.getSymbolAtLocation(node);
+    const symbol = this.names.symbolAt(node);
     const target = symbol === undefined ? undefined : this.aliased(symbol);
     if (target === undefined) return undefined;
     if (value) return this.shapesOfSymbol(target, depth + 1);
@@ -549,19 +556,13 @@ export class MemberResolver {
 
   /** What an import stands for (anything else stands for itself); undefined when it leads nowhere. */
   private aliased(symbol: ts.Symbol): ts.Symbol | undefined {
-    if (!(symbol.flags & ts.SymbolFlags.Alias)) return symbol;
-    try {
-      const target = this.checker.getAliasedSymbol(symbol);
-      return (target.declarations?.length ?? 0) === 0 ? undefined : target;
-    } catch {
-      return undefined;
-    }
+    return this.names.aliased(symbol);
   }
-}
 
-/** The symbol the binder gave a declaration (a class, an object or type literal, a function, a type parameter). */
-function boundSymbol(node: ts.Node): ts.Symbol | undefined {
-  return (node as { symbol?: ts.Symbol }).symbol;
+  /** The symbol the binder gave a declaration (a class, an object or type literal, a function, a type parameter). */
+  private boundSymbol(node: ts.Node): ts.Symbol | undefined {
+    return this.names.symbolOf(node);
+  }
 }
 
 /** The classes a value is, when it is nothing but classes (`C`, `cond ? A : B`). */

@@ -1,11 +1,13 @@
-// Parses what the services reach — their own files and everything those import, transitively — exactly once into one
-// TypeScript program whose module resolution is ours, so the recognisers and the type checker see the same source
-// files and follow imports into workspace packages. A file no service reaches (a front end, a script) is never parsed.
+// Parses what the services reach — their own files and everything those import, transitively — exactly once, and
+// answers what their names stand for (analyze/names.ts) with topo-lint's own module resolution, so the recognisers and
+// the call graph follow imports into workspace packages. A file no service reaches (a front end, a script) is never
+// parsed. No TypeScript program or type checker is made: nothing asks for a type.
 import path from "node:path";
 import ts from "./typescript.cjs";
 import type { Diagnostic, Position, TopologyConfig } from "../model.js";
 import { comparePaths, listSourceFiles } from "./files.js";
 import { ownersOf, runtimeImportsOf } from "./modules.js";
+import { Names } from "./names.js";
 import { gatherNodes } from "./nodes.js";
 import { readAnalysedFile, type ReadResult } from "./read.js";
 import { createModuleResolver, type ModuleResolver, type WorkspacePackage } from "./workspaces.js";
@@ -18,9 +20,8 @@ export interface SourceProgram {
   files: string[];
   /** How many source files the root lists; those no service reaches are not parsed. */
   listed: number;
-  program: ts.Program;
-  /** The type checker, created on first use (binding every file costs time that not every command needs). */
-  checker(): ts.TypeChecker;
+  /** What names stand for, across the parsed files; each file is bound the first time a question needs it. */
+  names(): Names;
   /** The parsed file, by root-relative path. */
   sourceFile(file: string): ts.SourceFile | undefined;
   /** Absolute TypeScript file name → root-relative path. */
@@ -35,7 +36,7 @@ export interface SourceProgram {
   packages: WorkspacePackage[];
   /** One warning per file that does not parse (at its first syntax error) or cannot be read. */
   parseErrors: Diagnostic[];
-  /** Every file the program read or tried to read, with its text as read or why it could not be read. */
+  /** Every file the analysis read or tried to read, with its text as read or why it could not be read. */
   read: ReadonlyMap<string, ReadResult>;
   /**
    * What was read starting from `files` (root-relative): them and every file their imports reach, type-only imports
@@ -44,43 +45,33 @@ export interface SourceProgram {
   closure(files: readonly string[]): string[];
 }
 
-/**
- * Options that keep the program to the analysed files: no default library, no @types, nothing emitted.
- * `noResolve` still records every import's resolution for the checker, but stops TypeScript from loading
- * imported files recursively while building the program: every analysed file is a root already, and a
- * depth-first walk down a long import chain of a large monorepo overflows the stack.
- */
-const COMPILER_OPTIONS: ts.CompilerOptions = {
+/** The options TypeScript's binder is given (it reads few): those of a program of the analysed files alone. */
+const BINDER_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
-  noResolve: true,
   noLib: true,
   types: [],
   noEmit: true,
-  skipLibCheck: true,
   jsx: ts.JsxEmit.Preserve,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   target: ts.ScriptTarget.ESNext,
-  allowImportingTsExtensions: true,
-  resolveJsonModule: false,
   esModuleInterop: true,
   allowSyntheticDefaultImports: true,
 };
 
-const EXTENSIONS: Record<string, { extension: ts.Extension; kind: ts.ScriptKind }> = {
-  ".ts": { extension: ts.Extension.Ts, kind: ts.ScriptKind.TS },
-  ".tsx": { extension: ts.Extension.Tsx, kind: ts.ScriptKind.TSX },
-  ".mts": { extension: ts.Extension.Mts, kind: ts.ScriptKind.TS },
-  ".cts": { extension: ts.Extension.Cts, kind: ts.ScriptKind.TS },
-  ".js": { extension: ts.Extension.Js, kind: ts.ScriptKind.JS },
-  ".jsx": { extension: ts.Extension.Jsx, kind: ts.ScriptKind.JSX },
-  ".mjs": { extension: ts.Extension.Mjs, kind: ts.ScriptKind.JS },
-  ".cjs": { extension: ts.Extension.Cjs, kind: ts.ScriptKind.JS },
+const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
+  ".ts": ts.ScriptKind.TS,
+  ".tsx": ts.ScriptKind.TSX,
+  ".mts": ts.ScriptKind.TS,
+  ".cts": ts.ScriptKind.TS,
+  ".js": ts.ScriptKind.JS,
+  ".jsx": ts.ScriptKind.JSX,
+  ".mjs": ts.ScriptKind.JS,
+  ".cjs": ts.ScriptKind.JS,
 };
 
 /**
- * Parses what the services of `config` reach among `files` (default: every source file of `config.root`) into one
- * program. `imports` (from dependency-cruiser) resolves the imports topo-lint's own resolver cannot follow.
+ * Parses what the services of `config` reach among `files` (default: every source file of `config.root`). `imports` (from dependency-cruiser) resolves the imports topo-lint's own resolver cannot follow.
  * `services` (default: all) are the services whose files start the reach.
  */
 export function createSourceProgram(
@@ -99,36 +90,28 @@ export function createSourceProgram(
   const seeds = [...ownersOf(config, listed)].filter(([, owner]) => wanted === undefined || wanted.has(owner)).map(([file]) => file);
   const { parsed, unreadable, read, follows } = parseReached(root, seeds, resolver, toAbsolute);
   const analysed = [...parsed.keys()].sort(comparePaths);
-  const absoluteOf = new Map<string, string>();
   const relativeOf = new Map<string, string>();
-  for (const file of analysed) {
-    const absolute = toAbsolute(file);
-    absoluteOf.set(file, absolute);
-    relativeOf.set(absolute, file);
-  }
+  for (const [file, source] of parsed) relativeOf.set(source.fileName, file);
   const relative = (fileName: string): string =>
     relativeOf.get(fileName) ?? path.relative(root, fileName).split(path.sep).join("/");
 
-  const host = createHost(root, relativeOf, parsed, resolver, relative);
-  const program = ts.createProgram({ rootNames: [...absoluteOf.values()], options: COMPILER_OPTIONS, host });
-
-  let checker: ts.TypeChecker | undefined;
-  const sourceFile = (file: string): ts.SourceFile | undefined => {
-    const absolute = absoluteOf.get(file);
-    return absolute === undefined ? undefined : program.getSourceFile(absolute);
-  };
+  let names: Names | undefined;
+  const sourceFile = (file: string): ts.SourceFile | undefined => parsed.get(file);
   const position = (node: ts.Node): Position => {
     const source = node.getSourceFile();
     const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
     return { file: relative(source.fileName), line: line + 1, column: character + 1 };
+  };
+  const moduleOf = (specifier: string, from: ts.SourceFile): ts.SourceFile | undefined => {
+    const target = resolver.resolve(specifier, relative(from.fileName));
+    return target === undefined ? undefined : parsed.get(target);
   };
 
   return {
     root,
     files: analysed,
     listed: listed.length,
-    program,
-    checker: () => (checker ??= program.getTypeChecker()),
+    names: () => (names ??= new Names(() => parsed.values(), moduleOf, BINDER_OPTIONS)),
     sourceFile,
     relative,
     position,
@@ -154,7 +137,7 @@ export function createSourceProgram(
 
 /**
  * Parses the `seeds` (services' own files), then every listed file their imports reach, breadth first. Each file is
- * read and parsed once; the program is then built from these parsed files. A file that cannot be read is a warning.
+ * read and parsed once. A file that cannot be read is a warning.
  * `follows` gives, per parsed file, the files its imports lead to.
  */
 function parseReached(
@@ -214,7 +197,7 @@ const MAX_NESTING = 400;
  * is the walk that gathers the nodes later stages look at (analyze/nodes.ts).
  */
 function parseFile(file: string, fileName: string, text: string): ts.SourceFile | { error: string; at: Position } {
-  const kind = EXTENSIONS[path.posix.extname(file)]?.kind ?? ts.ScriptKind.TS;
+  const kind = SCRIPT_KINDS[path.posix.extname(file)] ?? ts.ScriptKind.TS;
   let source: ts.SourceFile;
   try {
     source = ts.createSourceFile(
@@ -240,49 +223,6 @@ function parseFile(file: string, fileName: string, text: string): ts.SourceFile 
   return {
     error: `nests expressions more than ${MAX_NESTING} deep (line ${line + 1})`,
     at: { file, line: line + 1, column: character + 1 },
-  };
-}
-
-/** A compiler host that hands TypeScript the files parsed already and resolves modules with our resolver. */
-function createHost(
-  root: string,
-  relativeOf: Map<string, string>,
-  parsed: Map<string, ts.SourceFile>,
-  resolver: ModuleResolver,
-  relative: (fileName: string) => string,
-): ts.CompilerHost {
-  const absoluteOf = new Map([...relativeOf].map(([absolute, file]) => [file, absolute]));
-  const parsedFile = (fileName: string): ts.SourceFile | undefined => {
-    const file = relativeOf.get(fileName);
-    return file === undefined ? undefined : parsed.get(file);
-  };
-  return {
-    // Nothing outside the analysed files enters the program.
-    getSourceFile: (fileName) => parsedFile(fileName),
-    getDefaultLibFileName: () => "lib.d.ts",
-    writeFile: () => undefined,
-    getCurrentDirectory: () => root.split(path.sep).join("/"),
-    getCanonicalFileName: (fileName) => fileName,
-    useCaseSensitiveFileNames: () => true,
-    getNewLine: () => "\n",
-    fileExists: (fileName) => relativeOf.has(fileName),
-    readFile: (fileName) => parsedFile(fileName)?.text,
-    directoryExists: () => false,
-    getDirectories: () => [],
-    resolveModuleNameLiterals(moduleLiterals, containingFile) {
-      const from = relative(containingFile);
-      return moduleLiterals.map((literal): ts.ResolvedModuleWithFailedLookupLocations => {
-        const target = resolver.resolve(literal.text, from);
-        const absolute = target === undefined ? undefined : absoluteOf.get(target);
-        if (target === undefined || absolute === undefined) return { resolvedModule: undefined };
-        const extension = EXTENSIONS[path.posix.extname(target)]?.extension ?? ts.Extension.Ts;
-        return { resolvedModule: { resolvedFileName: absolute, extension, isExternalLibraryImport: false } };
-      });
-    },
-    resolveTypeReferenceDirectiveReferences(typeDirectiveReferences) {
-      // `/// <reference types>` would reach into node_modules; type packages are not analysed.
-      return typeDirectiveReferences.map(() => ({ resolvedTypeReferenceDirective: undefined }));
-    },
   };
 }
 

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import ts from "../../src/analyze/typescript.cjs";
 import { MemberResolver } from "../../src/analyze/members.js";
 import { fixtureSources, parse } from "./fixture-sources.js";
-import { programOf } from "./memory-program.js";
+import { namesOf, programOf } from "./memory-program.js";
 
 type Access = ts.PropertyAccessExpression | ts.ElementAccessExpression;
 
@@ -39,7 +39,7 @@ function where(declaration: ts.Declaration): string {
 /** Per access, the checker's declarations and the resolver's, where they differ. */
 function disagreements(program: ts.Program, accesses: readonly Access[]): string[] {
   const checker = program.getTypeChecker();
-  const resolver = new MemberResolver(checker);
+  const resolver = new MemberResolver(namesOf(program));
   const found: string[] = [];
   for (const access of accesses) {
     const name = ts.isPropertyAccessExpression(access) ? access.name : access.argumentExpression;
@@ -176,8 +176,7 @@ describe("member accesses answered from declarations", () => {
 
   it("find something for the accesses the checker resolves, and nothing where it resolves nothing", () => {
     // Guards the comparison above against a program where neither side finds anything.
-    const checker = program.getTypeChecker();
-    const resolver = new MemberResolver(checker);
+    const resolver = new MemberResolver(namesOf(program));
     const byText = new Map(accesses.map((access) => [access.getText(), resolver.members(access).length]));
     for (const text of ['this.store.get', 'this.cache.hit', 'writer.read', 'both.close', 'picked.get', 'given.get', 'literal.extra.render', 'counter.reset', 'typed.get', 'Store.shared.get']) {
       expect(byText.get(text), text).toBeGreaterThan(0);
@@ -186,10 +185,10 @@ describe("member accesses answered from declarations", () => {
   });
 
   it("give each access the same answer whatever was asked before it", () => {
-    const alone = accesses.map((access) => answerOf(new MemberResolver(program.getTypeChecker()), access));
+    const alone = accesses.map((access) => answerOf(new MemberResolver(namesOf(program)), access));
     fc.assert(
       fc.property(fc.shuffledSubarray([...accesses.keys()], { minLength: 1 }), (order) => {
-        const resolver = new MemberResolver(program.getTypeChecker());
+        const resolver = new MemberResolver(namesOf(program));
         for (const index of order) expect(answerOf(resolver, accesses[index])).toEqual(alone[index]);
       }),
       { numRuns: 50 },
@@ -231,7 +230,7 @@ export function early(thing: unknown) {
     const guarded = accessesOf([narrowProgram.getSourceFile("/src/narrow.ts")!]);
     expect(guarded.length).toBeGreaterThan(12);
     expect(disagreements(narrowProgram, guarded)).toEqual([]);
-    const resolver = new MemberResolver(narrowProgram.getTypeChecker());
+    const resolver = new MemberResolver(namesOf(narrowProgram));
     const found = guarded.filter((access) => resolver.members(access).length > 0).map((access) => access.getText());
     expect(found).toEqual(expect.arrayContaining(["store.hit", "thing.hit", "outcome.store.get", "other.store.get", "held.get"]));
     expect(found).not.toContain("outcome.view.render");

@@ -10,7 +10,7 @@ import { CallGraph, type CallEdge, type FunctionNode, enclosingFunction, isFunct
 import { callsByOwner, fileNodes, functionCalls } from "../../src/analyze/nodes.js";
 import { type Relevance, type RelevanceProgram, relevance } from "../../src/analyze/relevance.js";
 import { fixtureSources } from "./fixture-sources.js";
-import { programOf } from "./memory-program.js";
+import { namesOf, programOf } from "./memory-program.js";
 
 function scriptKindOf(file: string): ts.ScriptKind {
   return /\.[cm]?jsx?$/.test(file) ? ts.ScriptKind.JSX : ts.ScriptKind.TSX;
@@ -29,7 +29,7 @@ function functionsOf(sources: readonly ts.SourceFile[]): FunctionNode[] {
 
 function graphOf(program: ts.Program, sources: readonly ts.SourceFile[], relevant?: Relevance): CallGraph {
   const memberNames = new Set(sources.flatMap((source) => [...fileNodes(source).memberNames]));
-  return new CallGraph(program.getTypeChecker(), new Set(), memberNames, functionCalls, relevant);
+  return new CallGraph(namesOf(program), new Set(), memberNames, functionCalls, relevant);
 }
 
 function programFor(graph: CallGraph, resolves: RelevanceProgram["resolves"] = () => true): RelevanceProgram {

@@ -1,6 +1,7 @@
 // ConnectRPC: `router.service(Service, implementation)` on a router from `createConnectRouter()` (or the router a
 // routes function receives) serves every method of the implementation.
 import ts from "../typescript.cjs";
+import type { Names } from "../names.js";
 import { type FunctionNode, unwrap } from "../callgraph.js";
 import { type Convention, initializerOf, methodName, receiverOf } from "./convention.js";
 
@@ -14,10 +15,10 @@ const connect: Convention = {
         const receiver = receiverOf(call);
         const [service, implementation] = call.arguments;
         if (methodName(call) !== "service" || receiver === undefined || implementation === undefined) return;
-        if (!isConnectRouter(receiver, context.checker)) return;
+        if (!isConnectRouter(receiver, context.names)) return;
         const object = ts.isObjectLiteralExpression(unwrap(implementation))
           ? (unwrap(implementation) as ts.ObjectLiteralExpression)
-          : valueOf(implementation, context.checker);
+          : valueOf(implementation, context.names);
         if (object === undefined || !ts.isObjectLiteralExpression(object)) return;
         const name = service ? unwrap(service).getText().slice(0, 60) : "service";
         for (const property of object.properties) {
@@ -34,20 +35,20 @@ const connect: Convention = {
 };
 
 /** `createConnectRouter(…)` (through chained `.service` calls and `const`s), or a name such as `router`. */
-function isConnectRouter(receiver: ts.Expression, checker: ts.TypeChecker, depth = 0): boolean {
+function isConnectRouter(receiver: ts.Expression, names: Names, depth = 0): boolean {
   const node = unwrap(receiver);
   if (depth > 20) return false;
   if (ts.isCallExpression(node)) {
     const callee = unwrap(node.expression);
     if (ts.isIdentifier(callee)) return callee.text === "createConnectRouter";
     const inner = receiverOf(node);
-    return methodName(node) === "service" && inner !== undefined && isConnectRouter(inner, checker, depth + 1);
+    return methodName(node) === "service" && inner !== undefined && isConnectRouter(inner, names, depth + 1);
   }
   if (ts.isIdentifier(node)) {
-    const initializer = initializerOf(node, checker);
-    if (initializer !== undefined) return isConnectRouter(initializer, checker, depth + 1);
+    const initializer = initializerOf(node, names);
+    if (initializer !== undefined) return isConnectRouter(initializer, names, depth + 1);
     // `(router: ConnectRouter) => router.service(…)`, the form `connectNodeAdapter({ routes })` takes.
-    const declaration = checker.getSymbolAtLocation(node)?.valueDeclaration;
+    const declaration = names.symbolAt(node)?.valueDeclaration;
     if (declaration && ts.isParameter(declaration) && declaration.type) return /\bConnectRouter\b/.test(declaration.type.getText());
     return /router$/i.test(node.text);
   }
@@ -55,18 +56,11 @@ function isConnectRouter(receiver: ts.Expression, checker: ts.TypeChecker, depth
 }
 
 /** The initializer of the variable a name refers to, through imports. */
-function valueOf(expression: ts.Expression, checker: ts.TypeChecker): ts.Expression | undefined {
+function valueOf(expression: ts.Expression, names: Names): ts.Expression | undefined {
   const node = unwrap(expression);
   if (!ts.isIdentifier(node)) return undefined;
-  let symbol = checker.getSymbolAtLocation(node);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) {
-    try {
-      symbol = checker.getAliasedSymbol(symbol);
-    } catch {
-      return undefined;
-    }
-  }
-  const declaration = symbol?.valueDeclaration;
+  const symbol = names.symbolAt(node);
+  const declaration = symbol === undefined ? undefined : names.aliased(symbol)?.valueDeclaration;
   return declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? unwrap(declaration.initializer) : undefined;
 }
 

@@ -7,6 +7,7 @@
 // - `shapes`: calls, decorators or directives that hand a function to the framework (`consumer.run({ eachMessage })`,
 //   `@SubscribeMessage()`, `"use server"`), looked for in every file the service reaches.
 import ts from "../typescript.cjs";
+import type { Names } from "../names.js";
 import { type CallGraph, type FunctionNode, isFunctionNode, unwrap } from "../callgraph.js";
 import type { ExportedFunction } from "../entrypoints.js";
 
@@ -25,7 +26,7 @@ export interface FileConvention {
 /** What a shape sees besides the node, and how it reports what it found. */
 export interface ShapeContext {
   graph: CallGraph;
-  checker: ts.TypeChecker;
+  names: Names;
   /** A request handler registered or declared at `at`: the trace's first note is "request handler <label>". */
   request(fns: readonly FunctionNode[], at: ts.Node, label: string): void;
   /** A background context started at `at`: labelled "<what> at file:line", noted "background <what>". */
@@ -133,10 +134,10 @@ export function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
 }
 
 /** The initializer of the variable an identifier is declared by, if it is declared with one. */
-export function initializerOf(node: ts.Expression, checker: ts.TypeChecker): ts.Expression | undefined {
+export function initializerOf(node: ts.Expression, names: Names): ts.Expression | undefined {
   const expression = unwrap(node);
   if (!ts.isIdentifier(expression)) return undefined;
-  const declaration = checker.getSymbolAtLocation(expression)?.valueDeclaration;
+  const declaration = names.symbolAt(expression)?.valueDeclaration;
   if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) return unwrapAwait(declaration.initializer);
   return undefined;
 }

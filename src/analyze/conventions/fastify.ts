@@ -17,10 +17,10 @@ function scanPlugin(plugin: FunctionNode, context: ShapeContext, seen: Set<Funct
   seen.add(plugin);
   const first = plugin.parameters[0];
   if (first === undefined || !ts.isIdentifier(first.name)) return;
-  const instance = context.checker.getSymbolAtLocation(first.name);
+  const instance = context.names.symbolAt(first.name);
   if (instance === undefined) return;
   const isInstance = (receiver: ts.Expression): boolean =>
-    ts.isIdentifier(receiver) && context.checker.getSymbolAtLocation(receiver) === instance;
+    ts.isIdentifier(receiver) && context.names.symbolAt(receiver) === instance;
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
       const receiver = receiverOf(node);

@@ -1,6 +1,7 @@
 // Hono's OpenAPI routes (`@hono/zod-openapi`): `app.openapi(route, handler)` serves the route declared with
 // `createRoute({ method, path })`.
 import ts from "../typescript.cjs";
+import type { Names } from "../names.js";
 import { type Convention, functionArgument, initializerOf, methodName, receiverOf } from "./convention.js";
 
 const honoOpenapi: Convention = {
@@ -14,15 +15,15 @@ const honoOpenapi: Convention = {
         if (methodName(call) !== "openapi" || receiver === undefined || call.arguments.length < 2) return;
         if (!context.isApp(receiver)) return;
         const handlers = call.arguments.slice(1).flatMap((argument) => functionArgument(argument, context.graph));
-        context.request(handlers, call, `OpenAPI ${routeLabel(call.arguments[0], context.checker)}`);
+        context.request(handlers, call, `OpenAPI ${routeLabel(call.arguments[0], context.names)}`);
       },
     },
   ],
 };
 
 /** "GET /v1/links/{id}" from the route's `createRoute({ method, path })`, else the route's name as written. */
-function routeLabel(route: ts.Expression, checker: ts.TypeChecker): string {
-  const created = initializerOf(route, checker) ?? route;
+function routeLabel(route: ts.Expression, names: Names): string {
+  const created = initializerOf(route, names) ?? route;
   if (ts.isCallExpression(created)) {
     const options = created.arguments[0];
     if (options && ts.isObjectLiteralExpression(options)) {

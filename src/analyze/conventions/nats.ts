@@ -30,7 +30,7 @@ const nats: Convention = {
         const loop = node as ts.ForOfStatement;
         if (loop.awaitModifier === undefined) return;
         const iterated = unwrapAwait(loop.expression);
-        const subscription = isSubscription(iterated) ? iterated : initializerOf(iterated, context.checker);
+        const subscription = isSubscription(iterated) ? iterated : initializerOf(iterated, context.names);
         if (subscription === undefined || !isSubscription(subscription)) return;
         const holder = enclosingFunction(loop);
         if (holder !== undefined) context.background([holder], loop, "NATS subscription loop");

@@ -13,10 +13,10 @@ import { type Convention, type ShapeContext, property, receiverOf, methodName } 
 function namespaceExports(node: ts.Expression, context: ShapeContext): { name: string; fn: FunctionNode }[] | undefined {
   const expression = unwrap(node);
   if (!ts.isIdentifier(expression)) return undefined;
-  const symbol = context.checker.getSymbolAtLocation(expression);
+  const symbol = context.names.symbolAt(expression);
   const declaration = symbol?.declarations?.[0];
   if (symbol === undefined || declaration === undefined || !ts.isNamespaceImport(declaration)) return undefined;
-  const module = context.checker.getAliasedSymbol(symbol).valueDeclaration;
+  const module = context.names.aliased(symbol)?.valueDeclaration;
   if (module === undefined || !ts.isSourceFile(module)) return [];
   return context.exportsOf(module);
 }
