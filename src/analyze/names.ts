@@ -441,8 +441,8 @@ export class Names {
 
 /**
  * Whether a name found in a function's locals is seen from where the search came: from the body, everything; from
- * the parameters, the parameters and type parameters; from the name, return type or decorators, type parameters only
- * (and parameters from the return type, for `asserts x`).
+ * the parameters, the parameters and type parameters; from the name or the return type, type parameters and the
+ * body's block-scoped names (parameters too from the return type, for `asserts x`).
  */
 function visibleFrom(found: ts.Symbol, scope: ts.Node, from: ts.Node | undefined, meaning: ts.SymbolFlags): boolean {
   if (!ts.isFunctionLike(scope) || from === undefined || from === (scope as ts.FunctionLikeDeclaration).body) return true;
@@ -451,9 +451,11 @@ function visibleFrom(found: ts.Symbol, scope: ts.Node, from: ts.Node | undefined
       ? from === scope.type || ts.isParameter(from) || ts.isTypeParameterDeclaration(from)
       : false;
   }
-  if (meaning & found.flags & SymbolFlags.Variable && found.flags & SymbolFlags.FunctionScopedVariable) {
+  if (meaning & found.flags & SymbolFlags.Variable) {
     const isParameter = found.valueDeclaration !== undefined && ts.findAncestor(found.valueDeclaration, ts.isParameter) !== undefined;
-    return ts.isParameter(from) ? isParameter : from === scope.type && isParameter;
+    // `(a, b = a, c = x) => { var x }`: a parameter's default sees the parameters, not what the body declares.
+    if (ts.isParameter(from)) return isParameter;
+    if (found.flags & SymbolFlags.FunctionScopedVariable) return from === scope.type && isParameter;
   }
   return true;
 }

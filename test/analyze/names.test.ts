@@ -25,6 +25,7 @@ export * as lib from "./lib";
 export { greet as hello, default as begin } from "./lib";
 export { Store as default } from "./lib";
 `,
+  "/src/star.ts": `export * from "./lib";\n`,
   "/src/cycle-a.ts": `export { loop } from "./cycle-b";\n`,
   "/src/cycle-b.ts": `export { loop } from "./cycle-a";\n`,
   "/src/use.ts": `import start, { greet, shared as common, Store, Level, Tools, type Shape, visible } from "./lib";
@@ -37,6 +38,7 @@ import legacy = require("./legacy");
 import legacyDefault from "./legacy";
 import { helper } from "./legacy-parts";
 import * as parts from "./legacy-parts";
+import noDefault, { greet as starred } from "./star";
 
 export function handler(greet2: string, level = Level.High) {
   greet(greet2);
@@ -57,6 +59,8 @@ export function handler(greet2: string, level = Level.High) {
   legacyDefault.run();
   helper();
   parts.helper();
+  starred("x");
+  noDefault();
   visible;
   let shape: Shape | undefined;
   const typed: lib.Alias | Tools.Nothing | undefined = undefined;
@@ -90,8 +94,13 @@ class Service<T> {
 function decorate(..._: unknown[]) { return () => undefined; }
 function inject(..._: unknown[]) { return () => undefined; }
 export const service = new Service<number>();
-function withDefaults(first: number, second = first, third = outerValue) { return [first, second, third]; }
+function withDefaults(first: number, second = first, third = outerValue, fourth = blockValue) {
+  var outerValue = 2;
+  let blockValue = 3;
+  return [first, second, third, fourth, outerValue, blockValue];
+}
 const outerValue = withDefaults(1);
+const blockValue = outerValue;
 declare global {
   var globalCounter: number;
 }
@@ -111,6 +120,13 @@ module.exports.third = () => exports.helper();
 var scriptValue = scriptHelper();
 `,
 };
+
+/** "file:line" of the first line of a sample that holds `text`. */
+function at(file: string, text: string): string {
+  const line = SAMPLES[file].split("\n").findIndex((candidate) => candidate.includes(text));
+  if (line < 0) throw new Error(`no "${text}" in ${file}`);
+  return `${file}:${line + 1}`;
+}
 
 function sampleProgram() {
   const files = new Map(Object.entries(SAMPLES).map(([file, text]) => [file, parse(file, text)]));
@@ -152,7 +168,7 @@ describe("names answered from the binder's tables", () => {
       const resolved = symbol === undefined ? undefined : names.aliased(symbol);
       return resolved?.declarations?.map(where).join(",");
     };
-    expect(target("greet", 1)).toBe("/src/lib.ts:1"); // the call, through the import
+    expect(target("greet", 2)).toBe("/src/lib.ts:1"); // the call, through the import
     expect(target("hello", 1)).toBe("/src/lib.ts:1"); // renamed and re-exported
     expect(target("begin", 1)).toBe("/src/lib.ts:3"); // `default as begin`
     expect(target("start", 1)).toBe("/src/lib.ts:3"); // a default import
@@ -162,14 +178,18 @@ describe("names answered from the binder's tables", () => {
     expect(target("visible", 1)).toBe("/src/lib.ts:9"); // `export { hidden as visible }`
     expect(target("helper", 1)).toBe("/src/legacy-parts.js:5"); // CommonJS `exports.helper =`
     expect(target("run", 0)).toBe("/src/legacy.js:1"); // `module.exports = { run }`, through `import x = require`
-    expect(target("greet", 5)).toBe("/src/use.ts:37"); // shadowed in a block
-    expect(target("greet", 6)).toBe("/src/lib.ts:1"); // not outside it
-    expect(target("greet", 8)).toBe("/src/use.ts:42"); // the catch clause's own
-    expect(target("again", 1)).toBe("/src/use.ts:46"); // a named function expression sees its name
-    expect(target("Inner", 1)).toBe("/src/use.ts:47"); // so does a class expression
+    expect(target("greet", 6)).toBe(at("/src/use.ts", "const greet = (x")); // shadowed in a block
+    expect(target("greet", 7)).toBe("/src/lib.ts:1"); // not outside it
+    expect(target("greet", 9)).toBe(at("/src/use.ts", "} catch (greet)")); // the catch clause's own
+    expect(target("again", 1)).toBe(at("/src/use.ts", "function again(")); // a named function expression sees its name
+    expect(target("Inner", 1)).toBe(at("/src/use.ts", "class Inner")); // so does a class expression
     expect(target("scriptHelper", 0)).toBe("/src/script.js:1"); // a global of a file that is no module
-    expect(target("globalCounter", 0)).toBe("/src/use.ts:67"); // `declare global`
-    expect(target("inner", 0)).toBe("/src/use.ts:54"); // hoisted
+    expect(target("globalCounter", 0)).toBe(at("/src/use.ts", "var globalCounter")); // `declare global`
+    expect(target("inner", 0)).toBe(at("/src/use.ts", "function inner()")); // hoisted
+    expect(target("starred", 1)).toBe("/src/lib.ts:1"); // through `export *`
+    expect(target("noDefault", 1)).toBeUndefined(); // `export *` passes no default on
+    expect(target("outerValue", 0)).toBe(at("/src/use.ts", "const outerValue")); // a default sees no body declaration
+    expect(target("blockValue", 0)).toBe(at("/src/use.ts", "const blockValue"));
     expect(target("loop", 1)).toBeUndefined(); // a circle of re-exports
     expect(target("missing", 1)).toBeUndefined(); // a module that is not analysed
     expect(target("outside", 1)).toBeUndefined(); // a package
