@@ -164,8 +164,15 @@ function routeOf(
     return { label, note: `request handler ${label}`, handlers: [handler] };
   }
   if (!ROUTE_METHODS.has(method)) return undefined;
+  const chained = ts.isCallExpression(receiver) && ts.isPropertyAccessExpression(receiver.expression) && receiver.expression.name.text === "route";
+  // A call that leaves no argument for a handler registers nothing (`map.get(key)`, `headers.get("x")`): its receiver
+  // is not looked into.
+  const [first] = call.arguments;
+  const consumesPath =
+    !chained && first !== undefined && (method === "use" ? ts.isStringLiteralLike(first) : !isFunctionLikeArgument(first));
+  if (call.arguments.length - (consumesPath ? 1 : 0) === 0) return undefined;
   let prefix: string | undefined;
-  if (ts.isCallExpression(receiver) && ts.isPropertyAccessExpression(receiver.expression) && receiver.expression.name.text === "route") {
+  if (chained && ts.isCallExpression(receiver) && ts.isPropertyAccessExpression(receiver.expression)) {
     // express `app.route('/x').get(h)`
     if (!isApp(unwrap(receiver.expression.expression))) return undefined;
     prefix = receiver.arguments[0] ? pathText(receiver.arguments[0]) : undefined;
