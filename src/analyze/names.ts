@@ -32,12 +32,16 @@ const UNRESOLVED = Symbol("unresolved");
 const EXPORT_EQUALS = ts.InternalSymbolName.ExportEquals;
 const EXPORT_STAR = ts.InternalSymbolName.ExportStar;
 
-/** How many aliases one resolution follows (`export { x } from` chains) before it gives up. */
+/** How many aliases one resolution follows (`export { x } from` chains), or modules `export *` chains, before it gives up. */
 const MAX_ALIAS_HOPS = 64;
+/** How many aliases may be being resolved at once, one needing the next (see `finalTarget`). */
+const MAX_NESTED_ALIASES = 256;
 
 export class Names {
   /** Each alias's final target, once known: aliases never change within a run. */
   private readonly targets = new Map<ts.Symbol, ts.Symbol | typeof UNRESOLVED>();
+  /** The aliases whose targets are being found, outermost first. */
+  private readonly resolving = new Set<ts.Symbol>();
   private readonly exportTables = new Map<ts.Symbol, Map<string, ts.Symbol>>();
   private globalTable: Map<string, ts.Symbol> | undefined;
 
@@ -265,7 +269,7 @@ export class Names {
     const known = this.exportTables.get(module);
     if (known !== undefined) return known;
     const table = new Map<string, ts.Symbol>();
-    if (visiting.has(module)) return table;
+    if (visiting.has(module) || visiting.size > MAX_ALIAS_HOPS) return table;
     visiting.add(module);
     for (const [name, symbol] of module.exports ?? []) if (!isInternalName(name as string)) table.set(name as string, symbol);
     for (const declaration of module.exports?.get(EXPORT_STAR)?.declarations ?? []) {
@@ -300,20 +304,29 @@ export class Names {
     if (!(symbol.flags & SymbolFlags.Alias)) return symbol;
     const known = this.targets.get(symbol);
     if (known !== undefined) return known;
+    // Resolving an alias may look up a name in scope, which may need another alias resolved first: an alias already
+    // being resolved further up is a circle (`export { x }` of an `x` imported from a module that re-exports it back),
+    // and a tree of questions nested deeper than any real code nests them is hostile. Either resolves to nothing.
+    if (this.resolving.has(symbol) || this.resolving.size > MAX_NESTED_ALIASES) return UNRESOLVED;
     const chain: ts.Symbol[] = [];
     let current: ts.Symbol | typeof UNRESOLVED = symbol;
-    while (current !== UNRESOLVED && current.flags & SymbolFlags.Alias) {
-      const cached: ts.Symbol | typeof UNRESOLVED | undefined = this.targets.get(current);
-      if (cached !== undefined) {
-        current = cached;
-        break;
+    try {
+      while (current !== UNRESOLVED && current.flags & SymbolFlags.Alias) {
+        const cached: ts.Symbol | typeof UNRESOLVED | undefined = this.targets.get(current);
+        if (cached !== undefined) {
+          current = cached;
+          break;
+        }
+        if (this.resolving.has(current) || chain.length > MAX_ALIAS_HOPS) {
+          current = UNRESOLVED;
+          break;
+        }
+        chain.push(current);
+        this.resolving.add(current);
+        current = this.step(current) ?? UNRESOLVED;
       }
-      if (chain.includes(current) || chain.length > MAX_ALIAS_HOPS) {
-        current = UNRESOLVED;
-        break;
-      }
-      chain.push(current);
-      current = this.step(current) ?? UNRESOLVED;
+    } finally {
+      for (const alias of chain) this.resolving.delete(alias);
     }
     for (const alias of chain) this.targets.set(alias, current);
     return current;

@@ -27,11 +27,14 @@ export { Store as default } from "./lib";
 `,
   "/src/star.ts": `export * from "./lib";\n`,
   "/src/cycle-a.ts": `export { loop } from "./cycle-b";\n`,
+  "/src/circle-a.ts": `import { turn } from "./circle-b";\nexport { turn };\n`,
+  "/src/circle-b.ts": `import { turn } from "./circle-a";\nexport { turn };\n`,
   "/src/cycle-b.ts": `export { loop } from "./cycle-a";\n`,
   "/src/use.ts": `import start, { greet, shared as common, Store, Level, Tools, type Shape, visible } from "./lib";
 import * as lib from "./lib";
 import Things, { hello, begin, lib as nested } from "./again";
 import { loop } from "./cycle-a";
+import { turn } from "./circle-a";
 import { missing } from "./nowhere";
 import outside from "some-package";
 import legacy = require("./legacy");
@@ -53,6 +56,7 @@ export function handler(greet2: string, level = Level.High) {
   nested.greet("z");
   Tools.hammer();
   loop();
+  turn();
   missing();
   outside();
   legacy.run();
@@ -191,6 +195,7 @@ describe("names answered from the binder's tables", () => {
     expect(target("outerValue", 0)).toBe(at("/src/use.ts", "const outerValue")); // a default sees no body declaration
     expect(target("blockValue", 0)).toBe(at("/src/use.ts", "const blockValue"));
     expect(target("loop", 1)).toBeUndefined(); // a circle of re-exports
+    expect(target("turn", 1)).toBeUndefined(); // a circle through imports and local exports
     expect(target("missing", 1)).toBeUndefined(); // a module that is not analysed
     expect(target("outside", 1)).toBeUndefined(); // a package
     expect(names.symbolAt(identifiers(use, "undeclared")[0])).toBeUndefined();
@@ -211,6 +216,37 @@ describe("names answered from the binder's tables", () => {
     const reexported = names.exportsOf(names.symbolAt(again)!).map((symbol) => symbol.name).sort();
     expect(reexported).toEqual(["Alias", "Level", "Shape", "Store", "Tools", "default", "greet", "hello", "lib", "begin", "shared", "visible"].sort());
     expect([...files.keys()].filter(bound)).toEqual(["/src/lib.ts", "/src/again.ts"]);
+  });
+});
+
+describe("names in a hostile tree", () => {
+  /** `count` modules, each passing on what the next one exports, the last declaring it; the first imported by /use.ts. */
+  function chain(count: number, link: (next: string) => string): { program: ts.Program; use: ts.SourceFile } {
+    const files = new Map<string, ts.SourceFile>();
+    for (let i = 0; i < count; i++) {
+      const text = i === count - 1 ? "export function x() { return 1; }\n" : link(`./m${i + 1}`);
+      files.set(`/chain/m${i}.ts`, parse(`/chain/m${i}.ts`, text));
+    }
+    files.set("/chain/use.ts", parse("/chain/use.ts", `import { x } from "./m0";\nx();\n`));
+    const program = programOf(files, { noResolve: true });
+    return { program, use: program.getSourceFile("/chain/use.ts")! };
+  }
+  const answer = (program: ts.Program, use: ts.SourceFile): string[] | undefined => {
+    const names = namesOf(program);
+    const call = identifiers(use, "x")[1];
+    const alias = names.symbolAt(call);
+    return alias === undefined ? undefined : names.aliased(alias)?.declarations?.map(where);
+  };
+
+  it.each([
+    ["import and export again", (next: string) => `import { x } from "${next}";\nexport { x };\n`],
+    ["re-export", (next: string) => `export { x } from "${next}";\n`],
+    ["export *", (next: string) => `export * from "${next}";\n`],
+  ])("follow a short chain of modules that %s a name, and give up on a long one without overflowing", (_, link) => {
+    const short = chain(20, link);
+    expect(answer(short.program, short.use)).toEqual(["/chain/m19.ts:1"]);
+    const long = chain(3000, link);
+    expect(answer(long.program, long.use)).toBeUndefined();
   });
 });
 
