@@ -430,8 +430,8 @@ export class CallGraph {
 
   /**
    * Whether a receiver's type may come from analysed code. It cannot when the receiver derives from something the
-   * program does not hold — an import of a package that is not analysed, or a global (the program has no standard
-   * library): the checker's answer there is `any`, whose members name nothing. A receiver that derives from a call or
+   * analysis does not hold — an import of a package that is not analysed, or a global (there is no standard library):
+   * a type checker's answer there would be `any`, whose members name nothing. A receiver that derives from a call or
    * a property takes its root's answer; anything else may.
    */
   private mayBeAnalysed(expression: ts.Expression, hops: number): boolean {

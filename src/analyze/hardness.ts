@@ -116,8 +116,8 @@ class Hardnesses implements HardnessIndex {
 
   /**
    * @param scopes the files each service's code reaches, when known: a service's calls are followed only into them,
-   * so what one service's analysis finds never depends on the code of another (the checker may resolve a name to a
-   * global another service's file declares).
+   * so what one service's analysis finds never depends on the code of another (a name may resolve to a global
+   * another service's file declares).
    */
   constructor(
     private readonly config: TopologyConfig,

@@ -294,7 +294,7 @@ export class MemberResolver {
     // CommonJS: `require("./m")` is the module's exports.
     const [specifier] = call.arguments;
     if (ts.isIdentifier(call.expression) && call.expression.text === "require" && call.arguments.length === 1 && ts.isStringLiteralLike(specifier)) {
-      // The checker answers with what a module assigns to `module.exports`, when it does.
+      // The module; what it assigns to `module.exports`, when it does, is among its exports (see `memberOfShape`).
       const module = this.names.symbolAt(specifier);
       if (module === undefined) return undefined;
       const isModule = module.flags & ts.SymbolFlags.ValueModule && module.valueDeclaration !== undefined && ts.isSourceFile(module.valueDeclaration);

@@ -71,8 +71,9 @@ const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
 };
 
 /**
- * Parses what the services of `config` reach among `files` (default: every source file of `config.root`). `imports` (from dependency-cruiser) resolves the imports topo-lint's own resolver cannot follow.
- * `services` (default: all) are the services whose files start the reach.
+ * Parses what the services of `config` reach among `files` (default: every source file of `config.root`). `imports`
+ * (from dependency-cruiser) resolves the imports topo-lint's own resolver cannot follow. `services` (default: all)
+ * are the services whose files start the reach.
  */
 export function createSourceProgram(
   config: TopologyConfig,
@@ -170,7 +171,7 @@ function parseReached(
       continue;
     }
     parsed.set(file, source);
-    // Type-only imports are followed too: the checker needs the declarations behind a typed receiver.
+    // Type-only imports are followed too: a member call needs the declarations behind a typed receiver.
     const next = new Set<string>();
     for (const { specifier } of runtimeImportsOf(source, { types: true })) {
       const target = resolver.resolve(specifier.text, file);
@@ -186,8 +187,8 @@ function parseReached(
 }
 
 /**
- * How deep a file's syntax tree may nest. Every later stage walks trees recursively (TypeScript's binder and checker
- * too); a tree this deep only comes from generated or hostile code (`1 + 1 + …` three thousand times, hundreds of
+ * How deep a file's syntax tree may nest. Every later stage walks trees recursively (TypeScript's binder too); a
+ * tree this deep only comes from generated or hostile code (`1 + 1 + …` three thousand times, hundreds of
  * nested parentheses, a `.then()` chain hundreds long), and would overflow the stack of the whole run.
  */
 const MAX_NESTING = 400;

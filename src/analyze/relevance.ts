@@ -4,8 +4,8 @@
 // soft (analyze/hardness.ts) reads the calls of only the functions that reach a site, and of those only the calls
 // written under a name such a function may be reached through.
 //
-// Finding those functions walks calls backwards from the sites. The costly part of a call edge is the type checker's
-// answer for a member call, so the walk asks it only about calls written under a relevant name — a name some function
+// Finding those functions walks calls backwards from the sites. The costly part of a call edge is resolving a member
+// call (analyze/members.ts), so the walk resolves only calls written under a relevant name — a name some function
 // that reaches a site is reachable through — and counts a call's maker in when the call's targets reach a site.
 //
 // Why names suffice: the call graph resolves a call through the name written at it (`f()`, `x.f()`, `x["f"]()`,
@@ -92,7 +92,7 @@ export function relevance(files: readonly ts.SourceFile[], sites: Iterable<ts.No
         const callee = unwrap(call.expression);
         const name = writtenName(callee);
         if (name !== undefined) listed(mentions, name).push([owner, call, call.expression]);
-        // A `new` of anything else asks the checker about the expression as written: it may lead anywhere.
+        // A `new` of anything else is resolved from the expression as written: it may lead anywhere.
         else if (ts.isNewExpression(call) && !isFunctionNode(callee)) addFunction(owner);
         for (const argument of call.arguments ?? []) {
           const callback = writtenName(unwrap(argument));
