@@ -16,7 +16,7 @@ import type {
 import { hasDirective } from "./conventions/convention.js";
 import { fileNodes } from "./nodes.js";
 import { enclosingSymbol } from "./symbols.js";
-import { CodeResolver, type ProgramView, refPath, skipOuter } from "./recognisers/context.js";
+import { CodeResolver, type ImportBinding, type ProgramView, refPath, skipOuter } from "./recognisers/context.js";
 import { sortFacts } from "./order.js";
 import { prismaConnections } from "./prisma.js";
 import { recogniserApplies, type Recognised, type Recogniser } from "./recognisers/recogniser.js";
@@ -510,6 +510,7 @@ function isModuleName(node: ts.StringLiteralLike): boolean {
 /** The calls of each function of the program, and the `new`s of each class constructor, indexed on first use. */
 class CallSites {
   private readonly calls = new Map<ts.Node, (ts.CallExpression | ts.NewExpression)[]>();
+  private readonly bindings = new Map<ts.SourceFile, { named: Map<ts.Node, ImportBinding>; namespaces: Map<ts.Node, ImportBinding> }>();
 
   constructor(
     private readonly resolver: CodeResolver,
@@ -534,7 +535,7 @@ class CallSites {
   private constructorOf(callee: ts.Expression): ts.ConstructorDeclaration | undefined {
     const node = skipOuter(callee);
     let declaration: ts.Node | undefined;
-    if (ts.isIdentifier(node)) declaration = this.imported(node) ?? this.resolver.declarationOf(node);
+    if (ts.isIdentifier(node)) declaration = this.declarationOf(node);
     else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
       declaration = this.namespaceMember(node.expression, node.name.text);
     }
@@ -546,7 +547,7 @@ class CallSites {
   private calledFunction(callee: ts.Expression): ts.Node | undefined {
     const node = skipOuter(callee);
     let declaration: ts.Node | undefined;
-    if (ts.isIdentifier(node)) declaration = this.imported(node) ?? this.resolver.declarationOf(node);
+    if (ts.isIdentifier(node)) declaration = this.declarationOf(node);
     else if (ts.isPropertyAccessExpression(node)) {
       const receiver = skipOuter(node.expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword) declaration = classMethod(node, node.name.text);
@@ -561,28 +562,39 @@ class CallSites {
     return undefined;
   }
 
-  /** The exported declaration behind a name imported from a module of the program. */
-  private imported(identifier: ts.Identifier): ts.Node | undefined {
+  /** What a name declares: for a name imported from a module of the program, the export behind it. */
+  private declarationOf(identifier: ts.Identifier): ts.Node | undefined {
     const declaration = this.resolver.declarationOf(identifier);
     if (declaration === undefined) return undefined;
-    const sourceFile = identifier.getSourceFile();
-    for (const binding of this.resolver.imports(sourceFile).values()) {
-      if (binding.declaration !== declaration || binding.name === "*") continue;
-      const file = this.resolver.moduleFile(binding.module, sourceFile);
-      return file && this.resolver.exportedDeclaration(file, binding.name);
-    }
-    return undefined;
+    const binding = this.bindingsOf(identifier.getSourceFile()).named.get(declaration);
+    if (binding === undefined) return declaration;
+    const file = this.resolver.moduleFile(binding.module, identifier.getSourceFile());
+    return (file && this.resolver.exportedDeclaration(file, binding.name)) ?? declaration;
   }
 
   private namespaceMember(receiver: ts.Identifier, name: string): ts.Node | undefined {
+    const { namespaces } = this.bindingsOf(receiver.getSourceFile());
+    // In a file that imports no module whole (namespace, default, `require()`), `x.f()` names no namespace member.
+    if (namespaces.size === 0) return undefined;
     const declaration = this.resolver.declarationOf(receiver);
-    const sourceFile = receiver.getSourceFile();
-    for (const binding of this.resolver.imports(sourceFile).values()) {
-      if (binding.declaration !== declaration || binding.name !== "*") continue;
-      const file = this.resolver.moduleFile(binding.module, sourceFile);
-      return file && this.resolver.exportedDeclaration(file, name);
+    const binding = declaration === undefined ? undefined : namespaces.get(declaration);
+    if (binding === undefined) return undefined;
+    const file = this.resolver.moduleFile(binding.module, receiver.getSourceFile());
+    return file && this.resolver.exportedDeclaration(file, name);
+  }
+
+  /** A file's imports by the declaration that makes each (the first, when several do): of an export, of a module. */
+  private bindingsOf(sourceFile: ts.SourceFile): { named: Map<ts.Node, ImportBinding>; namespaces: Map<ts.Node, ImportBinding> } {
+    let tables = this.bindings.get(sourceFile);
+    if (tables === undefined) {
+      tables = { named: new Map(), namespaces: new Map() };
+      for (const binding of this.resolver.imports(sourceFile).values()) {
+        const table = binding.name === "*" ? tables.namespaces : tables.named;
+        if (!table.has(binding.declaration)) table.set(binding.declaration, binding);
+      }
+      this.bindings.set(sourceFile, tables);
     }
-    return undefined;
+    return tables;
   }
 }
 

@@ -302,28 +302,17 @@ export class CodeResolver {
       owner = owner.parent;
     }
     if (owner === undefined || !ts.isClassLike(owner)) return undefined;
-    // What the member holds beats what type it has: an initializer, then a constructor assignment, then the type.
-    let typed: ts.Node | undefined;
-    for (const member of owner.members) {
-      // `get baseUrl() { return … }`: what the getter returns.
-      if (ts.isGetAccessorDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name) {
-        return member;
-      }
-      if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name) {
-        if (member.initializer) return member;
-        if (member.type) typed ??= member;
-      }
-      if (ts.isConstructorDeclaration(member)) {
-        const assigned = member.body && constructorAssignment(member.body, name);
-        if (assigned) return assigned;
-        for (const parameter of member.parameters) {
-          if (ts.isIdentifier(parameter.name) && parameter.name.text === name && isParameterProperty(parameter)) {
-            typed ??= parameter;
-          }
-        }
-      }
+    let members = classMembers.get(owner);
+    if (members === undefined) {
+      members = new Map();
+      classMembers.set(owner, members);
     }
-    return typed;
+    let found = members.get(name);
+    if (found === undefined) {
+      found = memberOfClass(owner, name) ?? null;
+      members.set(name, found);
+    }
+    return found ?? undefined;
   }
 }
 
@@ -608,4 +597,33 @@ function collectImports(sourceFile: ts.SourceFile): Map<string, ImportBinding> {
     }
   }
   return bindings;
+}
+
+/** Per class, what `classMember` found for each name (null: nothing). */
+const classMembers = new WeakMap<ts.ClassLikeDeclaration, Map<string, ts.Node | null>>();
+
+/** The declaration behind `this.<name>` in a class: what the member holds beats what type it has. */
+function memberOfClass(owner: ts.ClassLikeDeclaration, name: string): ts.Node | undefined {
+  // An initializer, then a constructor assignment, then the type.
+  let typed: ts.Node | undefined;
+  for (const member of owner.members) {
+    // `get baseUrl() { return … }`: what the getter returns.
+    if (ts.isGetAccessorDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name) {
+      return member;
+    }
+    if (ts.isPropertyDeclaration(member) && member.name && ts.isIdentifier(member.name) && member.name.text === name) {
+      if (member.initializer) return member;
+      if (member.type) typed ??= member;
+    }
+    if (ts.isConstructorDeclaration(member)) {
+      const assigned = member.body && constructorAssignment(member.body, name);
+      if (assigned) return assigned;
+      for (const parameter of member.parameters) {
+        if (ts.isIdentifier(parameter.name) && parameter.name.text === name && isParameterProperty(parameter)) {
+          typed ??= parameter;
+        }
+      }
+    }
+  }
+  return typed;
 }
