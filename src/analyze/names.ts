@@ -84,8 +84,10 @@ export class Names {
       return this.symbolAt(parent);
     }
     if (ts.isBindingElement(parent) && parent.propertyName === node) return undefined;
-    if (ts.isExpressionWithTypeArguments(parent) || ts.isHeritageClause(parent.parent)) {
-      const inClassExtends = ts.isHeritageClause(parent.parent) && parent.parent.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(parent.parent.parent);
+    if (ts.isExpressionWithTypeArguments(parent)) {
+      // `class A extends B` names a value (and its type); `implements I` and an interface's `extends` a type.
+      const clause = parent.parent;
+      const inClassExtends = ts.isHeritageClause(clause) && clause.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(clause.parent);
       return this.resolveName(node, node.escapedText, inClassExtends ? SymbolFlags.Value | SymbolFlags.Type : SymbolFlags.Type);
     }
     if (ts.isImportTypeNode(parent) && parent.qualifier === node) {
