@@ -423,11 +423,6 @@ export class CallGraph {
     return found;
   }
 
-  /** What an import alias stands for (any other symbol stands for itself); undefined when it leads out of the analysis. */
-  private aliased(symbol: ts.Symbol): ts.Symbol | undefined {
-    return this.names.aliased(symbol);
-  }
-
   /**
    * Whether a receiver's type may come from analysed code. It cannot when the receiver derives from something the
    * analysis does not hold — an import of a package that is not analysed, or a global (there is no standard library):
@@ -478,7 +473,7 @@ export class CallGraph {
 
   private symbolMayBeAnalysed(symbol: ts.Symbol, depth: number): boolean {
     if (symbol.flags & ts.SymbolFlags.Alias) {
-      const target = this.aliased(symbol);
+      const target = this.names.aliased(symbol);
       // An import of a module the analysis does not hold resolves to nothing.
       if (target === undefined || (target.declarations?.length ?? 0) === 0) return false;
       if (target === symbol || depth > MAX_HOPS) return true;
@@ -551,13 +546,7 @@ export class CallGraph {
    */
   private declaredCallbackParameter(call: ts.CallExpression, argument: number, parameter: number): ts.TypeNode | undefined {
     if (!ts.isIdentifier(call.expression)) return undefined;
-    let symbol = this.names.symbolAt(call.expression);
-    if (symbol !== undefined) {
-      const target = this.aliased(symbol);
-      if (target === undefined) return undefined;
-      symbol = target;
-    }
-    const declarations = symbol?.declarations ?? [];
+    const declarations = this.names.targetAt(call.expression)?.declarations ?? [];
     if (declarations.length !== 1 || !ts.isFunctionDeclaration(declarations[0])) return undefined;
     const callback = declarations[0].parameters[argument]?.type;
     if (callback === undefined || !ts.isFunctionTypeNode(callback)) return undefined;
@@ -572,13 +561,7 @@ export class CallGraph {
     if (depth > MAX_HOPS) return undefined;
     const node = unwrap(expression);
     if (ts.isIdentifier(node)) {
-      let symbol = this.names.symbolAt(node);
-      if (symbol !== undefined) {
-        const target = this.aliased(symbol);
-        if (target === undefined) return undefined;
-        symbol = target;
-      }
-      const declarations = symbol?.declarations ?? [];
+      const declarations = this.names.targetAt(node)?.declarations ?? [];
       const declaration = declarations.length === 1 ? declarations[0] : undefined;
       if (declaration !== undefined && (ts.isParameter(declaration) || ts.isVariableDeclaration(declaration))) return declaration.type;
       // `const { ctx } = args`, `({ ctx }: Args) => …`: the member of what is destructured.
@@ -603,13 +586,7 @@ export class CallGraph {
     let members: readonly ts.TypeElement[] | undefined;
     if (ts.isTypeLiteralNode(type)) members = type.members;
     else if (ts.isTypeReferenceNode(type) && type.typeArguments === undefined) {
-      let symbol = this.names.symbolAt(ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right);
-      if (symbol !== undefined) {
-        const target = this.aliased(symbol);
-        if (target === undefined) return undefined;
-        symbol = target;
-      }
-      const declarations = symbol?.declarations ?? [];
+      const declarations = this.names.targetAt(ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right)?.declarations ?? [];
       if (declarations.length === 1 && ts.isTypeAliasDeclaration(declarations[0]) && declarations[0].typeParameters === undefined) {
         return this.memberType(declarations[0].type, name, depth + 1);
       }
@@ -651,12 +628,7 @@ export class CallGraph {
     if (!ts.isTypeReferenceNode(type)) return true;
     let name: ts.EntityName = type.typeName;
     while (ts.isQualifiedName(name)) name = name.left;
-    let symbol = this.names.symbolAt(name);
-    if (symbol === undefined) return false;
-    const target = this.aliased(symbol);
-    if (target === undefined) return false;
-    symbol = target;
-    const declarations = symbol.declarations ?? [];
+    const declarations = this.names.targetAt(name)?.declarations ?? [];
     if (declarations.length === 0) return false;
     return declarations.some(
       (declaration) => !ts.isTypeAliasDeclaration(declaration) || this.typeMayBeAnalysed(declaration.type, depth + 1),
@@ -667,7 +639,7 @@ export class CallGraph {
   /** The functions behind a symbol, following aliases and simple `const f = g` indirections. */
   functionsOfSymbol(symbol: ts.Symbol | undefined, depth: number): FunctionNode[] {
     if (symbol === undefined || depth > MAX_VALUE_HOPS) return [];
-    const target = this.aliased(symbol);
+    const target = this.names.aliased(symbol);
     if (target === undefined) return [];
     symbol = target;
     const found: FunctionNode[] = [];

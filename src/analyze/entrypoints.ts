@@ -164,17 +164,20 @@ function routeOf(
     return { label, note: `request handler ${label}`, handlers: [handler] };
   }
   if (!ROUTE_METHODS.has(method)) return undefined;
-  const chained = ts.isCallExpression(receiver) && ts.isPropertyAccessExpression(receiver.expression) && receiver.expression.name.text === "route";
+  // express `app.route('/x').get(h)`: the `app.route` the path is given to.
+  const route =
+    ts.isCallExpression(receiver) && ts.isPropertyAccessExpression(receiver.expression) && receiver.expression.name.text === "route"
+      ? receiver.expression
+      : undefined;
   // A call that leaves no argument for a handler registers nothing (`map.get(key)`, `headers.get("x")`): its receiver
   // is not looked into.
   const [first] = call.arguments;
   const consumesPath =
-    !chained && first !== undefined && (method === "use" ? ts.isStringLiteralLike(first) : !isFunctionLikeArgument(first));
+    route === undefined && first !== undefined && (method === "use" ? ts.isStringLiteralLike(first) : !isFunctionLikeArgument(first));
   if (call.arguments.length - (consumesPath ? 1 : 0) === 0) return undefined;
   let prefix: string | undefined;
-  if (chained && ts.isCallExpression(receiver) && ts.isPropertyAccessExpression(receiver.expression)) {
-    // express `app.route('/x').get(h)`
-    if (!isApp(unwrap(receiver.expression.expression))) return undefined;
+  if (route !== undefined && ts.isCallExpression(receiver)) {
+    if (!isApp(unwrap(route.expression))) return undefined;
     prefix = receiver.arguments[0] ? pathText(receiver.arguments[0]) : undefined;
   } else if (!isApp(receiver)) {
     return undefined;
@@ -205,8 +208,7 @@ function isAppReceiver(receiver: ts.Expression, names: Names): boolean {
   if (ts.isPropertyAccessExpression(receiver)) return APP_NAME.test(receiver.name.text);
   if (!ts.isIdentifier(receiver)) return false;
   if (APP_NAME.test(receiver.text)) return true;
-  const symbol = names.symbolAt(receiver);
-  const declaration = symbol === undefined ? undefined : names.aliased(symbol)?.valueDeclaration;
+  const declaration = names.targetAt(receiver)?.valueDeclaration;
   if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
   const initializer = unwrap(declaration.initializer);
   return (ts.isCallExpression(initializer) || ts.isNewExpression(initializer)) && APP_FACTORIES.has(calleeName(initializer) ?? "");

@@ -507,10 +507,16 @@ function isModuleName(node: ts.StringLiteralLike): boolean {
   );
 }
 
+/** A file's imports by the declaration that makes each: of an export (`named`), of a whole module (`namespaces`). */
+interface ImportTables {
+  named: Map<ts.Node, ImportBinding>;
+  namespaces: Map<ts.Node, ImportBinding>;
+}
+
 /** The calls of each function of the program, and the `new`s of each class constructor, indexed on first use. */
 class CallSites {
   private readonly calls = new Map<ts.Node, (ts.CallExpression | ts.NewExpression)[]>();
-  private readonly bindings = new Map<ts.SourceFile, { named: Map<ts.Node, ImportBinding>; namespaces: Map<ts.Node, ImportBinding> }>();
+  private readonly bindings = new Map<ts.SourceFile, ImportTables>();
 
   constructor(
     private readonly resolver: CodeResolver,
@@ -583,8 +589,8 @@ class CallSites {
     return file && this.resolver.exportedDeclaration(file, name);
   }
 
-  /** A file's imports by the declaration that makes each (the first, when several do): of an export, of a module. */
-  private bindingsOf(sourceFile: ts.SourceFile): { named: Map<ts.Node, ImportBinding>; namespaces: Map<ts.Node, ImportBinding> } {
+  /** A file's import tables (the first binding, when several share a declaration). */
+  private bindingsOf(sourceFile: ts.SourceFile): ImportTables {
     let tables = this.bindings.get(sourceFile);
     if (tables === undefined) {
       tables = { named: new Map(), namespaces: new Map() };

@@ -160,10 +160,10 @@ export class MemberResolver {
       return shapes?.flatMap((shape) => (shape.kind === "promise" ? [] : [shape]));
     }
     if (ts.isArrowFunction(expression) || ts.isFunctionExpression(expression)) {
-      return [{ kind: "function", fn: expression, symbol: this.boundSymbol(expression) }];
+      return [{ kind: "function", fn: expression, symbol: this.names.symbolOf(expression) }];
     }
     if (ts.isObjectLiteralExpression(expression) || ts.isClassExpression(expression)) {
-      const symbol = this.boundSymbol(expression);
+      const symbol = this.names.symbolOf(expression);
       if (symbol === undefined) return undefined;
       return [ts.isClassExpression(expression) ? { kind: "exports", symbol } : { kind: "members", symbol }];
     }
@@ -280,7 +280,7 @@ export class MemberResolver {
     if (current === undefined || ts.isSourceFile(current)) return undefined;
     const holder = current.parent;
     if (holder !== undefined && ts.isClassLike(holder)) {
-      const symbol = this.boundSymbol(holder);
+      const symbol = this.names.symbolOf(holder);
       if (symbol === undefined) return undefined;
       const isStatic = ts.canHaveModifiers(current) && ts.getModifiers(current)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword);
       return [{ kind: isStatic ? "exports" : "instance", symbol }];
@@ -343,7 +343,7 @@ export class MemberResolver {
     const bound = new Map<ts.Symbol, readonly Shape[]>();
     if (call.typeArguments !== undefined) {
       parameters.forEach((parameter, index) => {
-        const symbol = this.boundSymbol(parameter);
+        const symbol = this.names.symbolOf(parameter);
         const argument = call.typeArguments?.[index];
         const shapes = argument === undefined ? undefined : this.shapesOfType(argument, NONE, depth + 1);
         if (symbol !== undefined && shapes !== undefined) bound.set(symbol, shapes);
@@ -353,7 +353,7 @@ export class MemberResolver {
     const typeParameter = (type: ts.TypeNode | undefined): ts.Symbol | undefined => {
       if (type === undefined || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
       const symbol = parameters.find((parameter) => parameter.name.text === (type.typeName as ts.Identifier).text);
-      return symbol === undefined ? undefined : this.boundSymbol(symbol);
+      return symbol === undefined ? undefined : this.names.symbolOf(symbol);
     };
     fn.parameters.forEach((parameter, index) => {
       const argument = call.arguments[index];
@@ -392,7 +392,7 @@ export class MemberResolver {
 
   private shapesOfSymbolAfresh(symbol: ts.Symbol, depth: number): readonly Shape[] | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    const target = this.aliased(symbol);
+    const target = this.names.aliased(symbol);
     if (target === undefined) return undefined;
     if (target !== symbol) return this.shapesOfSymbol(target, depth + 1);
     const declarations = symbol.declarations ?? [];
@@ -440,7 +440,7 @@ export class MemberResolver {
       return this.shapesOfExpression(parent.right, depth + 1);
     }
     if (ts.isMethodSignature(declaration) || ts.isFunctionLike(declaration)) {
-      return [{ kind: "function", fn: declaration, symbol: this.boundSymbol(declaration) }];
+      return [{ kind: "function", fn: declaration, symbol: this.names.symbolOf(declaration) }];
     }
     return undefined;
   }
@@ -498,7 +498,7 @@ export class MemberResolver {
     if (depth > MAX_DEPTH) return undefined;
     if (ts.isParenthesizedTypeNode(type)) return this.shapesOfType(type.type, bindings, depth + 1);
     if (ts.isTypeLiteralNode(type)) {
-      const symbol = this.boundSymbol(type);
+      const symbol = this.names.symbolOf(type);
       return symbol === undefined ? undefined : [{ kind: "members", symbol }];
     }
     if (ts.isFunctionTypeNode(type)) return [{ kind: "function", fn: type }];
@@ -528,8 +528,7 @@ export class MemberResolver {
     }
     const node = ts.isQualifiedName(name) ? name.right : ts.isPropertyAccessExpression(name) ? name.name : name;
     if (!ts.isIdentifier(node)) return undefined;
-    const symbol = this.names.symbolAt(node);
-    const target = symbol === undefined ? undefined : this.aliased(symbol);
+    const target = this.names.targetAt(node);
     if (target === undefined) return undefined;
     if (value) return this.shapesOfSymbol(target, depth + 1);
     if (target.flags & ts.SymbolFlags.TypeParameter) return bindings.get(target);
@@ -552,16 +551,6 @@ export class MemberResolver {
       }
     }
     return shapes.length === 0 ? undefined : shapes;
-  }
-
-  /** What an import stands for (anything else stands for itself); undefined when it leads nowhere. */
-  private aliased(symbol: ts.Symbol): ts.Symbol | undefined {
-    return this.names.aliased(symbol);
-  }
-
-  /** The symbol the binder gave a declaration (a class, an object or type literal, a function, a type parameter). */
-  private boundSymbol(node: ts.Node): ts.Symbol | undefined {
-    return this.names.symbolOf(node);
   }
 }
 

@@ -104,6 +104,12 @@ export class Names {
     return this.resolveName(node, node.escapedText, SymbolFlags.Value);
   }
 
+  /** What a node names (`symbolAt`), through its imports and re-exports (`aliased`). */
+  targetAt(node: ts.Node): ts.Symbol | undefined {
+    const symbol = this.symbolAt(node);
+    return symbol === undefined ? undefined : this.aliased(symbol);
+  }
+
   /** What the name of a shorthand property (`{ db }`) stands for in its scope: the value, an import as its alias. */
   shorthandValue(assignment: ts.ShorthandPropertyAssignment): ts.Symbol | undefined {
     return this.resolveName(assignment.name, assignment.name.escapedText, SymbolFlags.Value | SymbolFlags.Alias);
@@ -123,12 +129,7 @@ export class Names {
    * never passed on) and a CommonJS `module.exports =` / `export =` standing for what it assigns. Aliases unresolved.
    */
   exportsOf(module: ts.Symbol): ts.Symbol[] {
-    const exported = this.exportEquals(module);
-    if (exported !== undefined) {
-      const target = this.aliased(exported);
-      return target === undefined ? [] : [...(target.exports?.values() ?? [])].filter((symbol) => !isInternal(symbol));
-    }
-    return [...this.exportTable(module).values()];
+    return [...(this.exportsTableOf(module)?.values() ?? [])].filter((symbol) => !isInternal(symbol));
   }
 
   /** The binder's tables of a file, made the first time they are needed. */
@@ -336,7 +337,7 @@ export class Names {
 
   /** What an alias declaration names, one step (the result may be an alias again). */
   private step(alias: ts.Symbol): ts.Symbol | undefined {
-    const declaration = [...(alias.declarations ?? [])].reverse().find(isAliasDeclaration);
+    const declaration = alias.declarations?.findLast(isAliasDeclaration);
     if (declaration === undefined) return undefined;
     const file = declaration.getSourceFile();
     if (ts.isImportEqualsDeclaration(declaration)) {

@@ -73,11 +73,8 @@ function declarationOf(program: SourceProgram, file: string, name: string, occur
     ts.forEachChild(node, visit);
   };
   visit(source);
-  const names = program.names();
-  const alias = names.symbolAt(found[occurrence]);
-  if (!alias) return "no symbol";
-  const symbol = names.aliased(alias);
-  if (!symbol) return "no target";
+  const symbol = program.names().targetAt(found[occurrence]);
+  if (!symbol) return "no symbol";
   const declaration = symbol.declarations?.[0];
   if (!declaration) return "no declaration";
   const where = program.position(declaration);

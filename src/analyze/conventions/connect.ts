@@ -59,8 +59,7 @@ function isConnectRouter(receiver: ts.Expression, names: Names, depth = 0): bool
 function valueOf(expression: ts.Expression, names: Names): ts.Expression | undefined {
   const node = unwrap(expression);
   if (!ts.isIdentifier(node)) return undefined;
-  const symbol = names.symbolAt(node);
-  const declaration = symbol === undefined ? undefined : names.aliased(symbol)?.valueDeclaration;
+  const declaration = names.targetAt(node)?.valueDeclaration;
   return declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? unwrap(declaration.initializer) : undefined;
 }
 
