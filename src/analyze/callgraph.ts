@@ -98,18 +98,21 @@ export function writtenName(expression: ts.Expression): string | undefined {
   return undefined;
 }
 
+/** Per kind, whether it only wraps an expression: looked up on most expressions the analysis reads. */
+const TRANSPARENT = Uint8Array.from({ length: ts.SyntaxKind.Count }, (_, kind) =>
+  [
+    ts.SyntaxKind.ParenthesizedExpression,
+    ts.SyntaxKind.AsExpression,
+    ts.SyntaxKind.NonNullExpression,
+    ts.SyntaxKind.TypeAssertionExpression,
+    ts.SyntaxKind.SatisfiesExpression,
+  ].includes(kind) ? 1 : 0,
+);
+
 /** An expression without the parentheses and type assertions around it. */
 export function unwrap(expression: ts.Expression): ts.Expression {
   let current = expression;
-  while (
-    ts.isParenthesizedExpression(current) ||
-    ts.isAsExpression(current) ||
-    ts.isNonNullExpression(current) ||
-    ts.isTypeAssertionExpression(current) ||
-    ts.isSatisfiesExpression(current)
-  ) {
-    current = current.expression;
-  }
+  while (TRANSPARENT[current.kind] === 1) current = (current as ts.ParenthesizedExpression).expression;
   return current;
 }
 
@@ -122,13 +125,7 @@ function outermostWrapper(node: ts.Node): ts.Node {
 
 /** Whether a node only wraps an expression: parentheses, `as`, `!`, `<T>` or `satisfies`. */
 export function isTransparent(node: ts.Node): boolean {
-  return (
-    ts.isParenthesizedExpression(node) ||
-    ts.isAsExpression(node) ||
-    ts.isNonNullExpression(node) ||
-    ts.isTypeAssertionExpression(node) ||
-    ts.isSatisfiesExpression(node)
-  );
+  return TRANSPARENT[node.kind] === 1;
 }
 
 function isCallLike(node: ts.Node): node is ts.CallExpression | ts.NewExpression {

@@ -45,10 +45,12 @@ const VALUE_KINDS = new Set<ts.SyntaxKind>([
 
 /** Types, interfaces, ambient modules and import/export declarations say nothing about what runs. */
 export function isTypeOnly(node: ts.Node): boolean {
-  return (
-    TYPE_ONLY_KINDS.has(node.kind) ||
-    (node.kind === ts.SyntaxKind.ModuleDeclaration && ts.isStringLiteral((node as ts.ModuleDeclaration).name))
-  );
+  return TYPE_ONLY_KINDS.has(node.kind) || isAmbientModule(node);
+}
+
+/** `declare module "x" { … }`. */
+function isAmbientModule(node: ts.Node): boolean {
+  return node.kind === ts.SyntaxKind.ModuleDeclaration && ts.isStringLiteral((node as ts.ModuleDeclaration).name);
 }
 
 /** Kinds that are types or declarations of types and imports whatever their contents (`ts.isTypeNode` looks at kinds). */
@@ -216,6 +218,24 @@ const ALIAS_KINDS = new Set<ts.SyntaxKind>([
 
 const gathered = new WeakMap<ts.SourceFile, FileNodes>();
 
+/** What the gathering walk does at a node of each kind, as bits: one lookup per node instead of one per set. */
+const CALL = 1;
+const ENTRY = 2;
+const VALUE = 4;
+const TYPE_ONLY = 8;
+const DECLARES = 16;
+const ALIAS = 32;
+const KIND_BITS = new Uint8Array(ts.SyntaxKind.Count);
+for (let kind = 0; kind < ts.SyntaxKind.Count; kind++) {
+  KIND_BITS[kind] =
+    (kind === ts.SyntaxKind.CallExpression || kind === ts.SyntaxKind.NewExpression ? CALL : 0) |
+    (ENTRY_KINDS.has(kind) ? ENTRY : 0) |
+    (VALUE_KINDS.has(kind) ? VALUE : 0) |
+    (TYPE_ONLY_KINDS.has(kind) ? TYPE_ONLY : 0) |
+    (FUNCTION_KINDS.has(kind) || HOLDER_KINDS.has(kind) || kind === ts.SyntaxKind.BinaryExpression ? DECLARES : 0) |
+    (ALIAS_KINDS.has(kind) ? ALIAS : 0);
+}
+
 /**
  * Walks a file once, without recursion: its nodes of interest, or the first node nested deeper than `maxDepth`
  * (then nothing is kept). The walk also links every node it passes, JSDoc included, to its parent, as the parser's
@@ -228,9 +248,8 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
   const aliases: [ts.Node, Alias][] = [];
   const values: ts.Node[] = [];
   const nodes: ts.Node[] = [source];
-  const depths: number[] = [0];
-  /** Whether the node is inside (or is) a type or an import/export declaration. */
-  const inTypes: boolean[] = [false];
+  /** Per node on the stack, its depth times two, plus one when it is inside a type or an import/export declaration. */
+  const states: number[] = [0];
   const children: ts.Node[] = [];
   let parent: ts.Node = source;
   const collect = (child: ts.Node): void => {
@@ -239,24 +258,30 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
   };
   while (nodes.length > 0) {
     const node = nodes.pop()!;
-    const depth = depths.pop()!;
-    const typeOnly = inTypes.pop()! || isTypeOnly(node);
+    const state = states.pop()!;
+    const depth = state >> 1;
     if (depth > maxDepth) return { tooDeep: node };
-    if (node.kind === ts.SyntaxKind.CallExpression || node.kind === ts.SyntaxKind.NewExpression) calls.push(node as CallLike);
-    if (ENTRY_KINDS.has(node.kind) && node !== source) entryCandidates.push(node);
-    if (!typeOnly && VALUE_KINDS.has(node.kind)) values.push(node);
-    const declared = declaredName(node);
-    if (declared !== undefined) memberNames.add(declared);
-    const alias = ALIAS_KINDS.has(node.kind) ? aliasOf(node) : undefined;
-    if (alias !== undefined) aliases.push([node, alias]);
+    const bits = KIND_BITS[node.kind];
+    const typeOnly = (state & 1) === 1 || (bits & TYPE_ONLY) !== 0 || isAmbientModule(node);
+    if (bits & CALL) calls.push(node as CallLike);
+    if (bits & ENTRY && node !== source) entryCandidates.push(node);
+    if (bits & VALUE && !typeOnly) values.push(node);
+    if (bits & DECLARES) {
+      const declared = declaredName(node);
+      if (declared !== undefined) memberNames.add(declared);
+    }
+    if (bits & ALIAS) {
+      const alias = aliasOf(node);
+      if (alias !== undefined) aliases.push([node, alias]);
+    }
     parent = node;
     node.forEachChild(collect);
     linkJSDoc(node);
     // Pushed last child first, so the first child is walked next: source order.
+    const next = ((depth + 1) << 1) | (typeOnly ? 1 : 0);
     for (let i = children.length - 1; i >= 0; i--) {
       nodes.push(children[i]);
-      depths.push(depth + 1);
-      inTypes.push(typeOnly);
+      states.push(next);
     }
     children.length = 0;
   }

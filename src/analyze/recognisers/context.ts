@@ -410,15 +410,11 @@ function isScopeNode(node: ts.Node): boolean {
   );
 }
 
-/** The kinds `isScopeNode` accepts (it looks at the kind alone), for a lookup on every ancestor of every name. */
-const SCOPE_KINDS: ReadonlySet<ts.SyntaxKind> = new Set(
-  Array.from({ length: ts.SyntaxKind.Count }, (_, kind) => kind as ts.SyntaxKind).filter((kind) =>
-    isScopeNode({ kind } as ts.Node),
-  ),
-);
+/** Per kind, whether `isScopeNode` accepts it (it looks at the kind alone), for a lookup on every ancestor of every name. */
+const SCOPE_KINDS = Uint8Array.from({ length: ts.SyntaxKind.Count }, (_, kind) => (isScopeNode({ kind } as ts.Node) ? 1 : 0));
 
 function isScope(node: ts.Node): boolean {
-  return SCOPE_KINDS.has(node.kind);
+  return SCOPE_KINDS[node.kind] === 1;
 }
 
 /** Per scope node, every name it declares directly with its declaration (the first, when declared twice). */
