@@ -68,7 +68,7 @@ export function detectEntries(file: ts.SourceFile, graph: CallGraph, names: Name
     exportsOf: (source) => exportedHandlers(source, graph, names),
   };
   for (const node of fileNodes(file).entryCandidates) {
-    for (const shape of shapesFor(node.kind)) shape.detect(node, context);
+    for (const shape of shapesFor(node)) shape.detect(node, context);
     if (ts.isCallExpression(node)) {
       let name = calleeName(node);
       if (isSchedulerCall(node)) {

@@ -131,6 +131,13 @@ function isWiring(sourceFile: ts.SourceFile | undefined): boolean {
   return sourceFile !== undefined && (sourceFile.text.includes("registerAs") || sourceFile.text.includes("HttpModule"));
 }
 
+/** A call or `new` a recogniser knows. */
+interface RecognisedCall {
+  node: ts.CallExpression | ts.NewExpression;
+  recognised: Recognised;
+  recogniser: string;
+}
+
 /** What a walk of a file finds that may become a fact: the same for every service, until reads are consumed. */
 type Found =
   | { kind: "env"; read: EnvRead }
@@ -143,7 +150,7 @@ type Found =
  */
 class Wiring {
   readonly targets: TargetResolver;
-  private readonly recognised = new Map<ts.Node, ReturnType<typeof recognise> | null>();
+  private readonly recognisedIn = new Map<ts.SourceFile, RecognisedCall[]>();
   private readonly walks = new Map<ts.SourceFile, Found[]>();
   private callSites: CallSites | undefined;
 
@@ -156,13 +163,18 @@ class Wiring {
     this.targets = new TargetResolver(resolver, config);
   }
 
-  recognise(node: ts.CallExpression | ts.NewExpression): ReturnType<typeof recognise> {
-    let found = this.recognised.get(node);
+  /** The calls and `new`s of a file that a recogniser knows, in source order, with what it recognised. */
+  recognisedCalls(sourceFile: ts.SourceFile): readonly RecognisedCall[] {
+    let found = this.recognisedIn.get(sourceFile);
     if (found === undefined) {
-      found = recognise(node, this.recognisers, this.resolver) ?? null;
-      this.recognised.set(node, found);
+      found = [];
+      for (const node of fileNodes(sourceFile).calls) {
+        const recognised = recognise(node, this.recognisers, this.resolver);
+        if (recognised !== undefined) found.push({ node, ...recognised });
+      }
+      this.recognisedIn.set(sourceFile, found);
     }
-    return found ?? undefined;
+    return found;
   }
 
   /** The calls of `fn` (or `new`s of its class) in the files `inService` accepts, in path and source order. */
@@ -275,10 +287,7 @@ function serviceFacts(
   const implicit = new Map<ts.Node, readonly string[]>();
   const calls: FoundCall[] = [];
   for (const { sourceFile } of attributed) {
-    for (const node of fileNodes(sourceFile).calls) {
-      const found = wiring.recognise(node);
-      if (found === undefined) continue;
-      const { recognised, recogniser } = found;
+    for (const { node, recognised, recogniser } of wiring.recognisedCalls(sourceFile)) {
       if (recognised.kind === "connection") {
         if (recognised.env !== undefined && recognised.env.length > 0) {
           implicit.set(node, recognised.env);
@@ -434,7 +443,7 @@ function recognise(
   node: ts.CallExpression | ts.NewExpression,
   recognisers: readonly Recogniser[],
   resolver: CodeResolver,
-): { recognised: NonNullable<ReturnType<Recogniser["recognise"]>>; recogniser: string } | undefined {
+): Omit<RecognisedCall, "node"> | undefined {
   if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) return undefined;
   const callee = resolver.moduleRef(node.expression);
   const site = {

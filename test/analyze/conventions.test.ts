@@ -5,9 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CONVENTIONS, fileConventionsFor } from "../../src/analyze/conventions/index.js";
+import { CONVENTIONS, fileConventionsFor, shapesFor } from "../../src/analyze/conventions/index.js";
 import { type Entrypoint, buildHardnessIndex } from "../../src/analyze/hardness.js";
 import { analyze } from "../../src/analyze/index.js";
+import ts from "../../src/analyze/typescript.cjs";
 import { buildModuleGraph } from "../../src/analyze/modules.js";
 import { createSourceProgram } from "../../src/analyze/program.js";
 import { loadConfig } from "../../src/config/index.js";
@@ -94,6 +95,44 @@ describe("conventions over fixture repositories", () => {
       expect(toHome.some((fact) => fact.hardness.reason.startsWith("only reached from background: ")), convention).toBe(true);
     }
     expect(toHome.some((fact) => fact.hardness.reason === "not reached from a request entrypoint"), convention).toBe(true);
+  });
+});
+
+describe("shapes tried on a call", () => {
+  /** The conventions whose shapes `shapesFor` gives for the first call of `code`, in the order it gives them. */
+  const conventionsTriedOn = (code: string): string[] => {
+    const source = ts.createSourceFile("a.ts", code, ts.ScriptTarget.ESNext, true);
+    let call: ts.CallExpression | undefined;
+    const find = (node: ts.Node): void => {
+      if (call === undefined && ts.isCallExpression(node)) call = node;
+      else ts.forEachChild(node, find);
+    };
+    find(source);
+    return shapesFor(call!).map((shape) => CONVENTIONS.find((convention) => convention.shapes?.includes(shape))!.name);
+  };
+  const callShapesOf = (accepts: (methods: readonly string[] | undefined) => boolean): string[] =>
+    CONVENTIONS.flatMap((convention) =>
+      (convention.shapes ?? [])
+        .filter((shape) => shape.kinds.includes(ts.SyntaxKind.CallExpression) && accepts(shape.methods))
+        .map(() => convention.name),
+    );
+
+  it("are those of every method for a plain call, in the registry's order", () => {
+    const unfiltered = callShapesOf((methods) => methods === undefined);
+    expect(unfiltered).toContain("fastify");
+    expect(unfiltered).not.toContain("KafkaJS");
+    expect(conventionsTriedOn("register(plugin);")).toEqual(unfiltered);
+    expect(conventionsTriedOn("consumer.unknownMethod({ eachMessage });")).toEqual(unfiltered);
+  });
+
+  it("add the shapes asking for the method a call is made through, through parentheses and assertions", () => {
+    for (const method of ["run", "process", "query", "create"]) {
+      const expected = callShapesOf((methods) => methods === undefined || methods.includes(method));
+      expect(expected.length).toBeGreaterThan(callShapesOf((methods) => methods === undefined).length);
+      expect(conventionsTriedOn(`(x.${method} as any)(a, b);`)).toEqual(expected);
+    }
+    expect(conventionsTriedOn("consumer.run({ eachMessage });")).toContain("KafkaJS");
+    expect(conventionsTriedOn("consumer.run({ eachMessage });")).not.toContain("Agenda");
   });
 });
 

@@ -8,6 +8,7 @@ const agenda: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: ["define"],
       detect(node, context) {
         const call = node as ts.CallExpression;
         const job = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;

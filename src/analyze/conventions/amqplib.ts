@@ -7,6 +7,7 @@ const amqplib: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: ["consume"],
       detect(node, context) {
         const call = node as ts.CallExpression;
         if (methodName(call) !== "consume" || call.arguments.length < 2) return;

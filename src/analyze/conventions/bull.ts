@@ -20,6 +20,7 @@ const bull: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: ["process"],
       detect(node, context) {
         const call = node as ts.CallExpression;
         const receiver = receiverOf(call);

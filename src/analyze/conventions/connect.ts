@@ -10,6 +10,7 @@ const connect: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: ["service"],
       detect(node, context) {
         const call = node as ts.CallExpression;
         const receiver = receiverOf(call);

@@ -45,6 +45,11 @@ export interface ShapeContext {
 /** A syntax shape: `detect` runs for every node of one of `kinds` in a file a service reaches. */
 export interface Shape {
   kinds: readonly ts.SyntaxKind[];
+  /**
+   * When set, `detect` runs for a call only when it is made through a method of one of these names
+   * (`consumer.run(…)` for "run"); nodes of other kinds are not filtered. Most calls are then tried by no shape.
+   */
+  methods?: readonly string[];
   detect(node: ts.Node, context: ShapeContext): void;
 }
 

@@ -68,8 +68,8 @@ const fastify: Convention = {
         if (first === undefined) return;
         const callee = unwrap(call.expression);
         const wrapped = ts.isIdentifier(callee) && WRAPPERS.has(callee.text);
-        const receiver = receiverOf(call);
-        const registered = methodName(call) === "register" && receiver !== undefined && context.isApp(receiver);
+        const registered =
+          !wrapped && ts.isPropertyAccessExpression(callee) && callee.name.text === "register" && context.isApp(unwrap(callee.expression));
         if (!wrapped && !registered) return;
         const seen = new Set<FunctionNode>();
         for (const plugin of context.graph.callbacksIn(first)) scanPlugin(plugin, context, seen);

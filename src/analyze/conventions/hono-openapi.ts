@@ -9,6 +9,7 @@ const honoOpenapi: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: ["openapi"],
       detect(node, context) {
         const call = node as ts.CallExpression;
         const receiver = receiverOf(call);

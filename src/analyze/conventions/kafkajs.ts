@@ -10,6 +10,7 @@ const kafkajs: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: ["run"],
       detect(node, context) {
         const call = node as ts.CallExpression;
         const options = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;

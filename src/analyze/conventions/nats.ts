@@ -17,6 +17,7 @@ const nats: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: ["subscribe"],
       detect(node, context) {
         const call = node as ts.CallExpression;
         const options = call.arguments[1] ? unwrap(call.arguments[1]) : undefined;

@@ -8,6 +8,7 @@ const pgBoss: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: ["work"],
       detect(node, context) {
         const call = node as ts.CallExpression;
         const queue = call.arguments[0] ? unwrap(call.arguments[0]) : undefined;

@@ -10,6 +10,7 @@ const sqsConsumer: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression],
+      methods: ["create"],
       detect(node, context) {
         const call = node as ts.CallExpression | ts.NewExpression;
         const callee = unwrap(call.expression);

@@ -46,6 +46,7 @@ const temporal: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: ["create"],
       detect(node, context) {
         const call = node as ts.CallExpression;
         const receiver = receiverOf(call);

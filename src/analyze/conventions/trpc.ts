@@ -43,6 +43,7 @@ const trpc: Convention = {
   shapes: [
     {
       kinds: [ts.SyntaxKind.CallExpression],
+      methods: [...OPERATIONS],
       detect(node, context) {
         const call = node as ts.CallExpression;
         const operation = methodName(call);

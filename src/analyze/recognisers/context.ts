@@ -37,11 +37,12 @@ export interface RefSegment {
  * What an expression denotes relative to a module: `axios.create({…}).get` → module "axios",
  * segments create, (), get. Globals (`fetch`, `process`) have module "".
  */
+/** Shared between the uses of a declaration: never changed, extended by copying. */
 export interface ModuleRef {
-  module: string;
-  segments: RefSegment[];
+  readonly module: string;
+  readonly segments: readonly RefSegment[];
   /** Declarations passed through on the way (aliases, class members, exported consts), nearest first. */
-  via: ts.Node[];
+  readonly via: readonly ts.Node[];
 }
 
 /** `create().get`, `Pool`, or "" for the module itself. */
@@ -63,6 +64,9 @@ const MAX_DEPTH = 12;
 
 /** Resolves names and module references across the files of one program; caches per file. */
 export class CodeResolver {
+  /** What each declaration denotes, by the depth it was asked at (null: nothing); see `declarationRef`. */
+  private readonly declarationRefs = new Map<ts.Node, (ModuleRef | null)[]>();
+
   constructor(
     readonly program: ProgramView,
     private readonly importsCache = new WeakMap<ts.SourceFile, Map<string, ImportBinding>>(),
@@ -233,9 +237,26 @@ export class CodeResolver {
     return ref && { ...ref, via: [...ref.via, declaration] };
   }
 
-  /** What a declaration's value denotes: an import, an alias's initializer, a typed parameter or member. */
+  /**
+   * What a declaration's value denotes: an import, an alias's initializer, a typed parameter or member. Asked again
+   * for every use of a name (each `logger.info(…)`); the answer depends on the declaration and the depth alone.
+   */
   declarationRef(declaration: ts.Node, depth: number): ModuleRef | undefined {
     if (depth > MAX_DEPTH) return undefined;
+    let byDepth = this.declarationRefs.get(declaration);
+    if (byDepth === undefined) {
+      byDepth = [];
+      this.declarationRefs.set(declaration, byDepth);
+    }
+    let ref = byDepth[depth];
+    if (ref === undefined) {
+      ref = this.findDeclarationRef(declaration, depth) ?? null;
+      byDepth[depth] = ref;
+    }
+    return ref ?? undefined;
+  }
+
+  private findDeclarationRef(declaration: ts.Node, depth: number): ModuleRef | undefined {
     if (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration) || ts.isNamespaceImport(declaration)) {
       const binding = this.imports(declaration.getSourceFile()).get(importedLocalName(declaration));
       return binding && this.bindingRef(binding, depth);
