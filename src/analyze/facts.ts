@@ -17,6 +17,7 @@ import { hasDirective } from "./conventions/convention.js";
 import { fileNodes } from "./nodes.js";
 import { enclosingSymbol } from "./symbols.js";
 import { CodeResolver, type ImportBinding, type ProgramView, refPath, skipOuter } from "./recognisers/context.js";
+import { isTransparent } from "./callgraph.js";
 import { sortFacts } from "./order.js";
 import { prismaConnections } from "./prisma.js";
 import { recogniserApplies, type Recognised, type Recogniser } from "./recognisers/recogniser.js";
@@ -522,9 +523,25 @@ interface ImportTables {
   namespaces: Map<ts.Node, ImportBinding>;
 }
 
-/** The calls of each function of the program, and the `new`s of each class constructor, indexed on first use. */
+/**
+ * The calls of each function of the program, and the `new`s of each class constructor. A call is resolved only when
+ * a function it may call is asked about: one written with that function's name, or one through an import (which may
+ * rename it). Most calls are never resolved.
+ */
 class CallSites {
-  private readonly calls = new Map<ts.Node, (ts.CallExpression | ts.NewExpression)[]>();
+  /** Every call and `new` that may name a function, in path and source order. */
+  private readonly sites: (ts.CallExpression | ts.NewExpression)[] = [];
+  /** What each of `sites` calls, once resolved (null: no function of the program). */
+  private readonly called: (ts.Node | null | undefined)[] = [];
+  /**
+   * Indices into `sites` by how a call reaches a function of the file or a class around it: "f" for `f()`, "this.f"
+   * for `this.f()`, "new F" for `new F()` (see `calledName`). `x.f()` reaches one only through an import.
+   */
+  private readonly byName = new Map<string, number[]>();
+  /** Indices into `sites` whose callee (or its receiver) is a name some import of the file binds. */
+  private readonly throughImports: number[] = [];
+  private importedCalls: Map<ts.Node, number[]> | undefined;
+  private readonly answers = new Map<ts.Node, (ts.CallExpression | ts.NewExpression)[]>();
   private readonly bindings = new Map<ts.SourceFile, ImportTables>();
 
   constructor(
@@ -532,18 +549,69 @@ class CallSites {
     sourceFiles: readonly ts.SourceFile[],
   ) {
     for (const sourceFile of sourceFiles) {
+      const imported = this.resolver.imports(sourceFile);
       for (const node of fileNodes(sourceFile).calls) {
-        const called = ts.isCallExpression(node) ? this.calledFunction(node.expression) : this.constructorOf(node.expression);
-        if (called === undefined) continue;
-        const known = this.calls.get(called);
-        if (known) known.push(node);
-        else this.calls.set(called, [node]);
+        // Only these shapes of callee name a function (see calledFunction and constructorOf).
+        const callee = skipOuter(node.expression);
+        const isNew = ts.isNewExpression(node);
+        if (ts.isIdentifier(callee)) {
+          // `f()` follows a named import (`import { f }`, `const { f } = require()`); `x.f()` a whole module's.
+          const binding = imported.get(callee.text);
+          this.index(node, isNew ? `new ${callee.text}` : callee.text, binding !== undefined && binding.name !== "*");
+        } else if (ts.isPropertyAccessExpression(callee)) {
+          const receiver = skipOuter(callee.expression);
+          if (receiver.kind === ts.SyntaxKind.ThisKeyword && !isNew) this.index(node, `this.${callee.name.text}`, false);
+          else if (ts.isIdentifier(receiver) && imported.get(receiver.text)?.name === "*") this.index(node, undefined, true);
+        }
       }
     }
   }
 
+  private index(node: ts.CallExpression | ts.NewExpression, name: string | undefined, throughImport: boolean): void {
+    const at = this.sites.push(node) - 1;
+    if (name !== undefined) {
+      const named = this.byName.get(name);
+      if (named) named.push(at);
+      else this.byName.set(name, [at]);
+    }
+    if (throughImport) this.throughImports.push(at);
+  }
+
   of(fn: ts.Node): (ts.CallExpression | ts.NewExpression)[] {
-    return this.calls.get(fn) ?? [];
+    let calls = this.answers.get(fn);
+    if (calls === undefined) {
+      const name = calledName(fn);
+      // A function without such a name is reached through imports only.
+      const named = (name === undefined ? [] : (this.byName.get(name) ?? [])).filter((at) => this.calledAt(at) === fn);
+      calls = mergeIndices(named, this.importedCallsOf().get(fn) ?? []).map((at) => this.sites[at]);
+      this.answers.set(fn, calls);
+    }
+    return calls;
+  }
+
+  /** The calls through imports, resolved all at once the first time any function is asked about, by what they call. */
+  private importedCallsOf(): Map<ts.Node, number[]> {
+    if (this.importedCalls === undefined) {
+      this.importedCalls = new Map();
+      for (const at of this.throughImports) {
+        const called = this.calledAt(at);
+        if (called === null) continue;
+        const known = this.importedCalls.get(called);
+        if (known) known.push(at);
+        else this.importedCalls.set(called, [at]);
+      }
+    }
+    return this.importedCalls;
+  }
+
+  private calledAt(at: number): ts.Node | null {
+    let called = this.called[at];
+    if (called === undefined) {
+      const node = this.sites[at];
+      called = (ts.isCallExpression(node) ? this.calledFunction(node.expression) : this.constructorOf(node.expression)) ?? null;
+      this.called[at] = called;
+    }
+    return called;
   }
 
   /** The constructor of the class a `new` names (local, imported, or a namespace member). */
@@ -611,6 +679,41 @@ class CallSites {
     }
     return tables;
   }
+}
+
+/**
+ * How a call reaches a function without an import (see `CallSites.byName`): "f" for a function declaration or the
+ * variable holding a function, "this.f" for a method, "new F" for a class's constructor. Undefined when no call can
+ * (`calledFunction` and `constructorOf` find nothing else: an arrow function that is an argument, a method named
+ * `[key]`, an unnamed default export).
+ */
+function calledName(fn: ts.Node): string | undefined {
+  if (ts.isConstructorDeclaration(fn)) {
+    const name = ts.isClassDeclaration(fn.parent) ? fn.parent.name?.text : undefined;
+    return name === undefined ? undefined : `new ${name}`;
+  }
+  if (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) {
+    if (fn.name === undefined || !ts.isIdentifier(fn.name)) return undefined;
+    return ts.isMethodDeclaration(fn) ? `this.${fn.name.text}` : fn.name.text;
+  }
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  let holder: ts.Node = fn.parent;
+  while (isTransparent(holder) || ts.isAwaitExpression(holder)) holder = holder.parent;
+  return ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && holder.initializer !== undefined && skipOuter(holder.initializer) === fn
+    ? holder.name.text
+    : undefined;
+}
+
+/** Two ascending lists of indices as one, each index once. */
+function mergeIndices(a: readonly number[], b: readonly number[]): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (merged[merged.length - 1] !== next) merged.push(next);
+  }
+  return merged;
 }
 
 /** The method `name` of the class around a node. */
