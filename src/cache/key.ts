@@ -10,7 +10,7 @@ import { isMissing, readAnalysedFile, type ReadResult } from "../analyze/read.js
 import { nowNs, SETTLED_NS, type StatIndex, statOf } from "./stats.js";
 
 /** Bumped whenever the stored form of an analysis changes shape. */
-export const CACHE_SCHEMA = 2;
+export const CACHE_SCHEMA = 3;
 
 /** An analysed file and the hash of its text as the analysis reads it (UTF-8 decoded). */
 export interface HashedFile {

@@ -1,6 +1,8 @@
 // Turns an analysis into plain JSON and back: Maps become entry lists; import edges are stored once and referenced
-// by index, so the facts and import chains that share an edge share it again after loading; and the steps of hard/soft
-// traces, which repeat from fact to fact along long call chains, are stored once each too.
+// by index, so the facts and import chains that share an edge share it again after loading, each as a short list
+// naming its files by their place in the file list (most of an entry's bytes, and of the time it takes to read one,
+// were the same paths written out again); and the steps of hard/soft traces, which repeat from fact to fact along
+// long call chains, are stored once each too.
 import type {
   Analysis,
   CodeFact,
@@ -30,13 +32,20 @@ export type StoredAnalysis = Omit<Analysis, "config" | "sourceText"> & {
  */
 type StoredChain = number | number[];
 
+/**
+ * An import edge as stored: `[from, to, specifier, line, column]`, a file as its index in `files` (its path when it
+ * is not listed there), and the location's file last when it is not `from`.
+ */
+type StoredEdge = [FileRef, FileRef, string, number, number] | [FileRef, FileRef, string, number, number, FileRef];
+type FileRef = number | string;
+
 /** An edge reference inside a stored fact. */
 interface EdgeRef {
   $edge: number;
 }
 
 export interface SerializedAnalysis {
-  edges: ImportEdge[];
+  edges: StoredEdge[];
   /** Distinct trace steps; a fact's `hardness.trace` and `resolution` list indices into it. */
   steps: TraceStep[];
   files: string[];
@@ -100,8 +109,15 @@ export function serializeAnalysis(analysis: StoredAnalysis): SerializedAnalysis 
     if (fact.type === "call") stored.resolution = fact.resolution.map(internStep);
     return stored;
   });
+  const fileIndex = new Map(modules.files.map((file, index) => [file, index]));
+  const fileRef = (file: string): FileRef => fileIndex.get(file) ?? file;
+  const storedEdge = (edge: ImportEdge): StoredEdge => {
+    const { line, column, file } = edge.location;
+    const from = fileRef(edge.from);
+    return file === edge.from ? [from, fileRef(edge.to), edge.specifier, line, column] : [from, fileRef(edge.to), edge.specifier, line, column, fileRef(file)];
+  };
   return {
-    edges,
+    edges: edges.map(storedEdge),
     steps,
     files: modules.files,
     imports,
@@ -146,8 +162,30 @@ export function deserializeAnalysis(
   for (const field of ["edges", "steps", "files", "imports", "ownerOf", "reach", "facts", "services", "suppressions", "diagnostics"] as const) {
     check(Array.isArray(stored[field]), `${field} is not a list`);
   }
-  const edges = stored.edges as unknown[];
-  for (const edge of edges) check(isEdge(edge), "an edge is malformed");
+  const files = stored.files as unknown[];
+  check(files.every((file) => typeof file === "string"), "files are malformed");
+  const fileAt = (ref: unknown): string => {
+    if (typeof ref === "string") return ref;
+    check(typeof ref === "number" && Number.isInteger(ref) && ref >= 0 && ref < files.length, "an edge's file is out of range");
+    return files[ref] as string;
+  };
+  const edges = (stored.edges as unknown[]).map((edge): ImportEdge => {
+    check(
+      Array.isArray(edge) &&
+        (edge.length === 5 || edge.length === 6) &&
+        typeof edge[2] === "string" &&
+        isLineOrColumn(edge[3]) &&
+        isLineOrColumn(edge[4]),
+      "an edge is malformed",
+    );
+    const from = fileAt(edge[0]);
+    return {
+      from,
+      to: fileAt(edge[1]),
+      specifier: edge[2] as string,
+      location: { file: edge.length === 6 ? fileAt(edge[5]) : from, line: edge[3] as number, column: edge[4] as number },
+    };
+  });
   const edgeAt = (index: unknown): ImportEdge => {
     check(typeof index === "number" && Number.isInteger(index) && index >= 0 && index < edges.length, "an edge index is out of range");
     return edges[index] as ImportEdge;
@@ -164,8 +202,6 @@ export function deserializeAnalysis(
     });
   };
 
-  const files = stored.files as unknown[];
-  check(files.every((file) => typeof file === "string"), "files are malformed");
   const imports = new Map<string, ImportEdge[]>();
   for (const entry of stored.imports as unknown[]) {
     check(isPair(entry) && typeof entry[0] === "string" && Array.isArray(entry[1]), "imports are malformed");
@@ -292,12 +328,6 @@ function isPosition(value: unknown): value is Record<string, unknown> {
   return isObject(value) && typeof value.file === "string" && typeof value.line === "number" && typeof value.column === "number";
 }
 
-function isEdge(value: unknown): value is ImportEdge {
-  return (
-    isObject(value) &&
-    typeof value.from === "string" &&
-    typeof value.to === "string" &&
-    typeof value.specifier === "string" &&
-    isPosition(value.location)
-  );
+function isLineOrColumn(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1;
 }
