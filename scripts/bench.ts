@@ -8,7 +8,7 @@
 //             Its own .dependency-cruiser.{cjs,js,mjs,json} is used when there is one, else a tuned default
 //   --touch   for --repo: the file (relative to the repository) that "one file changed" appends to and restores;
 //             by default the first analysed source file the topology's evidence names
-//   --runs    cold runs of each tool per root, the best counts (default 2)
+//   --runs    runs of each timed case per root (cold, warm, one file changed), the best counts (default 2)
 //   --cli     the topo-lint build to time (default: a copy of this repository's dist/ taken at the start, so a
 //             build finishing during the bench changes nothing); e.g. another checkout's dist/src/cli/main.js
 //   --verify-size  MiB of generated OTLP/JSON lines `verify` reads (scripts/bench-verify.ts; default 1024, the size
@@ -273,9 +273,8 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
       return measured;
     };
     checked(); // fills the cache: a cold run that also writes the entry
-    // The second run is the warm one; its own time and memory (the fill's peak is a cold run's).
-    const { seconds, peakMiB } = checked();
-    const warm = { seconds, peakMiB };
+    // The runs after it are the warm ones; their own time and memory (the fill's peak is a cold run's).
+    const warm = best(Array.from({ length: runs }, () => checked()));
 
     const touch =
       options.touch ??
@@ -286,15 +285,22 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
     if (touch !== undefined) {
       const file = path.join(root, touch);
       const original = readFileSync(file);
-      const entriesBefore = readdirSync(cacheDir).length;
-      try {
-        writeFileSync(file, Buffer.concat([original, Buffer.from("\nexport const touched = 1;\n")]));
-        changed = checked();
-      } finally {
-        writeFileSync(file, original);
+      const measured: Measurement[] = [];
+      // Each run appends another line, so each misses the entry the one before wrote and analyses the file again.
+      for (let run = 0; run < runs; run++) {
+        const entriesBefore = new Set(readdirSync(cacheDir));
+        let timed: Measurement;
+        try {
+          writeFileSync(file, Buffer.concat([original, Buffer.from(`\nexport const touched${run} = 1;\n`)]));
+          timed = checked();
+        } finally {
+          writeFileSync(file, original);
+        }
+        // A run that analysed again writes a new cache entry; without one the touched file was not analysed.
+        if (readdirSync(cacheDir).every((name) => entriesBefore.has(name))) break;
+        measured.push(timed);
       }
-      // A run that analysed again writes a new cache entry; without one the touched file was not analysed.
-      if (readdirSync(cacheDir).length <= entriesBefore) changed = undefined;
+      if (measured.length === runs) changed = best(measured);
     }
     const result: RootResult = { label, cruise: best(depcruise), cold: best(cold), warm, changed, summary };
     printRoot(result, touch);
@@ -457,7 +463,7 @@ function main(): void {
 }
 
 function bench(runs: number, shapes: Shape[], sizes: number[], repos: string[], touch: string | undefined): void {
-  console.log(`topo-lint bench: ${cli()}, node ${process.version}, ${runs} cold run(s) per root (best time, largest peak memory)`);
+  console.log(`topo-lint bench: ${cli()}, node ${process.version}, ${runs} run(s) of each case per root (best time, largest peak memory)`);
   const results: RootResult[] = [];
   for (const shape of shapes) {
     for (const size of sizes) {
