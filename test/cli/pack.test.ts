@@ -96,10 +96,12 @@ describe("the packed package installed with --ignore-scripts", () => {
     expect(readdirSync(REPO).filter((name) => name.endsWith(".tgz"))).toEqual([]);
   });
 
-  it("depends on exactly the packages its built code imports", () => {
+  it("depends on exactly the packages its built code or its type declarations import", () => {
+    // The vendored bundles (dist/vendor) hold packages the built code imports from there; their types still come from
+    // the packages.
     const imported = new Set<string>();
     for (const file of files(path.join(installed, "dist"))) {
-      if (!/\.[cm]?js$/.test(file) || file.includes(`${path.sep}viewer${path.sep}`)) continue;
+      if (!/\.[cm]?js$|\.d\.ts$/.test(file) || file.includes(`${path.sep}viewer${path.sep}`) || file.includes(`${path.sep}vendor${path.sep}`)) continue;
       for (const { fileName } of ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles) {
         if (fileName.startsWith(".") || fileName.startsWith("node:") || builtinModules.includes(fileName)) continue;
         imported.add(packageOf(fileName));
@@ -110,6 +112,23 @@ describe("the packed package installed with --ignore-scripts", () => {
     const optionalPeers = Object.keys(packed.peerDependencies ?? {}).filter((name) => packed.peerDependenciesMeta?.[name]?.optional === true);
     expect(optionalPeers).toEqual(["dependency-cruiser"]);
     expect([...Object.keys(packed.dependencies ?? {}), ...optionalPeers].sort()).toEqual([...imported].sort());
+  });
+
+  it("loads zod and yaml from their one-file bundles, which ship with the packages' licenses", () => {
+    const bundled = new Map<string, Set<string>>();
+    for (const file of files(path.join(installed, "dist"))) {
+      if (!/\.js$/.test(file) || file.includes(`${path.sep}viewer${path.sep}`) || file.includes(`${path.sep}vendor${path.sep}`)) continue;
+      for (const { fileName } of ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles) {
+        expect(["zod", "yaml"]).not.toContain(packageOf(fileName));
+        const vendored = /\/vendor\/([a-z]+)\.js$/.exec(fileName)?.[1];
+        if (vendored !== undefined) bundled.set(vendored, (bundled.get(vendored) ?? new Set()).add(path.relative(installed, file)));
+      }
+    }
+    expect([...bundled.keys()].sort()).toEqual(["yaml", "zod"]);
+    expect(bundled.get("zod")).toContain(path.join("dist", "src", "config", "schema.js"));
+    for (const name of ["zod", "yaml"]) {
+      expect(readFileSync(path.join(installed, "dist", "vendor", `${name}.LICENSE`), "utf8")).toMatch(/copyright/i);
+    }
   });
 
   it("installs nothing with an install script or native code", () => {
