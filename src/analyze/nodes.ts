@@ -250,11 +250,12 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
   const nodes: ts.Node[] = [source];
   /** Per node on the stack, its depth times two, plus one when it is inside a type or an import/export declaration. */
   const states: number[] = [0];
-  const children: ts.Node[] = [];
   let parent: ts.Node = source;
+  let childState = 0;
   const collect = (child: ts.Node): void => {
     (child as { parent: ts.Node }).parent = parent;
-    children.push(child);
+    nodes.push(child);
+    states.push(childState);
   };
   while (nodes.length > 0) {
     const node = nodes.pop()!;
@@ -275,15 +276,16 @@ export function gatherNodes(source: ts.SourceFile, maxDepth: number): FileNodes 
       if (alias !== undefined) aliases.push([node, alias]);
     }
     parent = node;
+    childState = ((depth + 1) << 1) | (typeOnly ? 1 : 0);
+    const first = nodes.length;
     node.forEachChild(collect);
     linkJSDoc(node);
-    // Pushed last child first, so the first child is walked next: source order.
-    const next = ((depth + 1) << 1) | (typeOnly ? 1 : 0);
-    for (let i = children.length - 1; i >= 0; i--) {
-      nodes.push(children[i]);
-      states.push(next);
+    // The children reversed where they were pushed, so the first is walked next: source order.
+    for (let i = first, j = nodes.length - 1; i < j; i++, j--) {
+      const child = nodes[i];
+      nodes[i] = nodes[j];
+      nodes[j] = child;
     }
-    children.length = 0;
   }
   const found = { calls, entryCandidates, memberNames, aliases, values };
   gathered.set(source, found);
