@@ -127,9 +127,15 @@ function attributedFiles(service: string, program: ProgramView, modules: ModuleG
   return attributed;
 }
 
-/** A file that framework wiring is read from (Nest config namespaces, `HttpModule` registrations). */
-function isWiring(sourceFile: ts.SourceFile | undefined): boolean {
-  return sourceFile !== undefined && (sourceFile.text.includes("registerAs") || sourceFile.text.includes("HttpModule"));
+/**
+ * A file that framework wiring is read from (Nest config namespaces, `HttpModule` registrations): one that names
+ * `registerAs` or `HttpModule` as a word. A name that only starts so (`registerAskAiHost`) is no wiring, and would put
+ * the services reaching it in a group of their own, whose shared files are then walked once more.
+ */
+const WIRING = /\b(?:registerAs|HttpModule)\b/;
+
+export function isWiring(sourceFile: ts.SourceFile | undefined): boolean {
+  return sourceFile !== undefined && WIRING.test(sourceFile.text);
 }
 
 /** A call or `new` a recogniser knows. */

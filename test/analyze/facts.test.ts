@@ -5,6 +5,7 @@ import path from "node:path";
 import ts from "../../src/analyze/typescript.cjs";
 import { afterAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
+import { isWiring } from "../../src/analyze/facts.js";
 import { sortFacts } from "../../src/analyze/order.js";
 import { suppressionsIn } from "../../src/analyze/suppressions.js";
 import type { CodeFact } from "../../src/model.js";
@@ -182,5 +183,18 @@ describe("suppression comments", () => {
         reason: "legacy",
       },
     ]);
+  });
+});
+
+describe("framework wiring files", () => {
+  const file = (text: string) => ts.createSourceFile("wiring.ts", text, ts.ScriptTarget.ESNext, true);
+
+  test("a file naming registerAs or HttpModule as a word holds wiring; one naming them only inside a longer name does not", () => {
+    expect(isWiring(file(`export default registerAs("database", () => ({ url: process.env.DATABASE_URL }));`))).toBe(true);
+    expect(isWiring(file(`@Module({ imports: [HttpModule.register({ baseURL: process.env.API_URL })] }) class A {}`))).toBe(true);
+    expect(isWiring(file(`import { registerAs } from "@nestjs/config";`))).toBe(true);
+    expect(isWiring(file(`export function registerAskAiHost(handler: () => void) { return handler; }`))).toBe(false);
+    expect(isWiring(file(`class MyHttpModuleFactory {} const unregisterAs = 1;`))).toBe(false);
+    expect(isWiring(undefined)).toBe(false);
   });
 });
