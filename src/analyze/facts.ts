@@ -67,6 +67,8 @@ export function collectFacts(
   modules: ModuleGraph,
   hardness: HardnessView,
   scopes?: ReadonlyMap<string, readonly string[]>,
+  /** The steering files a listing of the root found (Prisma schemas among them); default: the root is walked for them. */
+  steering?: readonly string[],
 ): CodeFact[] {
   const shared = new CodeResolver(program);
   const recognisers = recognisersFor(config);
@@ -102,7 +104,7 @@ export function collectFacts(
   hardness.focus?.(sites);
   const facts = drafts.map((draft) => (typeof draft === "function" ? draft() : draft));
   const databases = new TargetResolver(shared, config);
-  const prisma = prismaConnections(config, modules, program.packages ?? [], (env: string) => databases.databaseOfEnv(env));
+  const prisma = prismaConnections(config, modules, program.packages ?? [], (env: string) => databases.databaseOfEnv(env), steering);
   facts.push(...prisma.filter((fact) => modules.reach.has(fact.service)));
   return sortFacts(facts.map((fact) => (fact.type === "connection" ? ownDatabase(fact, config) : fact)));
 }

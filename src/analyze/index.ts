@@ -45,6 +45,11 @@ export interface AnalysisProgress {
 export interface AnalyzeOptions {
   /** The analysed files (root-relative), when already listed; default: every source file of the root. */
   files?: string[];
+  /**
+   * The steering files (package.json, tsconfig, `*.prisma`, …) the same listing found, with `files`; default: the
+   * root is walked again for the Prisma schemas.
+   */
+  steering?: readonly string[];
   /** Told as each phase starts. */
   onProgress?: (progress: AnalysisProgress) => void;
   /**
@@ -66,12 +71,12 @@ export async function analyze(config: TopologyConfig, options: AnalyzeOptions = 
   const names = config.services.map((service) => service.name).sort(comparePaths);
   const own = new Map<string, string[]>(names.map((name) => [name, []]));
   for (const [file, owner] of ownersOf(config, listed)) own.get(owner)?.push(file);
-  const here = (services: readonly string[]) => analyzeServices(config, listed, source, services, own, progress);
+  const here = (services: readonly string[]) => analyzeServices(config, listed, source, services, own, progress, options.steering);
   if (options.services === undefined && source.imports === undefined) {
     const owned = new Map([...own].map(([name, files]) => [name, files.length]));
     const groups = threadGroups(owned, listed.length, options.concurrency ?? "auto");
     if (groups.length > 1 && threadsAvailable()) {
-      return analyzeInThreads(config, listed, groups, async (services) => here(services ?? names));
+      return analyzeInThreads(config, listed, options.steering, groups, async (services) => here(services ?? names));
     }
   }
   const wanted = options.services;
@@ -86,6 +91,7 @@ function analyzeServices(
   analysed: readonly string[],
   own: ReadonlyMap<string, readonly string[]>,
   progress: (progress: AnalysisProgress) => void,
+  steering: readonly string[] | undefined,
 ): SourceAnalysis {
   const program = createSourceProgram(config, listed, source.imports, analysed);
   const total = program.files.length;
@@ -95,7 +101,7 @@ function analyzeServices(
   progress({ phase: "hardness", done: total, total });
   const hardness = buildHardnessIndex(config, program, modules, new Map([...scopes].map(([service, files]) => [service, new Set(files)])));
   progress({ phase: "facts", done: total, total });
-  const facts = collectFacts(config, program, modules, hardness, scopes);
+  const facts = collectFacts(config, program, modules, hardness, scopes, steering);
   const services = new Map<string, ServiceAnalysis>();
   for (const service of analysed) services.set(service, hardness.serviceAnalysis(service));
   return {

@@ -23,8 +23,9 @@ export function prismaConnections(
   modules: ModuleGraph,
   packages: readonly { folder: string }[],
   databaseOfEnv: (env: string) => string | undefined,
+  steering?: readonly string[],
 ): ConnectionFact[] {
-  const schemas = prismaSchemas(config.root);
+  const schemas = steering === undefined ? prismaSchemas(config.root) : prismaSchemasAmong(config.root, steering);
   if (schemas.length === 0) return [];
   const folders = new Map(config.services.map((service) => [service.name, serviceFolders(service)]));
   const owning = (file: string) => config.services.filter((service) => folders.get(service.name)!.some((folder) => inside(file, folder)));
@@ -92,6 +93,33 @@ export function isPrismaSchema(file: string): boolean {
   return file.endsWith(".prisma") && (path.posix.basename(file) === "schema.prisma" || file.split("/").includes("prisma"));
 }
 
+/**
+ * The schemas among the steering files a listing of the root found (it walks the same folders as `prismaSchemas` and
+ * notes every entry named `*.prisma`): the regular files, in the order `prismaSchemas` finds them. So the tree is
+ * walked once for both.
+ */
+function prismaSchemasAmong(root: string, steering: readonly string[]): string[] {
+  const isFile = (file: string): boolean => {
+    try {
+      return fs.lstatSync(path.join(root, file)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  return steering.filter((file) => isPrismaSchema(file) && isFile(file)).sort(walkOrder);
+}
+
+/** The order of a walk that reads each folder's entries sorted by name: paths compared segment by segment. */
+function walkOrder(a: string, b: string): number {
+  const left = a.split("/");
+  const right = b.split("/");
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    if (left[i] !== right[i]) return left[i] < right[i] ? -1 : 1;
+  }
+  return left.length - right.length;
+}
+
+/** The schemas of the root, found by a walk of it (when no listing found them). */
 function prismaSchemas(root: string): string[] {
   const out: string[] = [];
   const walk = (relative: string): void => {

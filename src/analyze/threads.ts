@@ -76,11 +76,12 @@ export function threadGroups(
 export async function analyzeInThreads(
   config: TopologyConfig,
   files: string[],
+  steering: readonly string[] | undefined,
   groups: string[][],
   here: (services: string[] | undefined) => Promise<SourceAnalysis>,
 ): Promise<SourceAnalysis> {
   const script = workerScript()!;
-  const threads = groups.slice(1).map((services) => runThread(script, config, files, services));
+  const threads = groups.slice(1).map((services) => runThread(script, { config, files, steering, services }));
   const own = await here(groups[0]);
   if (!hasParts(own)) return here(undefined);
   let merged: PartedAnalysis = own;
@@ -126,11 +127,19 @@ function sameRead(a: ReadResult, b: ReadResult): boolean {
 }
 
 /** One group analysed on a worker thread; undefined when the thread failed. */
-function runThread(script: URL, config: TopologyConfig, files: string[], services: string[]): Promise<ThreadResult | undefined> {
+/** What a worker thread is given: analyze/worker.ts analyses `services` as `analyze(config, { files, steering })` would. */
+export interface ThreadData {
+  config: TopologyConfig;
+  files: string[];
+  steering: readonly string[] | undefined;
+  services: string[];
+}
+
+function runThread(script: URL, workerData: ThreadData): Promise<ThreadResult | undefined> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(script, { workerData: { config, files, services } });
+      worker = new Worker(script, { workerData });
     } catch {
       resolve(undefined);
       return;

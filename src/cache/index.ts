@@ -67,7 +67,10 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
   const progress = options.onProgress;
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`topo-lint: warning: ${escapeTerminal(message)}\n`));
   const fresh = async (inputs: AnalysisInputs = analysisInputs(config)): Promise<SourceAnalysis> =>
-    withDiagnostics(await analyze(config, { files: inputs.files, onProgress: progress, concurrency: options.concurrency }), inputs.diagnostics);
+    withDiagnostics(
+      await analyze(config, { files: inputs.files, steering: steeringFiles(inputs), onProgress: progress, concurrency: options.concurrency }),
+      inputs.diagnostics,
+    );
   if (options.cache === false) return { analysis: await fresh(), cache: "off" };
 
   const dir = options.cacheDir !== undefined ? path.resolve(options.cacheDir) : defaultCacheDir(config.root);
@@ -120,7 +123,7 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
   }
 
   const started = nowNs();
-  const whole = { files: inputs.files, onProgress: progress, concurrency: options.concurrency };
+  const whole = { files: inputs.files, steering: steeringFiles(inputs), onProgress: progress, concurrency: options.concurrency };
   const made = (found?.held === false ? await reuseParts(config, found, whole, hashOf) : undefined) ?? {
     analysis: await analyze(config, whole),
     partial: false,
@@ -238,4 +241,9 @@ function lazySourceText(root: string, hashes: ReadonlyMap<string, string>): (fil
     texts.set(file, text);
     return text;
   };
+}
+
+/** The steering files the listing found, which the analysis takes the Prisma schemas from. */
+function steeringFiles(inputs: AnalysisInputs): string[] {
+  return inputs.steering.map(({ file }) => file);
 }
