@@ -1,6 +1,6 @@
 // `npm run build`: compiles src/ and rules/ (tsc), bundles the HTML viewer and the vendored packages into a fresh
-// folder beside dist/, then swaps it in. So renamed or deleted sources never linger in dist/, and a CLI started while a build runs (another
-// test run, `npm start`) finds the previous dist/ or the new one, never a half-written or deleted one.
+// folder beside dist/, then swaps it in. So renamed or deleted sources never linger in dist/, and a CLI started while
+// a build runs (another test run, `npm start`) finds the previous dist/ or the new one, never a half-written one.
 // `--if-changed` (the tests' setup) skips the build when dist/ was built from exactly the inputs there are now.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";

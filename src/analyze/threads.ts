@@ -126,7 +126,6 @@ function sameRead(a: ReadResult, b: ReadResult): boolean {
   return "text" in a ? "text" in b && a.text === b.text : "error" in b && a.error === b.error;
 }
 
-/** One group analysed on a worker thread; undefined when the thread failed. */
 /** What a worker thread is given: analyze/worker.ts analyses `services` as `analyze(config, { files, steering })` would. */
 export interface ThreadData {
   config: TopologyConfig;
@@ -135,6 +134,7 @@ export interface ThreadData {
   services: string[];
 }
 
+/** One group analysed on a worker thread; undefined when the thread failed. */
 function runThread(script: URL, workerData: ThreadData): Promise<ThreadResult | undefined> {
   return new Promise((resolve) => {
     let worker: Worker;

@@ -188,7 +188,7 @@ export function deserializeAnalysis(
   });
   const edgeAt = (index: unknown): ImportEdge => {
     check(typeof index === "number" && Number.isInteger(index) && index >= 0 && index < edges.length, "an edge index is out of range");
-    return edges[index] as ImportEdge;
+    return edges[index];
   };
 
   const steps = stored.steps as unknown[];
