@@ -9,7 +9,7 @@ import { comparePaths, listSourceFiles } from "./files.js";
 import { ownersOf, runtimeImportsOf } from "./modules.js";
 import { Names } from "./names.js";
 import { gatherNodes } from "./nodes.js";
-import { readAnalysedFile, type ReadResult } from "./read.js";
+import { analysedFileReader, type ReadResult } from "./read.js";
 import { createModuleResolver, type ModuleResolver, type WorkspacePackage } from "./workspaces.js";
 import type { ImportTable } from "./cruiser.js";
 
@@ -153,9 +153,10 @@ function parseReached(
   const unreadable: Diagnostic[] = [];
   const queue = [...seeds];
   const queued = new Set(queue);
+  const readFile = analysedFileReader(root);
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i];
-    const read = readAnalysedFile(root, file);
+    const read = readFile(file);
     reads.set(file, read);
     if ("error" in read) {
       unreadable.push({

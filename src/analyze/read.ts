@@ -1,6 +1,7 @@
 // Reads the text files of the analysed tree — which comes from a pull request and may be hostile — without ever
 // blocking, leaving the tree, or reading without bound. Every problem is returned as a reason, never thrown, so
 // the caller can name the path in a diagnostic or an error.
+import { isAscii } from "node:buffer";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -24,6 +25,21 @@ export function readAnalysedFile(root: string, relativePath: string, maxBytes: n
   return readRegularFile(absolute, { within: absoluteRoot, maxBytes });
 }
 
+/**
+ * `readAnalysedFile` for many files of one root in one run: each folder's real path is resolved once, not once per
+ * file in it (a file that is no link is where its folder really is). Made per run, so a folder replaced by a link
+ * between runs is seen by the next.
+ */
+export function analysedFileReader(root: string): (relativePath: string) => ReadResult {
+  const absoluteRoot = path.resolve(root);
+  const folders = new Map<string, string>();
+  return (relativePath) => {
+    const absolute = path.resolve(absoluteRoot, relativePath);
+    if (!isInside(absoluteRoot, absolute)) return { error: "is outside the analysed root" };
+    return readRegularFile(absolute, { within: absoluteRoot, folders });
+  };
+}
+
 export interface ReadOptions {
   /** When set, the file's real path (symbolic links resolved) must stay inside this folder. */
   within?: string;
@@ -31,6 +47,8 @@ export interface ReadOptions {
   maxBytes?: number;
   /** When set, reading stops at the first byte of this value: the text up to and including it (all of it when none). */
   until?: number;
+  /** Real paths of folders already resolved in this run, filled as more are (with `within`). */
+  folders?: Map<string, string>;
 }
 
 /** `readAnalysedFile` for an absolute path; `within` optional, for files the user named themselves (`--config`). */
@@ -41,7 +59,7 @@ export function readRegularFile(absolute: string, options: ReadOptions = {}): Re
   try {
     link = fs.lstatSync(absolute);
     if (link.isSymbolicLink() || options.within !== undefined) {
-      target = fs.realpathSync.native(absolute);
+      target = link.isSymbolicLink() || options.folders === undefined ? fs.realpathSync.native(absolute) : realPathIn(absolute, options.folders);
       if (options.within !== undefined) {
         const realRoot = realpathOr(options.within);
         if (!isInside(realRoot, target)) {
@@ -90,7 +108,9 @@ export function readRegularFile(absolute: string, options: ReadOptions = {}): Re
       }
     }
     if (total > maxBytes) return { error: `is larger than ${describeBytes(maxBytes)}` };
-    return { text: buffer.toString("utf8", 0, total) };
+    // Most source is plain ASCII, which decodes as Latin-1 (a byte a character) without the work UTF-8 takes.
+    const bytes = buffer.subarray(0, total);
+    return { text: isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8") };
   } catch (error) {
     return { error: reason(error) };
   } finally {
@@ -106,6 +126,17 @@ export function readRegularFile(absolute: string, options: ReadOptions = {}): Re
 export function isInside(outer: string, inner: string): boolean {
   const relative = path.relative(outer, inner);
   return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+/** The real path of a file that is no link: its folder's real path (resolved once per `folders`) and its name. */
+function realPathIn(absolute: string, folders: Map<string, string>): string {
+  const folder = path.dirname(absolute);
+  let real = folders.get(folder);
+  if (real === undefined) {
+    real = fs.realpathSync.native(folder);
+    folders.set(folder, real);
+  }
+  return path.join(real, path.basename(absolute));
 }
 
 /** Real paths of analysed roots, resolved once each: every file read of a run asks for the same one. */

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { MAX_TEXT_BYTES, readAnalysedFile, readRegularFile } from "../../src/analyze/read.js";
+import { MAX_TEXT_BYTES, analysedFileReader, readAnalysedFile, readRegularFile } from "../../src/analyze/read.js";
 import { listSourceFiles, listSourceFilesWithDiagnostics } from "../../src/analyze/files.js";
 import type { TopologyConfig } from "../../src/model.js";
 
@@ -90,6 +90,63 @@ describe("readAnalysedFile", () => {
 
   it("readRegularFile without a root still refuses devices", () => {
     expect(readRegularFile("/dev/zero")).toEqual({ error: "is not a regular file (a character device)" });
+  });
+});
+
+describe("analysedFileReader", () => {
+  it("answers every path as readAnalysedFile does, though it resolves each folder's real path once", () => {
+    const dir = root();
+    const away = outside();
+    mkdirSync(path.join(dir, "src/nested"));
+    writeFileSync(path.join(dir, "src/nested/b.ts"), "export const b = 2;\n");
+    symlinkSync("a.ts", path.join(dir, "src/inside.ts"));
+    symlinkSync(path.join(away, "secret.txt"), path.join(dir, "src/out.ts"));
+    symlinkSync(away, path.join(dir, "linked-folder"));
+    symlinkSync(path.join(dir, "src"), path.join(dir, "src-again"));
+    symlinkSync("/dev/zero", path.join(dir, "zero"));
+    symlinkSync("loop", path.join(dir, "loop"));
+    execFileSync("mkfifo", [path.join(dir, "src/pipe.ts")]);
+    const paths = [
+      "src/a.ts",
+      "src/nested/b.ts",
+      "src/inside.ts",
+      "src/out.ts",
+      "src/pipe.ts",
+      "src/missing.ts",
+      "src",
+      // A folder linked out of the root, read after and before files of folders that stay inside.
+      "linked-folder/secret.txt",
+      "src-again/a.ts",
+      "src-again/out.ts",
+      "zero",
+      "loop",
+      "../etc/passwd",
+      "/etc/passwd",
+    ];
+    const read = analysedFileReader(dir);
+    // Twice over: the second pass answers from the folders the first resolved.
+    for (const file of [...paths, ...paths]) expect(read(file), file).toEqual(readAnalysedFile(dir, file));
+    expect(read("linked-folder/secret.txt")).toEqual({ error: "is outside the analysed root" });
+    expect(read("src-again/a.ts")).toEqual({ text: "export const a = 1;\n" });
+  });
+
+  it("decodes text as UTF-8 whether or not it is plain ASCII", () => {
+    const dir = root();
+    const samples: [string, Buffer][] = [
+      ["ascii.ts", Buffer.from("const a = 'plain';\n")],
+      ["utf8.ts", Buffer.from("const greeting = 'grüße, 你好 🌍';\n")],
+      ["bom.ts", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("export {};\n")])],
+      // A lone Latin-1 byte is not UTF-8: it decodes to U+FFFD, as Node's UTF-8 decoder makes it, never to "é".
+      ["latin1.ts", Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a])],
+      ["empty.ts", Buffer.alloc(0)],
+    ];
+    const read = analysedFileReader(dir);
+    for (const [file, bytes] of samples) {
+      writeFileSync(path.join(dir, file), bytes);
+      expect(read(file), file).toEqual({ text: bytes.toString("utf8") });
+      expect(readAnalysedFile(dir, file), file).toEqual({ text: bytes.toString("utf8") });
+    }
+    expect(read("latin1.ts")).toEqual({ text: "caf\ufffd\n" });
   });
 });
 
