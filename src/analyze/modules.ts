@@ -58,28 +58,40 @@ export function runtimeImportsOf(
   source: ts.SourceFile,
   { types = false }: { types?: boolean } = {},
 ): { node: ts.Node; specifier: ts.StringLiteralLike }[] {
-  const found: { node: ts.Node; specifier: ts.Expression }[] = [];
+  let all = importsOf.get(source);
+  if (all === undefined) {
+    all = allImportsOf(source);
+    importsOf.set(source, all);
+  }
+  return types ? all : all.filter((found) => !found.typeOnly);
+}
+
+/** Each parsed file's imports, type-only ones included: following imports and the module graph both ask. */
+const importsOf = new WeakMap<ts.SourceFile, { node: ts.Node; specifier: ts.StringLiteralLike; typeOnly: boolean }[]>();
+
+function allImportsOf(source: ts.SourceFile): { node: ts.Node; specifier: ts.StringLiteralLike; typeOnly: boolean }[] {
+  const found: { node: ts.Node; specifier: ts.Expression; typeOnly: boolean }[] = [];
   // Declarations that import sit at the top level only; calls can be anywhere, so rather than walking every
   // node of every file, descend from the root to each place the text says a call may start.
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement)) {
-      if (types || !isTypeOnlyImport(statement)) found.push({ node: statement, specifier: statement.moduleSpecifier });
+      found.push({ node: statement, specifier: statement.moduleSpecifier, typeOnly: isTypeOnlyImport(statement) });
     } else if (ts.isExportDeclaration(statement)) {
-      if ((types || !isTypeOnlyExport(statement)) && statement.moduleSpecifier) {
-        found.push({ node: statement, specifier: statement.moduleSpecifier });
+      if (statement.moduleSpecifier) {
+        found.push({ node: statement, specifier: statement.moduleSpecifier, typeOnly: isTypeOnlyExport(statement) });
       }
     } else if (ts.isImportEqualsDeclaration(statement)) {
-      if ((types || !statement.isTypeOnly) && ts.isExternalModuleReference(statement.moduleReference)) {
-        found.push({ node: statement, specifier: statement.moduleReference.expression });
+      if (ts.isExternalModuleReference(statement.moduleReference)) {
+        found.push({ node: statement, specifier: statement.moduleReference.expression, typeOnly: statement.isTypeOnly });
       }
     }
   }
   for (const match of source.text.matchAll(CALL_START)) {
     const call = importCallAt(source, match.index);
-    if (call) found.push({ node: call, specifier: call.arguments[0] });
+    if (call) found.push({ node: call, specifier: call.arguments[0], typeOnly: false });
   }
   found.sort((a, b) => a.node.pos - b.node.pos);
-  return found.flatMap(({ node, specifier }) => (ts.isStringLiteralLike(specifier) ? [{ node, specifier }] : []));
+  return found.flatMap(({ node, specifier, typeOnly }) => (ts.isStringLiteralLike(specifier) ? [{ node, specifier, typeOnly }] : []));
 }
 
 /**

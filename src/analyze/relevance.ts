@@ -41,8 +41,11 @@ export interface Relevance {
  * undefined when that is so much of the program that resolving every call costs less.
  */
 export function relevance(files: readonly ts.SourceFile[], sites: Iterable<ts.Node>, program: RelevanceProgram): Relevance | undefined {
-  /** Per name, the calls written under it (as callee or as a callback handed over), with the function making them. */
-  const mentions = new Map<string, [FunctionNode, CallLike, ts.Expression][]>();
+  /**
+   * Per name, the calls written under it (as callee or as a callback handed over), with the function making them: one
+   * flat list of (function, call, what is written) per name, not a tuple per call, as every call of every file is listed.
+   */
+  const mentions = new Map<string, (FunctionNode | CallLike | ts.Expression)[]>();
   /** Per function not yet known to reach a site, the functions whose calls lead to it. */
   const callers = new Map<FunctionNode, FunctionNode[]>();
   /** Per function not yet known to reach a site, the declarations whose values lead to it, with their names and counts. */
@@ -91,12 +94,12 @@ export function relevance(files: readonly ts.SourceFile[], sites: Iterable<ts.No
       for (const call of calls) {
         const callee = unwrap(call.expression);
         const name = writtenName(callee);
-        if (name !== undefined) listed(mentions, name).push([owner, call, call.expression]);
+        if (name !== undefined) listed(mentions, name).push(owner, call, call.expression);
         // A `new` of anything else is resolved from the expression as written: it may lead anywhere.
         else if (ts.isNewExpression(call) && !isFunctionNode(callee)) addFunction(owner);
         for (const argument of call.arguments ?? []) {
           const callback = writtenName(unwrap(argument));
-          if (callback !== undefined) listed(mentions, callback).push([owner, call, argument]);
+          if (callback !== undefined) listed(mentions, callback).push(owner, call, argument);
         }
       }
     }
@@ -122,9 +125,11 @@ export function relevance(files: readonly ts.SourceFile[], sites: Iterable<ts.No
     if (!mentioned.has(name)) {
       mentioned.add(name);
       // The call graph says where each call written under the name leads: its maker counts once a target does.
-      for (const [owner, call, written] of mentions.get(name) ?? []) {
+      const listedCalls = mentions.get(name) ?? [];
+      for (let index = 0; index < listedCalls.length; index += 3) {
+        const owner = listedCalls[index] as FunctionNode;
         if (functions.has(owner)) continue;
-        const targets = program.targets(call, written);
+        const targets = program.targets(listedCalls[index + 1] as CallLike, listedCalls[index + 2] as ts.Expression);
         if (targets.some((target) => functions.has(target))) addFunction(owner);
         else for (const target of targets) listed(callers, target).push(owner);
       }
