@@ -49,6 +49,8 @@ if (process.argv.includes("--if-changed")) {
  * run (a warm `check` of a real repository went from 0.59 to 0.52 s). Their types still come from the packages.
  */
 const VENDORED = ["zod", "yaml"];
+/** Minified: zod's import takes 44 ms instead of 51 (yaml's gets no faster, 12.5 ms instead of 11.5). */
+const MINIFIED = new Set(["zod"]);
 
 async function bundleVendored() {
   const { build } = await import("esbuild");
@@ -62,6 +64,7 @@ async function bundleVendored() {
       format: "esm",
       platform: "node",
       target: "node20",
+      minify: MINIFIED.has(name),
       // What a CommonJS package requires of Node's own modules, from inside an ES module.
       banner: { js: 'import { createRequire as vendoredRequire } from "node:module"; const require = vendoredRequire(import.meta.url);' },
       outfile: at(`${staging}/vendor/${name}.js`),
