@@ -5,7 +5,9 @@
 //   --shape   which synthetic shape (default both): chain = each file imports the next one; dense = each file
 //             imports two siblings (cycles included), a fetch every 7th file and an env read every 11th
 //   --repo    a real repository to time as well (repeatable), in a temporary copy; it needs a topo-lint config.
-//             Its own .dependency-cruiser.{cjs,js,mjs,json} is used when there is one, else a tuned default
+//             dependency-cruiser is given the files topo-lint analyses (the services' code and what it imports), with
+//             the repository's own .dependency-cruiser.{cjs,js,mjs,json} when there is one, else a tuned default;
+//             it is also timed once over the whole root, for comparison
 //   --touch   for --repo: the file (relative to the repository) that "one file changed" appends to and restores;
 //             by default the first analysed source file the topology's evidence names
 //   --runs    runs of each timed case per root (cold, warm, one file changed), the best counts (default 2)
@@ -40,6 +42,8 @@ interface RootResult {
   /** Source files in the root (synthetic roots only). */
   files?: number;
   cruise: Measurement;
+  /** Real repositories: dependency-cruiser over the whole root (one run), beside `cruise` over the analysed files. */
+  cruiseWhole?: Measurement;
   cold: Measurement;
   warm: Measurement;
   /** Undefined when the changed file was not analysed (the run hit the cache), so the row would mean nothing. */
@@ -226,8 +230,19 @@ function evidenceFiles(json: string): string[] {
   return [...found].sort();
 }
 
-/** dependency-cruiser's command for a root: its own config when it has one, else a tuned default over the whole root. */
-function cruiseCommand(root: string, scratch: string, synthetic: boolean): string[] {
+/** The source files a module-level graph (`graph --format json --level module`) holds: the files topo-lint analysed. */
+function analysedFiles(json: string): string[] {
+  const { nodes } = JSON.parse(json) as { nodes: { key: string; attributes: { kind?: string } }[] };
+  const files = nodes.filter((node) => node.attributes.kind === "module" && SOURCE.test(node.key)).map((node) => node.key);
+  if (files.length === 0) throw new Error("topo-lint analysed no source file of this repository");
+  return files.sort();
+}
+
+/**
+ * dependency-cruiser's command for a root: its own config when it has one, else a tuned default; over `files` when
+ * given (the code topo-lint analyses), else over the whole root.
+ */
+function cruiseCommand(root: string, scratch: string, synthetic: boolean, files?: string[]): string[] {
   const base = [process.execPath, DEPCRUISE, "-T", "json", "-f", "/dev/null"];
   if (synthetic) return [...base, "--config", ".dependency-cruiser.cjs", "services", "packages"];
   const own = [".dependency-cruiser.cjs", ".dependency-cruiser.js", ".dependency-cruiser.mjs", ".dependency-cruiser.json"].find((name) =>
@@ -242,7 +257,7 @@ function cruiseCommand(root: string, scratch: string, synthetic: boolean): strin
       `module.exports = { options: { doNotFollow: { path: 'node_modules' }, exclude: { path: '(^|/)(node_modules|dist|build|coverage|\\\\.git)/' }, tsPreCompilationDeps: true${tsConfig} } };\n`,
     );
   }
-  return [...base, "--config", config, "."];
+  return [...base, "--config", config, ...(files ?? ["."])];
 }
 
 /** The findings count of a JSON report; a run that printed none failed (a crash also exits 1). */
@@ -257,7 +272,10 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
   try {
     const topo = (command: "check" | "graph", extra: string[]) => [process.execPath, CLI, command, root, "--no-progress", ...extra];
     const check = (extra: string[] = []) => topo("check", ["--format", "json", "--cache-dir", cacheDir, ...extra]);
-    const cruise = cruiseCommand(root, scratch, options.synthetic);
+    // The yardstick is dependency-cruiser over the same code: the files topo-lint reads, listed by an untimed run.
+    const analysed = options.synthetic ? undefined : analysedFiles(measure(topo("graph", ["--format", "json", "--level", "module", "--no-cache"]), root).stdout);
+    const cruise = cruiseCommand(root, scratch, options.synthetic, analysed);
+    const cruiseWhole = analysed === undefined ? undefined : measure(cruiseCommand(root, scratch, false), root);
     const cold: Measurement[] = [];
     const depcruise: Measurement[] = [];
     let summary = "";
@@ -302,7 +320,7 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
       }
       if (measured.length === runs) changed = best(measured);
     }
-    const result: RootResult = { label, cruise: best(depcruise), cold: best(cold), warm, changed, summary };
+    const result: RootResult = { label, cruise: best(depcruise), cruiseWhole, cold: best(cold), warm, changed, summary };
     printRoot(result, touch);
     return result;
   } finally {
@@ -317,7 +335,11 @@ function printRoot(result: RootResult, touched: string | undefined): void {
       ? `  ${name.padEnd(26)} n/a (${touched ?? "no source file"} was not analysed; pass --touch)`
       : `  ${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(7)} s  ${m.peakMiB.toFixed(0).padStart(6)} MiB   time ×${(m.seconds / d.seconds).toFixed(2)}  memory ×${(m.peakMiB / d.peakMiB).toFixed(2)}`;
   console.log(`\n${result.label} — topo-lint reports ${result.summary}`);
-  console.log(`  ${"dependency-cruiser (tuned)".padEnd(26)} ${d.seconds.toFixed(2).padStart(7)} s  ${d.peakMiB.toFixed(0).padStart(6)} MiB   (baseline)`);
+  console.log(`  ${"dependency-cruiser (tuned)".padEnd(26)} ${d.seconds.toFixed(2).padStart(7)} s  ${d.peakMiB.toFixed(0).padStart(6)} MiB   (baseline${result.cruiseWhole ? ": the analysed files" : ""})`);
+  if (result.cruiseWhole !== undefined) {
+    const w = result.cruiseWhole;
+    console.log(`  ${"  … over the whole root".padEnd(26)} ${w.seconds.toFixed(2).padStart(7)} s  ${w.peakMiB.toFixed(0).padStart(6)} MiB   (one run, for comparison)`);
+  }
   console.log(line("topo-lint cold", result.cold));
   console.log(line("topo-lint warm", result.warm));
   console.log(line("topo-lint one file changed", result.changed));
@@ -382,6 +404,9 @@ function printSummary(results: RootResult[]): void {
   }
   for (const r of results.filter((result) => result.shape === undefined)) {
     rows.push([`cold, ${r.label}`, seconds(r.cold), seconds(r.cruise), ratio(r.cold.seconds / r.cruise.seconds)]);
+    if (r.cruiseWhole !== undefined) {
+      rows.push([`cold, ${r.label}, against dependency-cruiser over the whole root†`, seconds(r.cold), seconds(r.cruiseWhole), ratio(r.cold.seconds / r.cruiseWhole.seconds)]);
+    }
     rows.push([`peak memory (cold), ${r.label}`, mebibytes(r.cold), mebibytes(r.cruise), ratio(r.cold.peakMiB / r.cruise.peakMiB)]);
     rows.push([`warm (nothing changed), ${r.label}`, seconds(r.warm), seconds(r.cruise), ratio(r.warm.seconds / r.cruise.seconds)]);
     rows.push(
@@ -397,6 +422,9 @@ function printSummary(results: RootResult[]): void {
   console.log(format(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? ":" : "-") + "-".repeat(w) + (i === 0 ? "-" : ":")).join("|")}|`);
   for (const row of rows) console.log(format(row));
+  if (rows.some((row) => row[0].endsWith("†"))) {
+    console.log("† one run of dependency-cruiser over the repository's whole root, for comparison; every other real-repository row is against it over the files topo-lint analyses");
+  }
   if (rows.some((row) => row[0].endsWith("*"))) {
     console.log("* cold time per source file at the larger size vs the smaller; ratio: topo-lint's larger ÷ smaller (dependency-cruiser's in its column)");
   }
