@@ -114,20 +114,25 @@ describe("the packed package installed with --ignore-scripts", () => {
     expect([...Object.keys(packed.dependencies ?? {}), ...optionalPeers].sort()).toEqual([...imported].sort());
   });
 
-  it("loads zod and yaml from their one-file bundles, which ship with the packages' licenses", () => {
+  it("loads the packages every run needs from their one-file bundles, which ship with the packages' licenses", () => {
+    const vendoredNames = ["commander", "graphology", "ignore", "picomatch", "yaml", "zod"];
     const bundled = new Map<string, Set<string>>();
     for (const file of files(path.join(installed, "dist"))) {
       if (!/\.js$/.test(file) || file.includes(`${path.sep}viewer${path.sep}`) || file.includes(`${path.sep}vendor${path.sep}`)) continue;
       for (const { fileName } of ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles) {
-        expect(["zod", "yaml"]).not.toContain(packageOf(fileName));
+        expect(vendoredNames).not.toContain(packageOf(fileName));
         const vendored = /\/vendor\/([a-z]+)\.js$/.exec(fileName)?.[1];
         if (vendored !== undefined) bundled.set(vendored, (bundled.get(vendored) ?? new Set()).add(path.relative(installed, file)));
       }
     }
-    expect([...bundled.keys()].sort()).toEqual(["yaml", "zod"]);
+    expect([...bundled.keys()].sort()).toEqual(vendoredNames);
     expect(bundled.get("zod")).toContain(path.join("dist", "src", "config", "schema.js"));
-    for (const name of ["zod", "yaml"]) {
-      expect(readFileSync(path.join(installed, "dist", "vendor", `${name}.LICENSE`), "utf8")).toMatch(/copyright/i);
+    expect(bundled.get("picomatch")).toContain(path.join("dist", "src", "config", "discover.js"));
+    for (const name of vendoredNames) {
+      expect(readFileSync(path.join(installed, "dist", "vendor", `${name}.LICENSE`), "utf8")).toMatch(/copyright|permission is hereby granted/i);
+      // Each bundle is CommonJS behind its ES module, and nothing of it is left to load from node_modules.
+      expect(existsSync(path.join(installed, "dist", "vendor", `${name}.cjs`))).toBe(true);
+      expect(readFileSync(path.join(installed, "dist", "vendor", `${name}.cjs`), "utf8")).not.toMatch(/require\(["'](?:zod|yaml|picomatch|ignore|graphology|commander)["']\)/);
     }
   });
 
