@@ -48,7 +48,7 @@ if (process.argv.includes("--if-changed")) {
  * `dist/vendor/<name>.js` that the compiled code imports instead of the package. Node's module loader pays for each
  * module on every run (zod and yaml alone are about 150), and as CommonJS a bundle is compiled with the code kept from
  * an earlier run (src/code-cache.cts): zod's import takes about 20 ms instead of 47, and a warm `check` of documenso
- * 0.47 s instead of 0.54. Types still come from the packages: those the public declarations name stay dependencies.
+ * 0.49 s instead of 0.55. Types still come from the packages: those the public declarations name stay dependencies.
  */
 const VENDORED = ["commander", "graphology", "ignore", "picomatch", "yaml", "zod"];
 
