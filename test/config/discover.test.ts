@@ -1,6 +1,6 @@
 // Manifest globs: what they match, and which folders finding it reads — a glob without `**` reads no folder deeper than
 // its segments reach (a front end's thousands of folders under `apps/*/` are never listed for `apps/*/topo.service.yaml`).
-import { promises as fs } from "node:fs";
+import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { filesMatching } from "../../src/config/discover.js";
@@ -9,7 +9,7 @@ import { removeTrees, writeTree } from "./tree.js";
 afterAll(removeTrees);
 afterEach(() => vi.restoreAllMocks());
 
-const readdir = fs.readdir.bind(fs);
+const readdirSync = fs.readdirSync.bind(fs);
 
 const TREE = {
   "apps/web/topo.service.yaml": "",
@@ -25,10 +25,10 @@ const TREE = {
 /** The files a glob matches, and the folders (root-relative) read to find them. */
 async function matching(root: string, glob: string): Promise<{ files: string[]; read: string[] }> {
   const read: string[] = [];
-  const spy = vi.spyOn(fs, "readdir").mockImplementation(((folder: string, options: unknown) => {
+  const spy = vi.spyOn(fs, "readdirSync").mockImplementation(((folder: string, options: unknown) => {
     read.push(path.relative(root, folder).split(path.sep).join("/"));
-    return readdir(folder, options as never);
-  }) as typeof fs.readdir);
+    return readdirSync(folder, options as never);
+  }) as typeof fs.readdirSync);
   try {
     return { files: await filesMatching(root, glob), read: read.sort() };
   } finally {
