@@ -18,13 +18,15 @@ async function importRules(): Promise<Rule[]> {
   const files = readdirSync(RULES_DIR)
     .filter((name) => /\.(ts|js)$/.test(name) && !name.endsWith(".d.ts"))
     .sort();
-  const rules: Rule[] = [];
-  for (const name of files) {
-    const module = (await import(pathToFileURL(path.join(RULES_DIR, name)).href)) as { default?: Rule };
-    const rule = module.default;
+  // Imported together (the module loader reads the files while it compiles the ones it has); a failure is reported
+  // for the first file in order, as one import after another would.
+  const settled = await Promise.allSettled(files.map((name) => import(pathToFileURL(path.join(RULES_DIR, name)).href)));
+  return files.map((name, index) => {
+    const result = settled[index];
+    if (result.status === "rejected") throw result.reason;
+    const rule = (result.value as { default?: Rule }).default;
     const id = name.replace(/\.(ts|js)$/, "");
     if (!rule || rule.meta?.id !== id) throw new Error(`rules/${name} must default-export a rule with id "${id}"`);
-    rules.push(rule);
-  }
-  return rules;
+    return rule;
+  });
 }
