@@ -230,12 +230,20 @@ function evidenceFiles(json: string): string[] {
   return [...found].sort();
 }
 
-/** The source files a module-level graph (`graph --format json --level module`) holds: the files topo-lint analysed. */
+/** How long dependency-cruiser's file arguments may get before the folders holding them are named instead. */
+const MAX_ARGUMENT_BYTES = 512 * 1024;
+
+/**
+ * The source files a module-level graph (`graph --format json --level module`) holds — the files topo-lint analysed —
+ * as arguments for dependency-cruiser; on a tree so large that they would not fit on a command line, the folders
+ * holding them (which may hold a few more files).
+ */
 function analysedFiles(json: string): string[] {
   const { nodes } = JSON.parse(json) as { nodes: { key: string; attributes: { kind?: string } }[] };
   const files = nodes.filter((node) => node.attributes.kind === "module" && SOURCE.test(node.key)).map((node) => node.key);
   if (files.length === 0) throw new Error("topo-lint analysed no source file of this repository");
-  return files.sort();
+  if (files.reduce((bytes, file) => bytes + file.length + 1, 0) <= MAX_ARGUMENT_BYTES) return files.sort();
+  return [...new Set(files.map((file) => path.posix.dirname(file)))].sort();
 }
 
 /**
