@@ -68,6 +68,8 @@ async function bundleVendored() {
       outfile: at(`${staging}/vendor/${name}.cjs`),
       logLevel: "warning",
     });
+    // The kept compiled code is named after the bundle's text, hashed here once rather than on every run.
+    const hash = createHash("sha256").update(readFileSync(at(`${staging}/vendor/${name}.cjs`))).digest("hex").slice(0, 16);
     writeFileSync(
       at(`${staging}/vendor/${name}.js`),
       [
@@ -76,7 +78,7 @@ async function bundleVendored() {
         'import { fileURLToPath } from "node:url";',
         "const require = createRequire(import.meta.url);",
         `const file = fileURLToPath(new URL("./${name}.cjs", import.meta.url));`,
-        'const bundle = require("../src/code-cache.cjs").requireCached(file) ?? require(file);',
+        `const bundle = require("../src/code-cache.cjs").requireCached(file, "${name}-${hash}") ?? require(file);`,
         ...names.map((exported, index) => `const e${index} = bundle[${JSON.stringify(exported)}];`),
         `export { ${names.map((exported, index) => `e${index} as ${exported}`).join(", ")} };`,
         "",

@@ -7,7 +7,6 @@
 // which source it was made from (a version, or a hash of the text). Any problem with the cache means a plain
 // require, never a failed run.
 import { isAscii } from "node:buffer";
-import crypto = require("node:crypto");
 import fs = require("node:fs");
 import Module = require("node:module");
 import os = require("node:os");
@@ -53,28 +52,26 @@ function writeCacheAtExit(script: vm.Script, file: string): void {
 }
 
 /**
- * The exports of the CommonJS file `file`, compiled with the code cached under `name` (a version the file's text is
- * fixed by), or, without one, under the file's name and a hash of its text. The module is put in require's cache, so
- * a later `require(file)` finds it. Undefined when it could not be loaded this way: the caller requires it itself.
+ * The exports of the CommonJS file `file`, compiled with the code cached under `name`, which must say which text the
+ * file holds (a version it is fixed by, or a hash of it the build wrote). The module is put in require's cache, so a
+ * later `require(file)` finds it. Undefined when it could not be loaded this way: the caller requires it itself.
  */
-export function requireCached(file: string, name?: string): unknown {
+export function requireCached(file: string, name: string): unknown {
   // Some loaders (an ES module loader translating this file) hand it a require without a module cache: then nothing
   // can be put where `require` finds it.
   if (typeof require.cache !== "object" || require.cache === null) return undefined;
   const known = require.cache[file];
   if (known !== undefined) return known.exports;
   let source: string;
-  let key: string;
   try {
     // Read as bytes and decoded apart: reading a file as "utf8" in one call is about twice as slow in Node 20, and
     // plain ASCII (typescript.js, the bundles) decodes as Latin-1 (one byte a character) without any work.
     const bytes = fs.readFileSync(file);
     source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
-    key = name ?? `${path.basename(file, path.extname(file))}-${crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 16)}`;
   } catch {
     return undefined;
   }
-  const cacheFile = path.join(cacheFolder(), `${key}-node-${process.version}-${process.arch}.bin`);
+  const cacheFile = path.join(cacheFolder(), `${name}-node-${process.version}-${process.arch}.bin`);
   const cachedData = readCache(cacheFile);
   let script: vm.Script;
   try {

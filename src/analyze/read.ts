@@ -18,11 +18,16 @@ const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.
  * cannot be read: it does not exist, leaves the root (also through a symbolic link), is not a regular file (a
  * folder, FIFO, socket or device), is larger than `maxBytes`, or the system refused. Never throws, never blocks.
  */
-export function readAnalysedFile(root: string, relativePath: string, maxBytes: number = MAX_TEXT_BYTES): ReadResult {
+export function readAnalysedFile(
+  root: string,
+  relativePath: string,
+  maxBytes: number = MAX_TEXT_BYTES,
+  folders?: Map<string, string>,
+): ReadResult {
   const absoluteRoot = path.resolve(root);
   const absolute = path.resolve(absoluteRoot, relativePath);
   if (!isInside(absoluteRoot, absolute)) return { error: "is outside the analysed root" };
-  return readRegularFile(absolute, { within: absoluteRoot, maxBytes });
+  return readRegularFile(absolute, { within: absoluteRoot, maxBytes, folders });
 }
 
 /**
@@ -31,13 +36,8 @@ export function readAnalysedFile(root: string, relativePath: string, maxBytes: n
  * between runs is seen by the next.
  */
 export function analysedFileReader(root: string): (relativePath: string) => ReadResult {
-  const absoluteRoot = path.resolve(root);
   const folders = new Map<string, string>();
-  return (relativePath) => {
-    const absolute = path.resolve(absoluteRoot, relativePath);
-    if (!isInside(absoluteRoot, absolute)) return { error: "is outside the analysed root" };
-    return readRegularFile(absolute, { within: absoluteRoot, folders });
-  };
+  return (relativePath) => readAnalysedFile(root, relativePath, MAX_TEXT_BYTES, folders);
 }
 
 export interface ReadOptions {
