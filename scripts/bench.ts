@@ -1,6 +1,6 @@
 // `npm run bench`: times topo-lint check against tuned dependency-cruiser on seeded synthetic monorepos (two shapes)
 // and on real repositories, alternating the two tools in one run, and prints times, peak memory and ratios.
-// Usage: npm run bench [-- --sizes 2000,20000] [--shape chain|dense|both] [--repo <path>]... [--runs 2]
+// Usage: npm run bench [-- --sizes 2000,20000] [--shape chain|dense|both] [--repo <path>]... [--runs 3]
 //   --sizes   synthetic sizes in files (default 2000,20000; e.g. --sizes 500 for a quick run)
 //   --shape   which synthetic shape (default both): chain = each file imports the next one; dense = each file
 //             imports two siblings (cycles included), a fetch every 7th file and an env read every 11th
@@ -10,7 +10,9 @@
 //             it is also timed once over the whole root, for comparison
 //   --touch   for --repo: the file (relative to the repository) that "one file changed" appends to and restores;
 //             by default the first analysed source file the topology's evidence names
-//   --runs    runs of each timed case per root (cold, warm, one file changed), the best counts (default 2)
+//   --runs    runs of each timed case per root (cold, warm, one file changed; default 3). Times are medians; a
+//             cold ratio is the median of the ratios of the runs made one after the other (dependency-cruiser, then
+//             topo-lint), printed with their range, so a slow moment of the machine counts against both tools
 //   --cli     the topo-lint build to time (default: a copy of this repository's dist/ taken at the start, so a
 //             build finishing during the bench changes nothing); e.g. another checkout's dist/src/cli/main.js
 //   --verify-size  MiB of generated OTLP/JSON lines `verify` reads (scripts/bench-verify.ts; default 1024, the size
@@ -35,19 +37,33 @@ interface Measurement {
   peakMiB: number;
 }
 
+/** Several runs of one case: the median time, the largest peak memory and every run's time. */
+interface Runs extends Measurement {
+  times: number[];
+}
+
+/** A ratio and the range it took over the runs. */
+interface Ratio {
+  value: number;
+  low: number;
+  high: number;
+}
+
 interface RootResult {
   label: string;
   shape?: Shape;
   size?: number;
   /** Source files in the root (synthetic roots only). */
   files?: number;
-  cruise: Measurement;
+  cruise: Runs;
   /** Real repositories: dependency-cruiser over the whole root (one run), beside `cruise` over the analysed files. */
   cruiseWhole?: Measurement;
-  cold: Measurement;
-  warm: Measurement;
+  cold: Runs;
+  /** Each cold run's time over the dependency-cruiser run just before it: their median and range. */
+  coldRatio: Ratio;
+  warm: Runs;
   /** Undefined when the changed file was not analysed (the run hit the cache), so the row would mean nothing. */
-  changed?: Measurement;
+  changed?: Runs;
   summary: string;
 }
 
@@ -207,11 +223,25 @@ function measure(command: string[], cwd: string): Measurement & { stdout: string
   return { seconds, peakMiB: kib / 1024, stdout: result.stdout };
 }
 
-function best(measurements: Measurement[]): Measurement {
-  return {
-    seconds: Math.min(...measurements.map((m) => m.seconds)),
-    peakMiB: Math.max(...measurements.map((m) => m.peakMiB)),
-  };
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function runsOf(measurements: Measurement[]): Runs {
+  const times = measurements.map((m) => m.seconds);
+  return { seconds: median(times), peakMiB: Math.max(...measurements.map((m) => m.peakMiB)), times };
+}
+
+/** The median and range of `values`, each a ratio already. */
+function ratioOf(values: number[]): Ratio {
+  return { value: median(values), low: Math.min(...values), high: Math.max(...values) };
+}
+
+/** A case's runs against dependency-cruiser's median: their median and the range the runs' times give. */
+function againstMedian(runs: Runs, cruise: Runs): Ratio {
+  return ratioOf(runs.times.map((time) => time / cruise.seconds));
 }
 
 /** Every `location.file` of a JSON graph export that is a source file, sorted. */
@@ -300,14 +330,14 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
     };
     checked(); // fills the cache: a cold run that also writes the entry
     // The runs after it are the warm ones; their own time and memory (the fill's peak is a cold run's).
-    const warm = best(Array.from({ length: runs }, () => checked()));
+    const warm = runsOf(Array.from({ length: runs }, () => checked()));
 
     const touch =
       options.touch ??
       (options.synthetic
         ? "services/svc0/src/f1.ts"
         : evidenceFiles(measure(topo("graph", ["--format", "json", "--level", "module", "--cache-dir", cacheDir]), root).stdout)[0]);
-    let changed: Measurement | undefined;
+    let changed: Runs | undefined;
     if (touch !== undefined) {
       const file = path.join(root, touch);
       const original = readFileSync(file);
@@ -326,9 +356,10 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
         if (readdirSync(cacheDir).every((name) => entriesBefore.has(name))) break;
         measured.push(timed);
       }
-      if (measured.length === runs) changed = best(measured);
+      if (measured.length === runs) changed = runsOf(measured);
     }
-    const result: RootResult = { label, cruise: best(depcruise), cruiseWhole, cold: best(cold), warm, changed, summary };
+    const coldRatio = ratioOf(cold.map((run, index) => run.seconds / depcruise[index].seconds));
+    const result: RootResult = { label, cruise: runsOf(depcruise), cruiseWhole, cold: runsOf(cold), coldRatio, warm, changed, summary };
     printRoot(result, touch);
     return result;
   } finally {
@@ -338,17 +369,19 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
 
 function printRoot(result: RootResult, touched: string | undefined): void {
   const d = result.cruise;
-  const line = (name: string, m: Measurement | undefined) =>
+  const spread = (runs: Runs) => (runs.times.length > 1 ? ` (${Math.min(...runs.times).toFixed(2)}–${Math.max(...runs.times).toFixed(2)})` : "");
+  const time = (m: Runs) => `${m.seconds.toFixed(2).padStart(7)} s${spread(m).padEnd(14)}`;
+  const line = (name: string, m: Runs | undefined, r?: Ratio) =>
     m === undefined
       ? `  ${name.padEnd(26)} n/a (${touched ?? "no source file"} was not analysed; pass --touch)`
-      : `  ${name.padEnd(26)} ${m.seconds.toFixed(2).padStart(7)} s  ${m.peakMiB.toFixed(0).padStart(6)} MiB   time ×${(m.seconds / d.seconds).toFixed(2)}  memory ×${(m.peakMiB / d.peakMiB).toFixed(2)}`;
+      : `  ${name.padEnd(26)} ${time(m)} ${m.peakMiB.toFixed(0).padStart(6)} MiB   time ${ratioRange(r ?? againstMedian(m, d))}  memory ×${(m.peakMiB / d.peakMiB).toFixed(2)}`;
   console.log(`\n${result.label} — topo-lint reports ${result.summary}`);
-  console.log(`  ${"dependency-cruiser (tuned)".padEnd(26)} ${d.seconds.toFixed(2).padStart(7)} s  ${d.peakMiB.toFixed(0).padStart(6)} MiB   (baseline${result.cruiseWhole ? ": the analysed files" : ""})`);
+  console.log(`  ${"dependency-cruiser (tuned)".padEnd(26)} ${time(d)} ${d.peakMiB.toFixed(0).padStart(6)} MiB   (baseline${result.cruiseWhole ? ": the analysed files" : ""})`);
   if (result.cruiseWhole !== undefined) {
     const w = result.cruiseWhole;
-    console.log(`  ${"  … over the whole root".padEnd(26)} ${w.seconds.toFixed(2).padStart(7)} s  ${w.peakMiB.toFixed(0).padStart(6)} MiB   (one run, for comparison)`);
+    console.log(`  ${"  … over the whole root".padEnd(26)} ${w.seconds.toFixed(2).padStart(7)} s${"".padEnd(14)} ${w.peakMiB.toFixed(0).padStart(6)} MiB   (one run, for comparison)`);
   }
-  console.log(line("topo-lint cold", result.cold));
+  console.log(line("topo-lint cold", result.cold, result.coldRatio));
   console.log(line("topo-lint warm", result.warm));
   console.log(line("topo-lint one file changed", result.changed));
 }
@@ -356,6 +389,9 @@ function printRoot(result: RootResult, touched: string | undefined): void {
 const seconds = (m: Measurement) => `${m.seconds.toFixed(2)} s`;
 const mebibytes = (m: Measurement) => `${m.peakMiB.toFixed(0)} MiB`;
 const ratio = (value: number) => `×${value.toFixed(2)}`;
+/** A ratio's range as printed; nothing when it rounds to one value. */
+const range = (r: Ratio) => (r.low.toFixed(2) === r.high.toFixed(2) ? "" : `×${r.low.toFixed(2)}–${r.high.toFixed(2)}`);
+const ratioRange = (r: Ratio) => `${ratio(r.value)}${range(r) === "" ? "" : ` (${range(r)})`}`;
 const thousands = (n: number) => n.toLocaleString("en-US");
 
 /** Which build is timed: the commit of this checkout, marked when the working tree has changes. */
@@ -368,33 +404,33 @@ function cli(): string {
 
 /** The closing table: every row a ratio against dependency-cruiser measured in the same run. */
 function printSummary(results: RootResult[]): void {
-  const rows: [string, string, string, string][] = [];
+  type Row = [string, string, string, string, string];
+  const rows: Row[] = [];
   const synthetic = results.filter((r) => r.shape !== undefined);
   const shapes = [...new Set(synthetic.map((r) => r.shape!))];
   const sizes = [...new Set(synthetic.map((r) => r.size!))].sort((a, b) => a - b);
   const of = (shape: Shape, size: number) => synthetic.find((r) => r.shape === shape && r.size === size);
   const largest = sizes.at(-1);
   const smallest = sizes[0];
+  const timed = (name: string, m: Runs | undefined, r: RootResult, against?: Ratio): Row => {
+    if (m === undefined) return [name, "n/a", seconds(r.cruise), "n/a", ""];
+    const value = against ?? againstMedian(m, r.cruise);
+    return [name, seconds(m), seconds(r.cruise), ratio(value.value), range(value)];
+  };
+  const memory = (name: string, r: RootResult): Row => [name, mebibytes(r.cold), mebibytes(r.cruise), ratio(r.cold.peakMiB / r.cruise.peakMiB), ""];
   for (const shape of shapes) {
     for (const size of sizes) {
       const r = of(shape, size)!;
-      rows.push([`cold, ${shape}, ${thousands(size)} files`, seconds(r.cold), seconds(r.cruise), ratio(r.cold.seconds / r.cruise.seconds)]);
+      rows.push(timed(`cold, ${shape}, ${thousands(size)} files`, r.cold, r, r.coldRatio));
     }
-    if (largest !== undefined) {
-      const r = of(shape, largest)!;
-      rows.push([`peak memory (cold), ${shape}, ${thousands(largest)} files`, mebibytes(r.cold), mebibytes(r.cruise), ratio(r.cold.peakMiB / r.cruise.peakMiB)]);
+    if (largest !== undefined) rows.push(memory(`peak memory (cold), ${shape}, ${thousands(largest)} files`, of(shape, largest)!));
+    for (const size of sizes) {
+      const r = of(shape, size)!;
+      rows.push(timed(`warm (nothing changed), ${shape}, ${thousands(size)} files`, r.warm, r));
     }
     for (const size of sizes) {
       const r = of(shape, size)!;
-      rows.push([`warm (nothing changed), ${shape}, ${thousands(size)} files`, seconds(r.warm), seconds(r.cruise), ratio(r.warm.seconds / r.cruise.seconds)]);
-    }
-    for (const size of sizes) {
-      const r = of(shape, size)!;
-      rows.push(
-        r.changed === undefined
-          ? [`one file changed, ${shape}, ${thousands(size)} files`, "n/a", seconds(r.cruise), "n/a"]
-          : [`one file changed, ${shape}, ${thousands(size)} files`, seconds(r.changed), seconds(r.cruise), ratio(r.changed.seconds / r.cruise.seconds)],
-      );
+      rows.push(timed(`one file changed, ${shape}, ${thousands(size)} files`, r.changed, r));
     }
     if (smallest !== undefined && largest !== undefined && largest !== smallest) {
       const small = of(shape, smallest)!;
@@ -407,34 +443,34 @@ function printSummary(results: RootResult[]): void {
         `${topo[1].toFixed(2)} vs ${topo[0].toFixed(2)} ms (${ratio(topo[1] / topo[0])})`,
         `${cruise[1].toFixed(2)} vs ${cruise[0].toFixed(2)} ms (${ratio(cruise[1] / cruise[0])})`,
         ratio(topo[1] / topo[0]),
+        "",
       ]);
     }
   }
   for (const r of results.filter((result) => result.shape === undefined)) {
-    rows.push([`cold, ${r.label}`, seconds(r.cold), seconds(r.cruise), ratio(r.cold.seconds / r.cruise.seconds)]);
+    rows.push(timed(`cold, ${r.label}`, r.cold, r, r.coldRatio));
     if (r.cruiseWhole !== undefined) {
-      rows.push([`cold, ${r.label}, against dependency-cruiser over the whole root†`, seconds(r.cold), seconds(r.cruiseWhole), ratio(r.cold.seconds / r.cruiseWhole.seconds)]);
+      rows.push([`cold, ${r.label}, against dependency-cruiser over the whole root†`, seconds(r.cold), seconds(r.cruiseWhole), ratio(r.cold.seconds / r.cruiseWhole.seconds), ""]);
     }
-    rows.push([`peak memory (cold), ${r.label}`, mebibytes(r.cold), mebibytes(r.cruise), ratio(r.cold.peakMiB / r.cruise.peakMiB)]);
-    rows.push([`warm (nothing changed), ${r.label}`, seconds(r.warm), seconds(r.cruise), ratio(r.warm.seconds / r.cruise.seconds)]);
-    rows.push(
-      r.changed === undefined
-        ? [`one file changed, ${r.label}`, "n/a", seconds(r.cruise), "n/a"]
-        : [`one file changed, ${r.label}`, seconds(r.changed), seconds(r.cruise), ratio(r.changed.seconds / r.cruise.seconds)],
-    );
+    rows.push(memory(`peak memory (cold), ${r.label}`, r));
+    rows.push(timed(`warm (nothing changed), ${r.label}`, r.warm, r));
+    rows.push(timed(`one file changed, ${r.label}`, r.changed, r));
   }
-  const header: [string, string, string, string] = ["case", "topo-lint", "dependency-cruiser (cold)", "ratio"];
+  const header: Row = ["case", "topo-lint", "dependency-cruiser (cold)", "ratio", "range"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const format = (row: string[]) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ")} |`;
-  console.log("\nSummary (ratio: topo-lint ÷ dependency-cruiser in the same run)");
+  console.log("\nSummary (medians; ratio: topo-lint ÷ dependency-cruiser in the same run)");
   console.log(format(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? ":" : "-") + "-".repeat(w) + (i === 0 ? "-" : ":")).join("|")}|`);
   for (const row of rows) console.log(format(row));
+  console.log(
+    "range: a cold row's is that of the ratios of each cold run to the dependency-cruiser run just before it (the ratio is their median); a warm or one-file row's, each run against dependency-cruiser's median",
+  );
   if (rows.some((row) => row[0].endsWith("†"))) {
     console.log("† one run of dependency-cruiser over the repository's whole root, for comparison; every other real-repository row is against it over the files topo-lint analyses");
   }
   if (rows.some((row) => row[0].endsWith("*"))) {
-    console.log("* cold time per source file at the larger size vs the smaller; ratio: topo-lint's larger ÷ smaller (dependency-cruiser's in its column)");
+    console.log("* median cold time per source file at the larger size vs the smaller; ratio: topo-lint's larger ÷ smaller (dependency-cruiser's in its column)");
   }
 }
 
@@ -463,7 +499,8 @@ function printVerify(result: VerifyBenchResult): void {
 }
 
 function main(): void {
-  const runs = Number(argument("--runs") ?? "2");
+  const runs = Number(argument("--runs") ?? "3");
+  if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a whole number, at least 1");
   const shapeArgument = argument("--shape") ?? "both";
   if (!["chain", "dense", "both"].includes(shapeArgument)) throw new Error(`--shape must be chain, dense or both, not ${shapeArgument}`);
   const shapes: Shape[] = shapeArgument === "both" ? ["chain", "dense"] : [shapeArgument as Shape];
@@ -499,7 +536,7 @@ function main(): void {
 }
 
 function bench(runs: number, shapes: Shape[], sizes: number[], repos: string[], touch: string | undefined): void {
-  console.log(`topo-lint bench: ${cli()}, node ${process.version}, ${runs} run(s) of each case per root (best time, largest peak memory)`);
+  console.log(`topo-lint bench: ${cli()}, node ${process.version}, ${runs} run(s) of each case per root (median time, largest peak memory)`);
   const results: RootResult[] = [];
   for (const shape of shapes) {
     for (const size of sizes) {
