@@ -47,6 +47,8 @@ interface Ratio {
   value: number;
   low: number;
   high: number;
+  /** Each run's ratio. */
+  runs: number[];
 }
 
 interface RootResult {
@@ -236,7 +238,7 @@ function runsOf(measurements: Measurement[]): Runs {
 
 /** The median and range of `values`, each a ratio already. */
 function ratioOf(values: number[]): Ratio {
-  return { value: median(values), low: Math.min(...values), high: Math.max(...values) };
+  return { value: median(values), low: Math.min(...values), high: Math.max(...values), runs: values };
 }
 
 /** A case's runs against dependency-cruiser's median: their median and the range the runs' times give. */
@@ -404,7 +406,7 @@ function cli(): string {
 
 /** The closing table: every row a ratio against dependency-cruiser measured in the same run. */
 function printSummary(results: RootResult[]): void {
-  type Row = [string, string, string, string, string];
+  type Row = [string, string, string, string, string, string];
   const rows: Row[] = [];
   const synthetic = results.filter((r) => r.shape !== undefined);
   const shapes = [...new Set(synthetic.map((r) => r.shape!))];
@@ -412,25 +414,30 @@ function printSummary(results: RootResult[]): void {
   const of = (shape: Shape, size: number) => synthetic.find((r) => r.shape === shape && r.size === size);
   const largest = sizes.at(-1);
   const smallest = sizes[0];
-  const timed = (name: string, m: Runs | undefined, r: RootResult, against?: Ratio): Row => {
-    if (m === undefined) return [name, "n/a", seconds(r.cruise), "n/a", ""];
+  const timed = (name: string, m: Runs | undefined, r: RootResult, target: number | undefined, against?: Ratio): Row => {
+    if (m === undefined) return [name, "n/a", seconds(r.cruise), "n/a", "", target === undefined ? "" : `≤ ${target}`];
     const value = against ?? againstMedian(m, r.cruise);
-    return [name, seconds(m), seconds(r.cruise), ratio(value.value), range(value)];
+    return [name, seconds(m), seconds(r.cruise), ratio(value.value), range(value), verdict(target, value.runs)];
   };
-  const memory = (name: string, r: RootResult): Row => [name, mebibytes(r.cold), mebibytes(r.cruise), ratio(r.cold.peakMiB / r.cruise.peakMiB), ""];
+  const memory = (name: string, r: RootResult, target?: number): Row => {
+    const value = r.cold.peakMiB / r.cruise.peakMiB;
+    return [name, mebibytes(r.cold), mebibytes(r.cruise), ratio(value), "", verdict(target, [value])];
+  };
   for (const shape of shapes) {
     for (const size of sizes) {
       const r = of(shape, size)!;
-      rows.push(timed(`cold, ${shape}, ${thousands(size)} files`, r.cold, r, r.coldRatio));
+      rows.push(timed(`cold, ${shape}, ${thousands(size)} files`, r.cold, r, TARGETS.cold[size], r.coldRatio));
     }
-    if (largest !== undefined) rows.push(memory(`peak memory (cold), ${shape}, ${thousands(largest)} files`, of(shape, largest)!));
-    for (const size of sizes) {
-      const r = of(shape, size)!;
-      rows.push(timed(`warm (nothing changed), ${shape}, ${thousands(size)} files`, r.warm, r));
+    if (largest !== undefined) {
+      rows.push(memory(`peak memory (cold), ${shape}, ${thousands(largest)} files`, of(shape, largest)!, TARGETS.memory[largest]));
     }
     for (const size of sizes) {
       const r = of(shape, size)!;
-      rows.push(timed(`one file changed, ${shape}, ${thousands(size)} files`, r.changed, r));
+      rows.push(timed(`warm (nothing changed), ${shape}, ${thousands(size)} files`, r.warm, r, TARGETS.warm));
+    }
+    for (const size of sizes) {
+      const r = of(shape, size)!;
+      rows.push(timed(`one file changed, ${shape}, ${thousands(size)} files`, r.changed, r, TARGETS.changed[size]));
     }
     if (smallest !== undefined && largest !== undefined && largest !== smallest) {
       const small = of(shape, smallest)!;
@@ -444,24 +451,26 @@ function printSummary(results: RootResult[]): void {
         `${cruise[1].toFixed(2)} vs ${cruise[0].toFixed(2)} ms (${ratio(cruise[1] / cruise[0])})`,
         ratio(topo[1] / topo[0]),
         "",
+        smallest === 2000 && largest === 20000 ? verdict(TARGETS.perFile, [topo[1] / topo[0]]) : "",
       ]);
     }
   }
   for (const r of results.filter((result) => result.shape === undefined)) {
-    rows.push(timed(`cold, ${r.label}`, r.cold, r, r.coldRatio));
+    rows.push(timed(`cold, ${r.label}`, r.cold, r, TARGETS.coldRepository, r.coldRatio));
     if (r.cruiseWhole !== undefined) {
-      rows.push([`cold, ${r.label}, against dependency-cruiser over the whole root†`, seconds(r.cold), seconds(r.cruiseWhole), ratio(r.cold.seconds / r.cruiseWhole.seconds), ""]);
+      rows.push([`cold, ${r.label}, against dependency-cruiser over the whole root†`, seconds(r.cold), seconds(r.cruiseWhole), ratio(r.cold.seconds / r.cruiseWhole.seconds), "", ""]);
     }
     rows.push(memory(`peak memory (cold), ${r.label}`, r));
-    rows.push(timed(`warm (nothing changed), ${r.label}`, r.warm, r));
-    rows.push(timed(`one file changed, ${r.label}`, r.changed, r));
+    rows.push(timed(`warm (nothing changed), ${r.label}`, r.warm, r, TARGETS.warm));
+    rows.push(timed(`one file changed, ${r.label}`, r.changed, r, undefined));
   }
-  const header: Row = ["case", "topo-lint", "dependency-cruiser (cold)", "ratio", "range"];
+  const header: Row = ["case", "topo-lint", "dependency-cruiser (cold)", "ratio", "range", "target"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const format = (row: string[]) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ")} |`;
+  const left = (i: number) => i === 0 || i === 5;
+  const format = (row: string[]) => `| ${row.map((cell, i) => (left(i) ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ")} |`;
   console.log("\nSummary (medians; ratio: topo-lint ÷ dependency-cruiser in the same run)");
   console.log(format(header));
-  console.log(`|${widths.map((w, i) => (i === 0 ? ":" : "-") + "-".repeat(w) + (i === 0 ? "-" : ":")).join("|")}|`);
+  console.log(`|${widths.map((w, i) => (left(i) ? ":" : "-") + "-".repeat(w) + (left(i) ? "-" : ":")).join("|")}|`);
   for (const row of rows) console.log(format(row));
   console.log(
     "range: a cold row's is that of the ratios of each cold run to the dependency-cruiser run just before it (the ratio is their median); a warm or one-file row's, each run against dependency-cruiser's median",
@@ -472,6 +481,29 @@ function printSummary(results: RootResult[]): void {
   if (rows.some((row) => row[0].endsWith("*"))) {
     console.log("* median cold time per source file at the larger size vs the smaller; ratio: topo-lint's larger ÷ smaller (dependency-cruiser's in its column)");
   }
+}
+
+/**
+ * The ratios topo-lint aims at, against dependency-cruiser in the same run: cold and one file changed at the sizes
+ * they are set for, peak memory at 20,000 files, warm at every size, cold on real repositories, and the growth of
+ * time per file from 2,000 to 20,000 files.
+ */
+const TARGETS = {
+  cold: { 2000: 0.5, 20000: 0.2 } as Record<number, number | undefined>,
+  coldRepository: 0.5,
+  memory: { 20000: 1 } as Record<number, number | undefined>,
+  warm: 0.1,
+  changed: { 2000: 0.15 } as Record<number, number | undefined>,
+  perFile: 1.1,
+};
+
+/** Whether every run's ratio met the target, none did, or some. */
+function verdict(target: number | undefined, runs: number[]): string {
+  if (target === undefined) return "";
+  // Judged as printed: a ratio is shown to two decimals.
+  const met = runs.filter((value) => Number(value.toFixed(2)) <= target).length;
+  const outcome = met === runs.length ? "met" : met === 0 ? "not met" : `met in ${met} of ${runs.length} runs`;
+  return `≤ ${target}: ${outcome}`;
 }
 
 /** The verify bench's own table: no dependency-cruiser baseline, a peak-memory target at 1 GiB. */
