@@ -32,18 +32,18 @@ const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 export type Shape = "chain" | "dense";
 
-interface Measurement {
+export interface Measurement {
   seconds: number;
   peakMiB: number;
 }
 
 /** Several runs of one case: the median time, the largest peak memory and every run's time. */
-interface Runs extends Measurement {
+export interface Runs extends Measurement {
   times: number[];
 }
 
 /** A ratio and the range it took over the runs. */
-interface Ratio {
+export interface Ratio {
   value: number;
   low: number;
   high: number;
@@ -225,13 +225,13 @@ function measure(command: string[], cwd: string): Measurement & { stdout: string
   return { seconds, peakMiB: kib / 1024, stdout: result.stdout };
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function runsOf(measurements: Measurement[]): Runs {
+export function runsOf(measurements: Measurement[]): Runs {
   const times = measurements.map((m) => m.seconds);
   return { seconds: median(times), peakMiB: Math.max(...measurements.map((m) => m.peakMiB)), times };
 }
@@ -241,8 +241,14 @@ function ratioOf(values: number[]): Ratio {
   return { value: median(values), low: Math.min(...values), high: Math.max(...values), runs: values };
 }
 
+/** Each run of a case over the baseline run made just before it (same index): their median and range. */
+export function pairedRatio(runs: readonly Measurement[], baseline: readonly Measurement[]): Ratio {
+  if (runs.length === 0 || runs.length !== baseline.length) throw new Error("paired ratios need as many runs as baseline runs");
+  return ratioOf(runs.map((run, index) => run.seconds / baseline[index].seconds));
+}
+
 /** A case's runs against dependency-cruiser's median: their median and the range the runs' times give. */
-function againstMedian(runs: Runs, cruise: Runs): Ratio {
+export function againstMedian(runs: Runs, cruise: Runs): Ratio {
   return ratioOf(runs.times.map((time) => time / cruise.seconds));
 }
 
@@ -360,7 +366,7 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
       }
       if (measured.length === runs) changed = runsOf(measured);
     }
-    const coldRatio = ratioOf(cold.map((run, index) => run.seconds / depcruise[index].seconds));
+    const coldRatio = pairedRatio(cold, depcruise);
     const result: RootResult = { label, cruise: runsOf(depcruise), cruiseWhole, cold: runsOf(cold), coldRatio, warm, changed, summary };
     printRoot(result, touch);
     return result;
@@ -498,7 +504,7 @@ const TARGETS = {
 };
 
 /** Whether every run's ratio met the target, none did, or some. */
-function verdict(target: number | undefined, runs: number[]): string {
+export function verdict(target: number | undefined, runs: number[]): string {
   if (target === undefined) return "";
   // Judged as printed: a ratio is shown to two decimals.
   const met = runs.filter((value) => Number(value.toFixed(2)) <= target).length;
