@@ -10,9 +10,9 @@
 //             it is also timed once over the whole root, for comparison
 //   --touch   for --repo: the file (relative to the repository) that "one file changed" appends to and restores;
 //             by default the first analysed source file the topology's evidence names
-//   --runs    runs of each timed case per root (cold, warm, one file changed; default 3). Times are medians; a
-//             cold ratio is the median of the ratios of the runs made one after the other (dependency-cruiser, then
-//             topo-lint), printed with their range, so a slow moment of the machine counts against both tools
+//   --runs    rounds per root (default 3); each round runs dependency-cruiser, then topo-lint cold, warm and with one
+//             file changed, so a slow moment of the machine weighs on both tools. Times are medians; a ratio is the
+//             median of each round's ratio to that round's dependency-cruiser run, printed with their range
 //   --cli     the topo-lint build to time (default: a copy of this repository's dist/ taken at the start, so a
 //             build finishing during the bench changes nothing); e.g. another checkout's dist/src/cli/main.js
 //   --verify-size  MiB of generated OTLP/JSON lines `verify` reads (scripts/bench-verify.ts; default 1024, the size
@@ -61,11 +61,13 @@ interface RootResult {
   /** Real repositories: dependency-cruiser over the whole root (one run), beside `cruise` over the analysed files. */
   cruiseWhole?: Measurement;
   cold: Runs;
-  /** Each cold run's time over the dependency-cruiser run just before it: their median and range. */
+  /** Each run's time over the dependency-cruiser run of the same round (made just before): their median and range. */
   coldRatio: Ratio;
   warm: Runs;
+  warmRatio: Ratio;
   /** Undefined when the changed file was not analysed (the run hit the cache), so the row would mean nothing. */
   changed?: Runs;
+  changedRatio?: Ratio;
   summary: string;
 }
 
@@ -247,10 +249,6 @@ export function pairedRatio(runs: readonly Measurement[], baseline: readonly Mea
   return ratioOf(runs.map((run, index) => run.seconds / baseline[index].seconds));
 }
 
-/** A case's runs against dependency-cruiser's median: their median and the range the runs' times give. */
-export function againstMedian(runs: Runs, cruise: Runs): Ratio {
-  return ratioOf(runs.times.map((time) => time / cruise.seconds));
-}
 
 /** Every `location.file` of a JSON graph export that is a source file, sorted. */
 function evidenceFiles(json: string): string[] {
@@ -322,52 +320,62 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
     const analysed = options.synthetic ? undefined : analysedFiles(measure(topo("graph", ["--format", "json", "--level", "module", "--no-cache"]), root).stdout);
     const cruise = cruiseCommand(root, scratch, options.synthetic, analysed);
     const cruiseWhole = analysed === undefined ? undefined : measure(cruiseCommand(root, scratch, false), root);
-    const cold: Measurement[] = [];
-    const depcruise: Measurement[] = [];
-    let summary = "";
-    for (let run = 0; run < runs; run++) {
-      depcruise.push(measure(cruise, root));
-      const measured = measure(check(["--no-cache"]), root);
-      summary = summaryOf(measured.stdout);
-      cold.push(measured);
-    }
     const checked = (extra: string[] = []) => {
       const measured = measure(check(extra), root);
       summaryOf(measured.stdout);
       return measured;
     };
     checked(); // fills the cache: a cold run that also writes the entry
-    // The runs after it are the warm ones; their own time and memory (the fill's peak is a cold run's).
-    const warm = runsOf(Array.from({ length: runs }, () => checked()));
-
+    checked(); // remembers the metadata of files that changed less than two seconds before the fill
     const touch =
       options.touch ??
       (options.synthetic
         ? "services/svc0/src/f1.ts"
         : evidenceFiles(measure(topo("graph", ["--format", "json", "--level", "module", "--cache-dir", cacheDir]), root).stdout)[0]);
-    let changed: Runs | undefined;
-    if (touch !== undefined) {
-      const file = path.join(root, touch);
-      const original = readFileSync(file);
-      const measured: Measurement[] = [];
-      // Each run appends another line, so each misses the entry the one before wrote and analyses the file again.
-      for (let run = 0; run < runs; run++) {
-        const entriesBefore = new Set(readdirSync(cacheDir));
-        let timed: Measurement;
-        try {
-          writeFileSync(file, Buffer.concat([original, Buffer.from(`\nexport const touched${run} = 1;\n`)]));
-          timed = checked();
-        } finally {
-          writeFileSync(file, original);
-        }
-        // A run that analysed again writes a new cache entry; without one the touched file was not analysed.
-        if (readdirSync(cacheDir).every((name) => entriesBefore.has(name))) break;
-        measured.push(timed);
+    const file = touch === undefined ? undefined : path.join(root, touch);
+    const original = file === undefined ? undefined : readFileSync(file);
+
+    // Each run times every case once, one after the other, so that each ratio compares runs made close together.
+    const depcruise: Measurement[] = [];
+    const cold: Measurement[] = [];
+    const warm: Measurement[] = [];
+    const changed: Measurement[] = [];
+    let touchedAnalysed = file !== undefined;
+    let summary = "";
+    for (let run = 0; run < runs; run++) {
+      depcruise.push(measure(cruise, root));
+      const measured = measure(check(["--no-cache"]), root);
+      summary = summaryOf(measured.stdout);
+      cold.push(measured);
+      // Warm: its own time and memory; nothing changed since the last cached run.
+      warm.push(checked());
+      if (file === undefined || original === undefined || !touchedAnalysed) continue;
+      // One file changed: each run appends another line, so each misses the entry the one before wrote and analyses
+      // the file again. A run that analysed writes a new entry; without one the touched file was not analysed.
+      const entriesBefore = new Set(readdirSync(cacheDir));
+      try {
+        writeFileSync(file, Buffer.concat([original, Buffer.from(`\nexport const touched${run} = 1;\n`)]));
+        changed.push(checked());
+      } finally {
+        writeFileSync(file, original);
       }
-      if (measured.length === runs) changed = runsOf(measured);
+      if (readdirSync(cacheDir).every((name) => entriesBefore.has(name))) touchedAnalysed = false;
+      // Back to the entry of the unchanged tree. The restored file's metadata is remembered only once it is two seconds
+      // old, so that the next warm run reads no file again.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+      checked();
     }
-    const coldRatio = pairedRatio(cold, depcruise);
-    const result: RootResult = { label, cruise: runsOf(depcruise), cruiseWhole, cold: runsOf(cold), coldRatio, warm, changed, summary };
+    const result: RootResult = {
+      label,
+      cruise: runsOf(depcruise),
+      cruiseWhole,
+      cold: runsOf(cold),
+      coldRatio: pairedRatio(cold, depcruise),
+      warm: runsOf(warm),
+      warmRatio: pairedRatio(warm, depcruise),
+      ...(touchedAnalysed ? { changed: runsOf(changed), changedRatio: pairedRatio(changed, depcruise) } : {}),
+      summary,
+    };
     printRoot(result, touch);
     return result;
   } finally {
@@ -379,10 +387,10 @@ function printRoot(result: RootResult, touched: string | undefined): void {
   const d = result.cruise;
   const spread = (runs: Runs) => (runs.times.length > 1 ? ` (${Math.min(...runs.times).toFixed(2)}–${Math.max(...runs.times).toFixed(2)})` : "");
   const time = (m: Runs) => `${m.seconds.toFixed(2).padStart(7)} s${spread(m).padEnd(14)}`;
-  const line = (name: string, m: Runs | undefined, r?: Ratio) =>
-    m === undefined
+  const line = (name: string, m: Runs | undefined, r: Ratio | undefined) =>
+    m === undefined || r === undefined
       ? `  ${name.padEnd(26)} n/a (${touched ?? "no source file"} was not analysed; pass --touch)`
-      : `  ${name.padEnd(26)} ${time(m)} ${m.peakMiB.toFixed(0).padStart(6)} MiB   time ${ratioRange(r ?? againstMedian(m, d))}  memory ×${(m.peakMiB / d.peakMiB).toFixed(2)}`;
+      : `  ${name.padEnd(26)} ${time(m)} ${m.peakMiB.toFixed(0).padStart(6)} MiB   time ${ratioRange(r)}  memory ×${(m.peakMiB / d.peakMiB).toFixed(2)}`;
   console.log(`\n${result.label} — topo-lint reports ${result.summary}`);
   console.log(`  ${"dependency-cruiser (tuned)".padEnd(26)} ${time(d)} ${d.peakMiB.toFixed(0).padStart(6)} MiB   (baseline${result.cruiseWhole ? ": the analysed files" : ""})`);
   if (result.cruiseWhole !== undefined) {
@@ -390,8 +398,8 @@ function printRoot(result: RootResult, touched: string | undefined): void {
     console.log(`  ${"  … over the whole root".padEnd(26)} ${w.seconds.toFixed(2).padStart(7)} s${"".padEnd(14)} ${w.peakMiB.toFixed(0).padStart(6)} MiB   (one run, for comparison)`);
   }
   console.log(line("topo-lint cold", result.cold, result.coldRatio));
-  console.log(line("topo-lint warm", result.warm));
-  console.log(line("topo-lint one file changed", result.changed));
+  console.log(line("topo-lint warm", result.warm, result.warmRatio));
+  console.log(line("topo-lint one file changed", result.changed, result.changedRatio));
 }
 
 const seconds = (m: Measurement) => `${m.seconds.toFixed(2)} s`;
@@ -420,9 +428,8 @@ function printSummary(results: RootResult[]): void {
   const of = (shape: Shape, size: number) => synthetic.find((r) => r.shape === shape && r.size === size);
   const largest = sizes.at(-1);
   const smallest = sizes[0];
-  const timed = (name: string, m: Runs | undefined, r: RootResult, target: number | undefined, against?: Ratio): Row => {
-    if (m === undefined) return [name, "n/a", seconds(r.cruise), "n/a", "", target === undefined ? "" : `≤ ${target}`];
-    const value = against ?? againstMedian(m, r.cruise);
+  const timed = (name: string, m: Runs | undefined, r: RootResult, target: number | undefined, value: Ratio | undefined): Row => {
+    if (m === undefined || value === undefined) return [name, "n/a", seconds(r.cruise), "n/a", "", target === undefined ? "" : `≤ ${target}`];
     return [name, seconds(m), seconds(r.cruise), ratio(value.value), range(value), verdict(target, value.runs)];
   };
   const memory = (name: string, r: RootResult, target?: number): Row => {
@@ -439,11 +446,11 @@ function printSummary(results: RootResult[]): void {
     }
     for (const size of sizes) {
       const r = of(shape, size)!;
-      rows.push(timed(`warm (nothing changed), ${shape}, ${thousands(size)} files`, r.warm, r, TARGETS.warm));
+      rows.push(timed(`warm (nothing changed), ${shape}, ${thousands(size)} files`, r.warm, r, TARGETS.warm, r.warmRatio));
     }
     for (const size of sizes) {
       const r = of(shape, size)!;
-      rows.push(timed(`one file changed, ${shape}, ${thousands(size)} files`, r.changed, r, TARGETS.changed[size]));
+      rows.push(timed(`one file changed, ${shape}, ${thousands(size)} files`, r.changed, r, TARGETS.changed[size], r.changedRatio));
     }
     if (smallest !== undefined && largest !== undefined && largest !== smallest) {
       const small = of(shape, smallest)!;
@@ -467,8 +474,8 @@ function printSummary(results: RootResult[]): void {
       rows.push([`cold, ${r.label}, against dependency-cruiser over the whole root†`, seconds(r.cold), seconds(r.cruiseWhole), ratio(r.cold.seconds / r.cruiseWhole.seconds), "", ""]);
     }
     rows.push(memory(`peak memory (cold), ${r.label}`, r));
-    rows.push(timed(`warm (nothing changed), ${r.label}`, r.warm, r, TARGETS.warm));
-    rows.push(timed(`one file changed, ${r.label}`, r.changed, r, undefined));
+    rows.push(timed(`warm (nothing changed), ${r.label}`, r.warm, r, TARGETS.warm, r.warmRatio));
+    rows.push(timed(`one file changed, ${r.label}`, r.changed, r, undefined, r.changedRatio));
   }
   const header: Row = ["case", "topo-lint", "dependency-cruiser (cold)", "ratio", "range", "target"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
@@ -479,7 +486,7 @@ function printSummary(results: RootResult[]): void {
   console.log(`|${widths.map((w, i) => (left(i) ? ":" : "-") + "-".repeat(w) + (left(i) ? "-" : ":")).join("|")}|`);
   for (const row of rows) console.log(format(row));
   console.log(
-    "range: a cold row's is that of the ratios of each cold run to the dependency-cruiser run just before it (the ratio is their median); a warm or one-file row's, each run against dependency-cruiser's median",
+    "ratio: the median of each run's ratio to the dependency-cruiser run of the same round (each round runs dependency-cruiser, then topo-lint cold, warm and with one file changed); range: of those ratios",
   );
   if (rows.some((row) => row[0].endsWith("†"))) {
     console.log("† one run of dependency-cruiser over the repository's whole root, for comparison; every other real-repository row is against it over the files topo-lint analyses");

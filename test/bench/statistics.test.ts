@@ -1,7 +1,7 @@
 // The bench's statistics: medians, ratios paired run by run with dependency-cruiser, and the verdict on a target.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { againstMedian, median, pairedRatio, runsOf, verdict, type Measurement } from "../../scripts/bench.js";
+import { median, pairedRatio, runsOf, verdict, type Measurement } from "../../scripts/bench.js";
 
 const run = (seconds: number, peakMiB = 100): Measurement => ({ seconds, peakMiB });
 const times = fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 1, maxLength: 9 });
@@ -61,14 +61,6 @@ describe("paired ratios", () => {
   it("refuse runs without a baseline run each", () => {
     expect(() => pairedRatio([run(1), run(2)], [run(1)])).toThrow(/as many runs/);
     expect(() => pairedRatio([], [])).toThrow(/as many runs/);
-  });
-});
-
-describe("a ratio against the baseline's median", () => {
-  it("divides each run by the median of the baseline", () => {
-    const ratio = againstMedian(runsOf([run(1), run(3), run(2)]), runsOf([run(10), run(40), run(20)]));
-    expect(ratio.runs).toEqual([0.05, 0.15, 0.1]);
-    expect(ratio.value).toBe(0.1);
   });
 });
 
