@@ -335,7 +335,7 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
     const file = touch === undefined ? undefined : path.join(root, touch);
     const original = file === undefined ? undefined : readFileSync(file);
 
-    // Each run times every case once, one after the other, so that each ratio compares runs made close together.
+    // Each round times every case once, one after the other, so that each ratio compares runs made close together.
     const depcruise: Measurement[] = [];
     const cold: Measurement[] = [];
     const warm: Measurement[] = [];
@@ -486,7 +486,7 @@ function printSummary(results: RootResult[]): void {
   console.log(`|${widths.map((w, i) => (left(i) ? ":" : "-") + "-".repeat(w) + (left(i) ? "-" : ":")).join("|")}|`);
   for (const row of rows) console.log(format(row));
   console.log(
-    "ratio: the median of each run's ratio to the dependency-cruiser run of the same round (each round runs dependency-cruiser, then topo-lint cold, warm and with one file changed); range: of those ratios",
+    "ratio: the median of each round's ratio to its dependency-cruiser run (each round runs dependency-cruiser, then topo-lint cold, warm and with one file changed); range: of those ratios",
   );
   if (rows.some((row) => row[0].endsWith("†"))) {
     console.log("† one run of dependency-cruiser over the repository's whole root, for comparison; every other real-repository row is against it over the files topo-lint analyses");
@@ -510,12 +510,12 @@ const TARGETS = {
   perFile: 1.1,
 };
 
-/** Whether every run's ratio met the target, none did, or some. */
+/** Whether every round's ratio met the target, none did, or some. */
 export function verdict(target: number | undefined, runs: number[]): string {
   if (target === undefined) return "";
   // Judged as printed: a ratio is shown to two decimals.
   const met = runs.filter((value) => Number(value.toFixed(2)) <= target).length;
-  const outcome = met === runs.length ? "met" : met === 0 ? "not met" : `met in ${met} of ${runs.length} runs`;
+  const outcome = met === runs.length ? "met" : met === 0 ? "not met" : `met in ${met} of ${runs.length} rounds`;
   return `≤ ${target}: ${outcome}`;
 }
 
@@ -581,7 +581,7 @@ function main(): void {
 }
 
 function bench(runs: number, shapes: Shape[], sizes: number[], repos: string[], touch: string | undefined): void {
-  console.log(`topo-lint bench: ${cli()}, node ${process.version}, ${runs} run(s) of each case per root (median time, largest peak memory)`);
+  console.log(`topo-lint bench: ${cli()}, node ${process.version}, ${runs} round(s) per root (median time, largest peak memory)`);
   const results: RootResult[] = [];
   for (const shape of shapes) {
     for (const size of sizes) {

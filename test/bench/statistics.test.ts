@@ -68,7 +68,7 @@ describe("the verdict on a target", () => {
   it("says met, not met, or in how many runs, judged as printed to two decimals", () => {
     expect(verdict(0.15, [0.12, 0.149])).toBe("≤ 0.15: met");
     expect(verdict(0.15, [0.16, 0.2])).toBe("≤ 0.15: not met");
-    expect(verdict(0.15, [0.14, 0.16, 0.17])).toBe("≤ 0.15: met in 1 of 3 runs");
+    expect(verdict(0.15, [0.14, 0.16, 0.17])).toBe("≤ 0.15: met in 1 of 3 rounds");
     // 0.1049 prints as ×0.10, so it meets ≤ 0.1; 0.106 prints as ×0.11 and does not.
     expect(verdict(0.1, [0.1049])).toBe("≤ 0.1: met");
     expect(verdict(0.1, [0.106])).toBe("≤ 0.1: not met");
