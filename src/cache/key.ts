@@ -150,6 +150,8 @@ export function analysisKey(config: TopologyConfig, inputs: AnalysisInputs = ana
 export class FileHashes {
   private readonly index: StatIndex;
   private changed = false;
+  /** Files whose entry in the index this run checked against their metadata, or made. */
+  private readonly checked = new Set<string>();
 
   constructor(
     private readonly root: string,
@@ -162,10 +164,14 @@ export class FileHashes {
   hash(file: string): string {
     const stat = statOf(path.join(this.root, file));
     const before = this.index.get(file);
-    if (stat !== undefined && before !== undefined && before.stat === stat.stat) return before.hash;
+    if (stat !== undefined && before !== undefined && before.stat === stat.stat) {
+      this.checked.add(file);
+      return before.hash;
+    }
     const hash = fileHash(this.root, file);
     if (stat !== undefined && stat.settled && !hash.startsWith("unreadable")) {
       this.index.set(file, { stat: stat.stat, hash });
+      this.checked.add(file);
       this.changed = true;
     } else if (before !== undefined) {
       this.index.delete(file);
@@ -176,10 +182,13 @@ export class FileHashes {
 
   /**
    * Remembers the hash of a text read at some point after `since` (nanoseconds): only when the file last changed
-   * settled before then, so it cannot have changed between that read and now without its times moving.
+   * settled before then, so it cannot have changed between that read and now without its times moving. A file this
+   * run already checked with the same hash keeps the metadata it was checked with: the hash a reused part gives was
+   * proven then, not at `since`, and if the file changed in between, its newer metadata must not be paired with it.
    */
   remember(file: string, hash: string, since: bigint): void {
     if (hash.startsWith("unreadable")) return;
+    if (this.checked.has(file) && this.index.get(file)?.hash === hash) return;
     const stat = statOf(path.join(this.root, file));
     if (stat === undefined || stat.changed >= since - SETTLED_NS) return;
     if (this.index.get(file)?.stat === stat.stat) return;

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { check } from "../../src/index.js";
 import { FileHashes } from "../../src/cache/key.js";
 import { cacheSecret } from "../../src/cache/secret.js";
-import { readStatIndex, statOf, writeStatIndex } from "../../src/cache/stats.js";
+import { readStatIndex, SETTLED_NS, statOf, writeStatIndex } from "../../src/cache/stats.js";
 import type { ListedFolder } from "../../src/analyze/files.js";
 import { writeEntry } from "../../src/cache/store.js";
 import { freshCacheHomeForEachTest } from "./cache-home.js";
@@ -22,7 +22,7 @@ const SERVER = "services/links/src/server.ts";
 const copies: string[] = [];
 
 beforeAll(async () => {
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 9; i++) {
     const root = mkdtempSync(path.join(tmpdir(), "topo-lint-stats-"));
     cpSync(path.join(REPO, FIXTURE), root, { recursive: true });
     copies.push(root);
@@ -98,6 +98,20 @@ describe("file-metadata index", () => {
     const late = new FileHashes(root);
     late.remember(SERVER, "read before the change", begun);
     expect(late.statIndex([SERVER])).toEqual({ index: new Map(), changed: false });
+  });
+
+  it("pairs a hash checked during a run with the metadata it was checked against, not with the file's later metadata", async () => {
+    const root = await settledCopy();
+    const hashes = new FileHashes(root);
+    const checked = hashes.hash(SERVER); // a file of a part the run reuses: its hash checked, the file not read
+    // Edited after the check; the analysis that then begins more than two seconds later hands back the checked hash.
+    writeFileSync(path.join(root, SERVER), "export const edited = true;\n");
+    const edited = statOf(path.join(root, SERVER))!;
+    hashes.remember(SERVER, checked, edited.changed + 3n * SETTLED_NS);
+    const { index } = hashes.statIndex([SERVER]);
+    expect(index.get(SERVER)?.stat).not.toBe(edited.stat);
+    // The next run sees the edit.
+    expect(new FileHashes(root, index).hash(SERVER)).toBe(createHash("sha1").update("export const edited = true;\n", "utf8").digest("hex"));
   });
 
   it("editing a file no service reaches keeps the entry; adding a file does not", async () => {
