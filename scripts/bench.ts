@@ -61,13 +61,9 @@ interface RootResult {
   /** Real repositories: dependency-cruiser over the whole root (one run), beside `cruise` over the analysed files. */
   cruiseWhole?: Measurement;
   cold: Runs;
-  /** Each run's time over the dependency-cruiser run of the same round (made just before): their median and range. */
-  coldRatio: Ratio;
   warm: Runs;
-  warmRatio: Ratio;
   /** Undefined when the changed file was not analysed (the run hit the cache), so the row would mean nothing. */
   changed?: Runs;
-  changedRatio?: Ratio;
   summary: string;
 }
 
@@ -243,10 +239,10 @@ function ratioOf(values: number[]): Ratio {
   return { value: median(values), low: Math.min(...values), high: Math.max(...values), runs: values };
 }
 
-/** Each run of a case over the baseline run made just before it (same index): their median and range. */
-export function pairedRatio(runs: readonly Measurement[], baseline: readonly Measurement[]): Ratio {
-  if (runs.length === 0 || runs.length !== baseline.length) throw new Error("paired ratios need as many runs as baseline runs");
-  return ratioOf(runs.map((run, index) => run.seconds / baseline[index].seconds));
+/** Each run of a case over the baseline run of the same round (same index): their median and range. */
+export function pairedRatio(runs: Runs, baseline: Runs): Ratio {
+  if (runs.times.length === 0 || runs.times.length !== baseline.times.length) throw new Error("paired ratios need as many runs as baseline runs");
+  return ratioOf(runs.times.map((time, index) => time / baseline.times[index]));
 }
 
 
@@ -370,10 +366,8 @@ function benchRoot(label: string, root: string, runs: number, options: { synthet
       cruise: runsOf(depcruise),
       cruiseWhole,
       cold: runsOf(cold),
-      coldRatio: pairedRatio(cold, depcruise),
       warm: runsOf(warm),
-      warmRatio: pairedRatio(warm, depcruise),
-      ...(touchedAnalysed ? { changed: runsOf(changed), changedRatio: pairedRatio(changed, depcruise) } : {}),
+      ...(touchedAnalysed ? { changed: runsOf(changed) } : {}),
       summary,
     };
     printRoot(result, touch);
@@ -387,19 +381,19 @@ function printRoot(result: RootResult, touched: string | undefined): void {
   const d = result.cruise;
   const spread = (runs: Runs) => (runs.times.length > 1 ? ` (${Math.min(...runs.times).toFixed(2)}–${Math.max(...runs.times).toFixed(2)})` : "");
   const time = (m: Runs) => `${m.seconds.toFixed(2).padStart(7)} s${spread(m).padEnd(14)}`;
-  const line = (name: string, m: Runs | undefined, r: Ratio | undefined) =>
-    m === undefined || r === undefined
+  const line = (name: string, m: Runs | undefined) =>
+    m === undefined
       ? `  ${name.padEnd(26)} n/a (${touched ?? "no source file"} was not analysed; pass --touch)`
-      : `  ${name.padEnd(26)} ${time(m)} ${m.peakMiB.toFixed(0).padStart(6)} MiB   time ${ratioRange(r)}  memory ×${(m.peakMiB / d.peakMiB).toFixed(2)}`;
+      : `  ${name.padEnd(26)} ${time(m)} ${m.peakMiB.toFixed(0).padStart(6)} MiB   time ${ratioRange(pairedRatio(m, d))}  memory ×${(m.peakMiB / d.peakMiB).toFixed(2)}`;
   console.log(`\n${result.label} — topo-lint reports ${result.summary}`);
   console.log(`  ${"dependency-cruiser (tuned)".padEnd(26)} ${time(d)} ${d.peakMiB.toFixed(0).padStart(6)} MiB   (baseline${result.cruiseWhole ? ": the analysed files" : ""})`);
   if (result.cruiseWhole !== undefined) {
     const w = result.cruiseWhole;
     console.log(`  ${"  … over the whole root".padEnd(26)} ${w.seconds.toFixed(2).padStart(7)} s${"".padEnd(14)} ${w.peakMiB.toFixed(0).padStart(6)} MiB   (one run, for comparison)`);
   }
-  console.log(line("topo-lint cold", result.cold, result.coldRatio));
-  console.log(line("topo-lint warm", result.warm, result.warmRatio));
-  console.log(line("topo-lint one file changed", result.changed, result.changedRatio));
+  console.log(line("topo-lint cold", result.cold));
+  console.log(line("topo-lint warm", result.warm));
+  console.log(line("topo-lint one file changed", result.changed));
 }
 
 const seconds = (m: Measurement) => `${m.seconds.toFixed(2)} s`;
@@ -428,8 +422,9 @@ function printSummary(results: RootResult[]): void {
   const of = (shape: Shape, size: number) => synthetic.find((r) => r.shape === shape && r.size === size);
   const largest = sizes.at(-1);
   const smallest = sizes[0];
-  const timed = (name: string, m: Runs | undefined, r: RootResult, target: number | undefined, value: Ratio | undefined): Row => {
-    if (m === undefined || value === undefined) return [name, "n/a", seconds(r.cruise), "n/a", "", target === undefined ? "" : `≤ ${target}`];
+  const timed = (name: string, m: Runs | undefined, r: RootResult, target: number | undefined): Row => {
+    if (m === undefined) return [name, "n/a", seconds(r.cruise), "n/a", "", target === undefined ? "" : `≤ ${target}`];
+    const value = pairedRatio(m, r.cruise);
     return [name, seconds(m), seconds(r.cruise), ratio(value.value), range(value), verdict(target, value.runs)];
   };
   const memory = (name: string, r: RootResult, target?: number): Row => {
@@ -439,18 +434,18 @@ function printSummary(results: RootResult[]): void {
   for (const shape of shapes) {
     for (const size of sizes) {
       const r = of(shape, size)!;
-      rows.push(timed(`cold, ${shape}, ${thousands(size)} files`, r.cold, r, TARGETS.cold[size], r.coldRatio));
+      rows.push(timed(`cold, ${shape}, ${thousands(size)} files`, r.cold, r, TARGETS.cold[size]));
     }
     if (largest !== undefined) {
       rows.push(memory(`peak memory (cold), ${shape}, ${thousands(largest)} files`, of(shape, largest)!, TARGETS.memory[largest]));
     }
     for (const size of sizes) {
       const r = of(shape, size)!;
-      rows.push(timed(`warm (nothing changed), ${shape}, ${thousands(size)} files`, r.warm, r, TARGETS.warm, r.warmRatio));
+      rows.push(timed(`warm (nothing changed), ${shape}, ${thousands(size)} files`, r.warm, r, TARGETS.warm));
     }
     for (const size of sizes) {
       const r = of(shape, size)!;
-      rows.push(timed(`one file changed, ${shape}, ${thousands(size)} files`, r.changed, r, TARGETS.changed[size], r.changedRatio));
+      rows.push(timed(`one file changed, ${shape}, ${thousands(size)} files`, r.changed, r, TARGETS.changed[size]));
     }
     if (smallest !== undefined && largest !== undefined && largest !== smallest) {
       const small = of(shape, smallest)!;
@@ -469,13 +464,13 @@ function printSummary(results: RootResult[]): void {
     }
   }
   for (const r of results.filter((result) => result.shape === undefined)) {
-    rows.push(timed(`cold, ${r.label}`, r.cold, r, TARGETS.coldRepository, r.coldRatio));
+    rows.push(timed(`cold, ${r.label}`, r.cold, r, TARGETS.coldRepository));
     if (r.cruiseWhole !== undefined) {
       rows.push([`cold, ${r.label}, against dependency-cruiser over the whole root†`, seconds(r.cold), seconds(r.cruiseWhole), ratio(r.cold.seconds / r.cruiseWhole.seconds), "", ""]);
     }
     rows.push(memory(`peak memory (cold), ${r.label}`, r));
-    rows.push(timed(`warm (nothing changed), ${r.label}`, r.warm, r, TARGETS.warm, r.warmRatio));
-    rows.push(timed(`one file changed, ${r.label}`, r.changed, r, undefined, r.changedRatio));
+    rows.push(timed(`warm (nothing changed), ${r.label}`, r.warm, r, TARGETS.warm));
+    rows.push(timed(`one file changed, ${r.label}`, r.changed, r, undefined));
   }
   const header: Row = ["case", "topo-lint", "dependency-cruiser (cold)", "ratio", "range", "target"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));

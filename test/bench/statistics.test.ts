@@ -33,7 +33,7 @@ describe("runs of one case", () => {
 
 describe("paired ratios", () => {
   it("divide each run by the baseline run of the same index, not by the best of either", () => {
-    const ratio = pairedRatio([run(2), run(6), run(3)], [run(4), run(10), run(5)]);
+    const ratio = pairedRatio(runsOf([run(2), run(6), run(3)]), runsOf([run(4), run(10), run(5)]));
     expect(ratio.runs).toEqual([0.5, 0.6, 0.6]);
     expect(ratio.value).toBe(0.6);
     expect([ratio.low, ratio.high]).toEqual([0.5, 0.6]);
@@ -48,8 +48,8 @@ describe("paired ratios", () => {
           maxLength: 7,
         }),
         (pairs) => {
-          const calm = pairedRatio(pairs.map(([topo]) => run(topo)), pairs.map(([, cruise]) => run(cruise)));
-          const slowed = pairedRatio(pairs.map(([topo, , k]) => run(topo * k)), pairs.map(([, cruise, k]) => run(cruise * k)));
+          const calm = pairedRatio(runsOf(pairs.map(([topo]) => run(topo))), runsOf(pairs.map(([, cruise]) => run(cruise))));
+          const slowed = pairedRatio(runsOf(pairs.map(([topo, , k]) => run(topo * k))), runsOf(pairs.map(([, cruise, k]) => run(cruise * k))));
           expect(slowed.value).toBeCloseTo(calm.value, 9);
           expect(slowed.low).toBeCloseTo(calm.low, 9);
           expect(slowed.high).toBeCloseTo(calm.high, 9);
@@ -59,8 +59,8 @@ describe("paired ratios", () => {
   });
 
   it("refuse runs without a baseline run each", () => {
-    expect(() => pairedRatio([run(1), run(2)], [run(1)])).toThrow(/as many runs/);
-    expect(() => pairedRatio([], [])).toThrow(/as many runs/);
+    expect(() => pairedRatio(runsOf([run(1), run(2)]), runsOf([run(1)]))).toThrow(/as many runs/);
+    expect(() => pairedRatio(runsOf([]), runsOf([]))).toThrow(/as many runs/);
   });
 });
 
