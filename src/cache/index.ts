@@ -86,10 +86,10 @@ export async function analyzeCached(config: TopologyConfig, options: CacheOption
   }
   // The index of the last run: the hashes of the files and the listings of the folders whose metadata it knew.
   const index = readStatIndex(dir, config.root, secret.secret);
-  const inputs = analysisInputs(config, index.folders);
+  const hashes = new FileHashes(config.root, index.files);
+  const inputs = analysisInputs(config, index.folders, hashes);
   const { key: base } = analysisKey(config, inputs, options.rootIdentity);
   // An entry made for this base holds while every file its analysis read still hashes the same.
-  const hashes = new FileHashes(config.root, index.files);
   const known = new Map<string, string>();
   const hashOf = (file: string): string => {
     let hash = known.get(file);

@@ -65,11 +65,12 @@ export interface AnalysisInputs {
 }
 
 /**
- * Lists the analysed files and reads every steering file once. Done whether or not the cache is used: the warnings
+ * Lists the analysed files and reads every steering file once (through `hashes`, when given, each file but the
+ * tsconfigs, whose `extends` need their text). Done whether or not the cache is used: the warnings
  * it gives (an unreadable folder, a package.json that is a link to a device, a FIFO named tsconfig.json) are part
  * of every run's report.
  */
-export function analysisInputs(config: TopologyConfig, memory?: ReadonlyMap<string, ListedFolder>): AnalysisInputs {
+export function analysisInputs(config: TopologyConfig, memory?: ReadonlyMap<string, ListedFolder>, hashes?: FileHashes): AnalysisInputs {
   const root = path.resolve(config.root);
   const started = nowNs();
   // Steering files are found in the same walk; `.gitignore` and `exclude` do not apply to them, because the
@@ -88,6 +89,15 @@ export function analysisInputs(config: TopologyConfig, memory?: ReadonlyMap<stri
     const file = queue.shift()!;
     if (seen.has(file)) continue;
     seen.add(file);
+    // A file whose text is not needed (all but tsconfigs) is hashed through the metadata index when there is one.
+    const tsconfig = isTsconfigLike(file) || extended.has(file);
+    if (hashes !== undefined && !tsconfig) {
+      const hash = hashes.hash(file);
+      if (!hash.startsWith("unreadable")) {
+        steering.push({ file, hash });
+        continue;
+      }
+    }
     const read = readAnalysedFile(root, file);
     if ("error" in read) {
       steering.push({ file, hash: `unreadable: ${read.error}` });
@@ -101,7 +111,7 @@ export function analysisInputs(config: TopologyConfig, memory?: ReadonlyMap<stri
       continue;
     }
     steering.push({ file, hash: textHash(read.text) });
-    if (isTsconfigLike(file) || extended.has(file)) {
+    if (tsconfig) {
       for (const next of extendedConfigs(root, file, read.text)) {
         extended.add(next);
         if (!seen.has(next)) queue.push(next);
@@ -152,6 +162,8 @@ export class FileHashes {
   private changed = false;
   /** Files whose entry in the index this run checked against their metadata, or made. */
   private readonly checked = new Set<string>();
+  /** Files this run hashed or remembered: kept in the index even when not listed as sources (steering files, …). */
+  private readonly used = new Set<string>();
 
   constructor(
     private readonly root: string,
@@ -162,6 +174,7 @@ export class FileHashes {
 
   /** The hash of a root-relative file's text, or `unreadable: <why>`. */
   hash(file: string): string {
+    this.used.add(file);
     const stat = statOf(path.join(this.root, file));
     const before = this.index.get(file);
     if (stat !== undefined && before !== undefined && before.stat === stat.stat) {
@@ -188,6 +201,7 @@ export class FileHashes {
    */
   remember(file: string, hash: string, since: bigint): void {
     if (hash.startsWith("unreadable")) return;
+    this.used.add(file);
     if (this.checked.has(file) && this.index.get(file)?.hash === hash) return;
     const stat = statOf(path.join(this.root, file));
     if (stat === undefined || stat.changed >= since - SETTLED_NS) return;
@@ -196,11 +210,15 @@ export class FileHashes {
     this.changed = true;
   }
 
-  /** The index to keep, without files no longer listed, and whether it differs from the one given. */
+  /**
+   * The index to keep, without the files neither listed nor hashed this run, and whether it differs from the one
+   * given. A file the run hashed stays though it is not a listed source: a steering file, or a tsconfig the analysis
+   * read; dropping it would make every run hash it again and write the index anew.
+   */
   statIndex(listed: readonly string[]): { index: StatIndex; changed: boolean } {
     const kept = new Set(listed);
     for (const file of [...this.index.keys()]) {
-      if (kept.has(file)) continue;
+      if (kept.has(file) || this.used.has(file)) continue;
       this.index.delete(file);
       this.changed = true;
     }

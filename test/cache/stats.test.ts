@@ -1,7 +1,7 @@
 // The file-metadata index: a run over an unchanged tree reuses the hashes of the last one, any change to a file's
 // metadata makes it read again, and an index the tree brings along is never trusted.
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,13 +20,17 @@ const SERVER = "services/links/src/server.ts";
 
 /** Copies of the fixture whose files are old enough to be remembered: made once, then left to settle for 2 s. */
 const copies: string[] = [];
+/** A settled copy with a dependency-cruiser config naming the tsconfig: the analysis reads both, neither a source. */
+let cruiserCopy: string;
 
 beforeAll(async () => {
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 11; i++) {
     const root = mkdtempSync(path.join(tmpdir(), "topo-lint-stats-"));
     cpSync(path.join(REPO, FIXTURE), root, { recursive: true });
     copies.push(root);
   }
+  cruiserCopy = copies.pop()!;
+  writeFileSync(path.join(cruiserCopy, ".dependency-cruiser.cjs"), "module.exports = { options: { tsConfig: { fileName: 'tsconfig.json' } } };\n");
   await new Promise((resolve) => setTimeout(resolve, 2100));
 });
 
@@ -57,13 +61,15 @@ function indexFile(cacheDir: string): string {
 freshCacheHomeForEachTest();
 
 describe("file-metadata index", () => {
-  it("records the files an analysis read, each with the hash of its text, when they last changed before the run", async () => {
+  it("records the files an analysis read and the steering files, each with the hash of its text, when they last changed before the run", async () => {
     const root = await settledCopy();
     const cacheDir = path.join(root, ".cache-under-test");
     await findings(root, cacheDir); // analyses and stores, remembering what it read
     const text = readFileSync(indexFile(cacheDir), "utf8");
     const rows = (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { files: [string, string, string][] }).files;
+    // tsconfig.json is read whole for its `extends` on every run, so it is not in the index; package.json is.
     expect(rows.map(([file]) => file)).toEqual([
+      "package.json",
       "services/links/src/server.ts",
       "services/search/src/server.ts",
     ]);
@@ -112,6 +118,44 @@ describe("file-metadata index", () => {
     expect(index.get(SERVER)?.stat).not.toBe(edited.stat);
     // The next run sees the edit.
     expect(new FileHashes(root, index).hash(SERVER)).toBe(createHash("sha1").update("export const edited = true;\n", "utf8").digest("hex"));
+  });
+
+  it("keeps the files a run hashed that are no listed source, so the next run over the same tree changes nothing", async () => {
+    const root = await settledCopy();
+    const first = new FileHashes(root);
+    first.hash("tsconfig.json"); // as for a config file the analysis read
+    first.hash(SERVER);
+    const { index } = first.statIndex([SERVER]);
+    expect([...index.keys()].sort()).toEqual([SERVER, "tsconfig.json"]);
+    const next = new FileHashes(root, index);
+    expect(next.hash("tsconfig.json")).toBe(index.get("tsconfig.json")!.hash);
+    expect(next.hash(SERVER)).toBe(index.get(SERVER)!.hash);
+    expect(next.statIndex([SERVER]).changed).toBe(false);
+    // Neither listed nor hashed by a run: forgotten.
+    const later = new FileHashes(root, index);
+    expect(later.statIndex([SERVER])).toEqual({ index: new Map([[SERVER, index.get(SERVER)]]), changed: true });
+  });
+
+  it("a run over an unchanged tree leaves the index as it was, though its analysis read files that are no sources", async () => {
+    const root = cruiserCopy;
+    // Outside the root, whose listing would otherwise see the cache folder change with every run.
+    const cacheDir = mkdtempSync(path.join(tmpdir(), "topo-lint-stats-cache-"));
+    const first = await findings(root, cacheDir); // analyses and stores, remembering what it read
+    const stored = statSync(indexFile(cacheDir)).ino;
+    const text = readFileSync(indexFile(cacheDir), "utf8");
+    const rows = (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { files: [string, string, string][] }).files;
+    expect(rows.map(([file]) => file)).toEqual([
+      ".dependency-cruiser.cjs",
+      "package.json",
+      "services/links/src/server.ts",
+      "services/search/src/server.ts",
+      "tsconfig.json",
+    ]);
+    for (let run = 0; run < 2; run++) {
+      expect(await findings(root, cacheDir)).toBe(first);
+      // Written whole through a new file each time it changes: the same inode means it was not written again.
+      expect(statSync(indexFile(cacheDir)).ino).toBe(stored);
+    }
   });
 
   it("editing a file no service reaches keeps the entry; adding a file does not", async () => {
