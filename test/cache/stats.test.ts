@@ -57,6 +57,12 @@ function indexFile(cacheDir: string): string {
   return path.join(cacheDir, name);
 }
 
+/** The index's rows (file, metadata, hash of the text), as stored after its signed header line. */
+function indexRows(cacheDir: string): [string, string, string][] {
+  const text = readFileSync(indexFile(cacheDir), "utf8");
+  return (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { files: [string, string, string][] }).files;
+}
+
 // Each test gets its own secret, outside every analysed tree.
 freshCacheHomeForEachTest();
 
@@ -65,8 +71,7 @@ describe("file-metadata index", () => {
     const root = await settledCopy();
     const cacheDir = path.join(root, ".cache-under-test");
     await findings(root, cacheDir); // analyses and stores, remembering what it read
-    const text = readFileSync(indexFile(cacheDir), "utf8");
-    const rows = (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { files: [string, string, string][] }).files;
+    const rows = indexRows(cacheDir);
     // tsconfig.json is read whole for its `extends` on every run, so it is not in the index; package.json is.
     expect(rows.map(([file]) => file)).toEqual([
       "package.json",
@@ -142,8 +147,7 @@ describe("file-metadata index", () => {
     const cacheDir = mkdtempSync(path.join(tmpdir(), "topo-lint-stats-cache-"));
     const first = await findings(root, cacheDir); // analyses and stores, remembering what it read
     const stored = statSync(indexFile(cacheDir)).ino;
-    const text = readFileSync(indexFile(cacheDir), "utf8");
-    const rows = (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { files: [string, string, string][] }).files;
+    const rows = indexRows(cacheDir);
     expect(rows.map(([file]) => file)).toEqual([
       ".dependency-cruiser.cjs",
       "package.json",
